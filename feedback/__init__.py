@@ -1,0 +1,88 @@
+"""Public disclosure with a response loop: expression → synthesis → response."""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Flask
+
+from .config import PROJECT_ROOT, Config
+
+log = logging.getLogger("feedback")
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app: nothing connects to a database or Redis at import time."""
+    app = Flask(
+        __name__,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        instance_path=str(Config().INSTANCE_DIR),
+    )
+    app.config.from_object(Config())
+    if config:
+        app.config.update(config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    _configure_logging(app)
+    _init_extensions(app)
+    _init_jobs(app)
+    _register_blueprints(app)
+    from . import cli, errors, i18n, rendering
+
+    i18n.init_app(app)
+    rendering.init_app(app)
+    errors.init_app(app)
+    cli.init_app(app)
+    return app
+
+
+def _configure_logging(app: Flask) -> None:
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+def _init_extensions(app: Flask) -> None:
+    from . import database
+    from .extensions import csrf, db, limiter, login_manager, migrate
+
+    database.init_app(app)
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    _init_limiter(app, limiter)
+
+    from .models import User
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        return db.session.get(User, int(user_id))
+
+
+def _init_limiter(app: Flask, limiter) -> None:
+    from .services.jobs import redis_available
+
+    storage = app.config["RATELIMIT_STORAGE_URI"]
+    if storage.startswith("redis") and not redis_available(storage):
+        app.config["RATELIMIT_STORAGE_URI"] = "memory://"
+    limiter.init_app(app)
+
+
+def _init_jobs(app: Flask) -> None:
+    from .services.jobs import choose_mode
+
+    mode = choose_mode(app.config)
+    app.extensions["feedback.job_mode"] = mode
+    if mode == "inline":
+        log.warning(
+            "No Redis answers at %s: background jobs run in-process after each commit "
+            "and rate limits are kept in memory. Start Redis for real RQ workers.",
+            app.config["REDIS_URL"],
+        )
+
+
+def _register_blueprints(app: Flask) -> None:
+    from .views import api, auth, department, editor, public
+
+    for module in (public, auth, department, editor, api):
+        app.register_blueprint(module.bp)

@@ -1,0 +1,90 @@
+"""flask --app feedback …: init-db, seed-demo, worker, serve, sweep."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+
+@click.command("init-db")
+@with_appcontext
+def init_db_command():
+    """Create or upgrade the database schema (Alembic migrations)."""
+    from flask_migrate import upgrade
+
+    upgrade()
+    click.echo("database is at the newest schema")
+
+
+@click.command("seed-demo")
+@click.option("--reset/--keep", default=True, help="Empty the demo tables first (default).")
+@with_appcontext
+def seed_demo_command(reset: bool):
+    """Load the demo district: catalogue, items, ~600 opinions, answers, accounts."""
+    from .seed import seed_demo
+
+    report = seed_demo(reset=reset)
+    for line in report.lines():
+        click.echo(line)
+
+
+@click.command("worker")
+@click.option("--burst", is_flag=True, help="Work until the queues are empty, then stop.")
+@click.option("--queue", "queues", multiple=True, help="Queues to listen on (default: all).")
+@with_appcontext
+def worker_command(burst: bool, queues: tuple[str, ...]):
+    """Run an RQ worker for the background jobs (routing, synthesis, search)."""
+    from workers.worker import run_worker
+
+    run_worker(redis_url=current_app.config["REDIS_URL"],
+               queues=list(queues) or current_app.config["RQ_QUEUES"], burst=burst)
+
+
+@click.command("sweep")
+@with_appcontext
+def sweep_command():
+    """Route opinions that were stored while Redis or the workers were down."""
+    from workers.maintenance import sweep
+
+    click.echo(f"routed {sweep(older_than_seconds=0)} waiting opinion(s)")
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1")
+@click.option("--port", default=5000, type=int)
+@with_appcontext
+def serve_command(host: str, port: int):
+    """Serve the web app (waitress) with one RQ worker beside it when Redis runs."""
+    from waitress import serve
+
+    worker = _start_worker_process()
+    click.echo(f"Open http://{host}:{port}/  (Ctrl+C stops web and worker)")
+    try:
+        serve(current_app._get_current_object(), host=host, port=port, threads=8)
+    finally:
+        if worker is not None:
+            worker.terminate()
+
+
+def _start_worker_process():
+    if current_app.extensions["feedback.job_mode"] != "rq":
+        click.echo("No Redis: jobs run inside the web process after each commit (no worker started).")
+        return None
+    env = dict(os.environ)
+    return subprocess.Popen([sys.executable, "-m", "flask", "--app", "feedback", "worker"], env=env)
+
+
+def init_app(app: Flask) -> None:
+    for command in (init_db_command, seed_demo_command, worker_command, sweep_command, serve_command):
+        app.cli.add_command(command)
+
+
+def main() -> None:
+    """The `feedback` console script: the same commands as `flask --app feedback`."""
+    from . import create_app
+
+    FlaskGroup(create_app=create_app)()

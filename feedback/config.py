@@ -1,0 +1,70 @@
+"""Configuration read from the environment (FEEDBACK_* names), with laptop defaults."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def instance_dir() -> Path:
+    return Path(os.environ.get("FEEDBACK_INSTANCE_DIR", PROJECT_ROOT / "instance"))
+
+
+def _secret_key(instance: Path) -> str:
+    """The session-signing key: from the environment, else generated once and kept on disk."""
+    if os.environ.get("FEEDBACK_SECRET_KEY"):
+        return os.environ["FEEDBACK_SECRET_KEY"]
+    key_file = instance / "secret_key"
+    if not key_file.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+def _int(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
+class Config:
+    """One configuration object; create_app(config=...) may override any attribute."""
+
+    def __init__(self) -> None:
+        instance = instance_dir()
+        self.INSTANCE_DIR = str(instance)
+        self.SECRET_KEY = _secret_key(instance)
+        self.SQLALCHEMY_DATABASE_URI = os.environ.get(
+            "FEEDBACK_DATABASE_URL", f"sqlite:///{instance / 'feedback.sqlite3'}"
+        )
+        self.REDIS_URL = os.environ.get("FEEDBACK_REDIS_URL", "redis://127.0.0.1:6379/0")
+        self.SEARCH_INDEX_DIR = os.environ.get(
+            "FEEDBACK_SEARCH_INDEX_DIR", str(instance / "search_index")
+        )
+        self.ROUTER_MODEL_PATH = os.environ.get(
+            "FEEDBACK_ROUTER_MODEL", str(instance / "router_model.joblib")
+        )
+        # "auto": RQ when Redis answers, else in-process after commit; "rq"; "inline".
+        self.JOB_MODE = os.environ.get("FEEDBACK_JOB_MODE", "auto")
+        self.RQ_QUEUES = ["default", "search"]
+
+        self.SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+        self.WTF_CSRF_TIME_LIMIT = None  # tokens live as long as the session
+        self.BABEL_DEFAULT_LOCALE = "zh"
+        self.BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
+        self.LANGUAGES = {"zh": "中文", "en": "English"}
+        self.MAX_CONTENT_LENGTH = _int("FEEDBACK_MAX_CONTENT_LENGTH", 1 * 1024 * 1024)
+
+        # Limits shown to users before they bite (README "Limits").
+        self.OPINION_MIN_CHARS = 5
+        self.OPINION_MAX_CHARS = _int("FEEDBACK_OPINION_MAX_CHARS", 2000)
+        self.OPINION_RATE_LIMIT = os.environ.get("FEEDBACK_OPINION_RATE_LIMIT", "10 per hour")
+        self.RATELIMIT_STORAGE_URI = os.environ.get("FEEDBACK_RATELIMIT_STORAGE_URL", self.REDIS_URL)
+        self.RATELIMIT_HEADERS_ENABLED = True
+        self.RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+        self.RATELIMIT_SWALLOW_ERRORS = True
+
+        self.ANSWER_DAYS_DEFAULT = _int("FEEDBACK_ANSWER_DAYS", 13)
+        self.SESSION_COOKIE_HTTPONLY = True
+        self.SESSION_COOKIE_SAMESITE = "Lax"

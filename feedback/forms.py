@@ -1,0 +1,78 @@
+"""WTForms: the shape of input only. The services decide what is acceptable."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (BooleanField, HiddenField, IntegerField, PasswordField, RadioField,
+                     SelectField, SelectMultipleField, StringField, TextAreaField)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from .models.catalogue import CARRIERS
+
+
+def stance_choices():
+    return [
+        ("support", _l("Support")),
+        ("oppose", _l("Oppose")),
+        ("suggestion", _l("Suggestion")),
+        ("question", _l("Question")),
+    ]
+
+
+def scope_choices():
+    return [("public", _l("Public")), ("members", _l("Members only")), ("internal", _l("Internal"))]
+
+
+def carrier_choices():
+    labels = {
+        "meeting": _l("Meeting"), "document": _l("Document"), "notice_board": _l("Notice board"),
+        "website": _l("Website"), "sms": _l("SMS"), "weibo": _l("Weibo"),
+        "wechat_group": _l("WeChat group"), "service_window": _l("Service window"),
+    }
+    return [(c, labels[c]) for c in CARRIERS]
+
+
+class OpinionForm(FlaskForm):
+    stance = RadioField(_l("Your stance"), choices=stance_choices(), default="suggestion")
+    text = TextAreaField(_l("Your opinion"))
+    contact_name = StringField(_l("Name (optional)"), validators=[Optional(), Length(max=80)])
+    contact = StringField(_l("Phone or e-mail (optional)"), validators=[Optional(), Length(max=200)])
+    consent = BooleanField(_l("I agree that the responsible department may contact me about this opinion."))
+    # A fresh value per rendered form: a double click or a resend yields one opinion.
+    submission_id = HiddenField()
+    # Humans never see or fill this field; bots that fill every input do.
+    website = StringField(_l("Leave this field empty"))
+
+
+class TrackForm(FlaskForm):
+    class Meta:
+        csrf = False  # a read-only lookup by GET
+
+    code = StringField(_l("Tracking code"), validators=[DataRequired(), Length(max=40)])
+
+
+class LoginForm(FlaskForm):
+    username = StringField(_l("User name"), validators=[DataRequired(), Length(max=80)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
+
+
+class AnswerForm(FlaskForm):
+    text = TextAreaField(_l("Answer"), validators=[DataRequired()])
+    whole_cluster = BooleanField(_l("Answer every open opinion of this cluster with this text"))
+
+
+class ItemForm(FlaskForm):
+    heading_id = SelectField(_l("Heading"), coerce=int)
+    department_id = SelectField(_l("Responsible department"), coerce=int)
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
+    body = TextAreaField(_l("Content (Markdown)"))
+    scope = SelectField(_l("Scope"), choices=scope_choices())
+    carriers = SelectMultipleField(_l("Also published on"), choices=carrier_choices())
+    show_opinions_publicly = BooleanField(_l("Show published opinions on the public page"))
+
+
+class PublishForm(FlaskForm):
+    approver_name = StringField(_l("Approved by"), validators=[DataRequired(), Length(max=120)])
+    approval_opinion = TextAreaField(_l("Approval opinion"), validators=[Length(max=2000)])
+    comment_days = IntegerField(_l("Comment window (days)"), default=30,
+                                validators=[Optional(), NumberRange(min=1, max=365)])

@@ -1,0 +1,149 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Optional
+
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint, event
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .base import UTCDateTime, utcnow
+from .organisation import Department, Organisation
+
+SCOPES = ("public", "members", "internal")
+ITEM_STATUSES = ("draft", "submitted", "approved", "published", "withdrawn")
+CARRIERS = ("meeting", "document", "notice_board", "website", "sms", "weibo", "wechat_group", "service_window")
+MAX_HEADING_DEPTH = 3
+
+
+class Heading(db.Model):
+    """A catalogue heading (公开目录). `parent_id` builds one organisation's tree (≤ 3
+    levels); `attached_under_id` hangs a lower tier's top heading under its parent
+    organisation's heading (三级联动)."""
+
+    __table_args__ = (UniqueConstraint("organisation_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
+    parent_id: Mapped[Optional[int]] = mapped_column(ForeignKey("heading.id"))
+    attached_under_id: Mapped[Optional[int]] = mapped_column(ForeignKey("heading.id"))
+    code: Mapped[str] = mapped_column(String(40))
+    name_zh: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    level: Mapped[int] = mapped_column(default=1)
+    position: Mapped[int] = mapped_column(default=0)
+
+    organisation: Mapped[Organisation] = relationship()
+    parent: Mapped[Optional["Heading"]] = relationship(
+        remote_side=[id], foreign_keys=[parent_id], back_populates="children"
+    )
+    children: Mapped[list["Heading"]] = relationship(
+        foreign_keys=[parent_id], back_populates="parent", order_by="Heading.position"
+    )
+    attached_under: Mapped[Optional["Heading"]] = relationship(
+        remote_side=[id], foreign_keys=[attached_under_id], back_populates="attached"
+    )
+    attached: Mapped[list["Heading"]] = relationship(
+        foreign_keys=[attached_under_id], back_populates="attached_under", order_by="Heading.position"
+    )
+
+    def name(self, locale: str) -> str:
+        return self.name_en if locale == "en" and self.name_en else self.name_zh
+
+    def path(self) -> list["Heading"]:
+        node, trail = self, []
+        while node is not None:
+            trail.append(node)
+            node = node.parent
+        return list(reversed(trail))
+
+
+class Disclosure(db.Model):
+    """A disclosure item (公开事项). Its working copy is editable; each publication
+    freezes an immutable DisclosureVersion, which is what the public reads."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
+    heading_id: Mapped[int] = mapped_column(ForeignKey("heading.id"))
+    department_id: Mapped[int] = mapped_column(ForeignKey("department.id"))
+    title: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text, default="")
+    scope: Mapped[str] = mapped_column(String(20), default="public")
+    status: Mapped[str] = mapped_column(String(20), default="draft")
+    carriers: Mapped[list] = mapped_column(JSON, default=list)
+    focus: Mapped[Optional[str]] = mapped_column(String(40))
+    publish_due: Mapped[Optional[date]] = mapped_column()
+    comment_opens_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    comment_closes_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    show_opinions_publicly: Mapped[bool] = mapped_column(default=False)
+    approver_name: Mapped[Optional[str]] = mapped_column(String(120))
+    approval_opinion: Mapped[Optional[str]] = mapped_column(Text)
+    approved_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    current_version_id: Mapped[Optional[int]] = mapped_column(
+        ForeignKey("disclosure_version.id", use_alter=True, name="fk_disclosure_current_version")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    organisation: Mapped[Organisation] = relationship()
+    heading: Mapped[Heading] = relationship()
+    department: Mapped[Department] = relationship()
+    current_version: Mapped[Optional["DisclosureVersion"]] = relationship(
+        foreign_keys=[current_version_id], post_update=True
+    )
+    versions: Mapped[list["DisclosureVersion"]] = relationship(
+        foreign_keys="DisclosureVersion.disclosure_id",
+        back_populates="disclosure",
+        order_by="DisclosureVersion.number",
+    )
+
+    @property
+    def is_public(self) -> bool:
+        return self.scope == "public" and self.status == "published"
+
+    def comments_open(self, now: datetime) -> bool:
+        if self.status != "published":
+            return False
+        if self.comment_opens_at and now < self.comment_opens_at:
+            return False
+        return not (self.comment_closes_at and now >= self.comment_closes_at)
+
+
+class DisclosureVersion(db.Model):
+    """One published version: what was disclosed, how, to whom, by whom approved (立卷存档).
+    Rows are never updated or deleted once written."""
+
+    __table_args__ = (UniqueConstraint("disclosure_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    disclosure_id: Mapped[int] = mapped_column(ForeignKey("disclosure.id"))
+    number: Mapped[int] = mapped_column()
+    title: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    scope: Mapped[str] = mapped_column(String(20))
+    carriers: Mapped[list] = mapped_column(JSON, default=list)
+    department_id: Mapped[int] = mapped_column(ForeignKey("department.id"))
+    heading_id: Mapped[int] = mapped_column(ForeignKey("heading.id"))
+    approver_name: Mapped[Optional[str]] = mapped_column(String(120))
+    approval_opinion: Mapped[Optional[str]] = mapped_column(Text)
+    approved_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    published_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id"))
+    published_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    disclosure: Mapped[Disclosure] = relationship(foreign_keys=[disclosure_id], back_populates="versions")
+    department: Mapped[Department] = relationship()
+
+
+class ImmutableRowError(RuntimeError):
+    pass
+
+
+@event.listens_for(DisclosureVersion, "before_update")
+def _refuse_version_update(mapper, connection, target):
+    raise ImmutableRowError("published versions are immutable; publish a new version instead")
+
+
+@event.listens_for(DisclosureVersion, "before_delete")
+def _refuse_version_delete(mapper, connection, target):
+    raise ImmutableRowError("published versions are kept for the archive and never deleted")

@@ -1,0 +1,32 @@
+"""Safe rendering of stored text: Markdown bodies sanitised, personal data masked."""
+from __future__ import annotations
+
+import markdown as markdown_lib
+import nh3
+from markupsafe import Markup
+
+from .models.base import utcnow
+
+ALLOWED_TAGS = {
+    "p", "br", "strong", "em", "ul", "ol", "li", "blockquote", "code", "pre", "h2", "h3", "h4",
+    "table", "thead", "tbody", "tr", "th", "td", "a", "hr",
+}
+
+
+def render_markdown(text: str | None) -> Markup:
+    html = markdown_lib.markdown(text or "", extensions=["tables", "sane_lists"])
+    return Markup(nh3.clean(html, tags=ALLOWED_TAGS, attributes={"a": {"href", "title"}},
+                            link_rel="noopener nofollow"))
+
+
+def masked(text: str | None) -> str:
+    """Text as the public may see it; Jinja still escapes the result."""
+    from .synthesis.masking import mask_personal_data
+
+    return mask_personal_data(text or "")
+
+
+def init_app(app) -> None:
+    app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.filters["masked"] = masked
+    app.jinja_env.globals["now"] = utcnow

@@ -1,0 +1,59 @@
+"""Background jobs: RQ when Redis answers, otherwise in-process after the commit.
+
+Jobs are enqueued by dotted name so the web layer never imports the workers, and
+only for rows already committed. A job that never ran is found again by
+`workers.maintenance.sweep`, so nothing is lost when Redis or a worker is down.
+"""
+from __future__ import annotations
+
+import logging
+
+import redis
+from flask import current_app
+from rq import Queue, Retry
+from werkzeug.utils import import_string
+
+log = logging.getLogger(__name__)
+
+RETRY = Retry(max=3, interval=[10, 60, 300])
+
+
+def redis_connection(url: str | None = None) -> redis.Redis:
+    return redis.Redis.from_url(url or current_app.config["REDIS_URL"], socket_connect_timeout=1)
+
+
+def redis_available(url: str) -> bool:
+    try:
+        return bool(redis.Redis.from_url(url, socket_connect_timeout=0.5).ping())
+    except (redis.exceptions.RedisError, OSError):
+        return False
+
+
+def choose_mode(config: dict) -> str:
+    """'rq' or 'inline', decided once when the app starts."""
+    mode = config.get("JOB_MODE", "auto")
+    if mode == "auto":
+        mode = "rq" if redis_available(config["REDIS_URL"]) else "inline"
+    return mode
+
+
+def enqueue(func_path: str, *args, queue: str = "default", job_id: str | None = None) -> None:
+    """Run `func_path(*args)` in the background; call only after the commit."""
+    if current_app.extensions.get("feedback.job_mode") == "rq":
+        try:
+            Queue(queue, connection=redis_connection()).enqueue(
+                func_path, *args, job_id=job_id, retry=RETRY, failure_ttl=7 * 86400
+            )
+            return
+        except (redis.exceptions.RedisError, OSError):
+            log.warning("Redis is unreachable; running %s in-process instead", func_path)
+    run_inline(func_path, *args)
+
+
+def run_inline(func_path: str, *args) -> None:
+    """Run a job now, in this process. A failure is logged, never raised to the user:
+    the row stays in its earlier state and the sweep retries it."""
+    try:
+        import_string(func_path)(*args)
+    except Exception:  # the request already succeeded; the sweep retries the job
+        log.exception("in-process job %s%r failed; it will be retried by the sweep", func_path, args)

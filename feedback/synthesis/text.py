@@ -1,0 +1,111 @@
+"""The one home of text analysis: the analysis form of a text and its tokens.
+
+Search, clustering, routing and masking all read text through these functions, so
+a traditional-character or full-width variant of a sentence is the same sentence
+everywhere. The original text is always kept; this module only derives.
+"""
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import unicodedata
+from functools import lru_cache
+from importlib import resources
+
+_WHITESPACE = re.compile(r"\s+")
+_CONTROL_CATEGORIES = {"Cc", "Cf", "Co", "Cs"}
+_KEEP_CONTROLS = {"\n", "\t"}
+_TOKEN_CHARS = re.compile(r"[\w\u4e00-\u9fff]", re.UNICODE)
+
+_jieba_lock = threading.Lock()
+_jieba = None
+
+
+@lru_cache(maxsize=1)
+def _converter():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    """Traditional → simplified Chinese (OpenCC's t2s, phrase-aware)."""
+    return _converter().convert(text) if text else text
+
+
+def to_half_width(text: str) -> str:
+    """Full-width letters, digits, punctuation and the ideographic space → ASCII.
+
+    NFKC does exactly this for the U+FF01–U+FF5E block and U+3000, and leaves CJK
+    ideographs alone.
+    """
+    return unicodedata.normalize("NFKC", text)
+
+
+def strip_control_characters(text: str) -> str:
+    """Drop NUL and other control/format characters, keeping newlines and tabs."""
+    return "".join(
+        ch for ch in text if ch in _KEEP_CONTROLS or unicodedata.category(ch) not in _CONTROL_CATEGORIES
+    )
+
+
+def fold_whitespace(text: str) -> str:
+    return _WHITESPACE.sub(" ", text).strip()
+
+
+def normalise(text: str) -> str:
+    """The analysis form: simplified, half-width, lower-case, whitespace folded."""
+    if not text:
+        return ""
+    text = strip_control_characters(text)
+    text = to_half_width(text)
+    text = to_simplified(text)
+    return fold_whitespace(text).lower()
+
+
+def _load_jieba():
+    """Load jieba once per process, with the domain dictionary added."""
+    global _jieba
+    with _jieba_lock:
+        if _jieba is None:
+            import jieba
+
+            jieba.setLogLevel(logging.WARNING)
+            for word in domain_words():
+                jieba.add_word(word, freq=20000)
+            _jieba = jieba
+    return _jieba
+
+
+@lru_cache(maxsize=1)
+def domain_words() -> tuple[str, ...]:
+    return _read_word_list("domain_words.txt")
+
+
+@lru_cache(maxsize=1)
+def stop_words() -> frozenset[str]:
+    return frozenset(_read_word_list("stop_words.txt"))
+
+
+def _read_word_list(name: str) -> tuple[str, ...]:
+    raw = resources.files("feedback.synthesis").joinpath("data", name).read_text("utf-8")
+    lines = (line.split("#", 1)[0].strip() for line in raw.splitlines())
+    return tuple(line for line in lines if line)
+
+
+def _is_content_token(token: str) -> bool:
+    return bool(token.strip()) and bool(_TOKEN_CHARS.search(token)) and token not in stop_words()
+
+
+def tokenise(text: str, *, normalised: bool = False) -> list[str]:
+    """Content words of a text (jieba precise mode), stop words and punctuation dropped."""
+    analysis = text if normalised else normalise(text)
+    return [t for t in _load_jieba().lcut(analysis) if _is_content_token(t)]
+
+
+def tokenise_for_search(text: str, *, normalised: bool = False) -> list[str]:
+    """Tokens for a search index: jieba's search mode also yields the short words
+    inside long compounds, so "停车位" is found by "停车"."""
+    analysis = text if normalised else normalise(text)
+    return [t for t in _load_jieba().lcut_for_search(analysis) if _is_content_token(t)]

@@ -1,0 +1,146 @@
+"""What residents see: the catalogue, items with their answers, opinion intake, tracking."""
+from __future__ import annotations
+
+import uuid
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from ..extensions import db, limiter
+from ..forms import OpinionForm, TrackForm
+from ..models import Decision, Heading, Opinion
+from ..services import audit, disclosures, opinions, responses
+from ..services.errors import NotFound, ValidationFailed
+
+bp = Blueprint("public", __name__)
+
+
+def opinion_rate_limit() -> str:
+    from flask import current_app
+
+    return current_app.config["OPINION_RATE_LIMIT"]
+
+
+@bp.get("/")
+def home():
+    return render_template(
+        "public/home.html",
+        roots=disclosures.catalogue_roots(),
+        counts=disclosures.public_item_counts(),
+        recent=disclosures.public_items(limit=12),
+        track_form=TrackForm(),
+    )
+
+
+@bp.get("/catalogue/<int:heading_id>")
+def heading(heading_id: int):
+    node = db.session.get(Heading, heading_id)
+    if node is None:
+        abort(404)
+    return render_template(
+        "public/heading.html",
+        heading=node,
+        items=disclosures.public_items(heading_id=node.id),
+        counts=disclosures.public_item_counts(),
+    )
+
+
+def _new_opinion_form() -> OpinionForm:
+    form = OpinionForm()
+    if not form.submission_id.data:
+        form.submission_id.data = uuid.uuid4().hex
+    return form
+
+
+def _render_item(item, form):
+    published_opinions = []
+    if item.show_opinions_publicly:
+        published_opinions = db.session.scalars(
+            select(Opinion).where(Opinion.disclosure_id == item.id, Opinion.moderation == "published")
+            .order_by(Opinion.created_at.desc()).limit(50)
+        ).all()
+    decisions = db.session.scalars(
+        select(Decision).where(Decision.disclosure_id == item.id, Decision.published_at.is_not(None))
+    ).all()
+    return render_template(
+        "public/item.html", item=item, version=item.current_version, form=form,
+        answers=responses.published_answers_for_item(item.id), decisions=decisions,
+        published_opinions=published_opinions,
+    )
+
+
+@bp.get("/items/<int:item_id>")
+def item(item_id: int):
+    return _render_item(disclosures.public_item(item_id), _new_opinion_form())
+
+
+@bp.get("/opinions/new")
+def general_opinion():
+    return render_template("public/general_opinion.html", form=_new_opinion_form())
+
+
+def _accept(form: OpinionForm, disclosure_id: int | None):
+    """Hand a validated form to the service; on bad input return the errors to show."""
+    if form.website.data:  # honeypot filled: answer like a success, store nothing
+        return redirect(url_for("public.home"))
+    try:
+        submission = opinions.submit_opinion(
+            text=form.text.data, stance=form.stance.data, disclosure_id=disclosure_id,
+            channel="web", contact=form.contact.data if form.consent.data else None,
+            contact_name=form.contact_name.data, idempotency_key=form.submission_id.data or None,
+        )
+    except ValidationFailed as failure:
+        for field, messages in failure.errors.items():
+            target = getattr(form, field, None) or form.text
+            target.errors = list(target.errors or []) + [str(m) for m in messages]
+        return None
+    if form.contact.data and not form.consent.data:
+        flash(_("Your contact details were not kept because you did not agree to be contacted."), "info")
+    return redirect(url_for("public.track", code=submission.opinion.tracking_code, new=1))
+
+
+@bp.post("/items/<int:item_id>/opinions")
+@limiter.limit(opinion_rate_limit, methods=["POST"])
+def submit_item_opinion(item_id: int):
+    item = disclosures.public_item(item_id)
+    form = OpinionForm()
+    if form.validate_on_submit():
+        done = _accept(form, item.id)
+        if done is not None:
+            return done
+    return _render_item(item, form), 422
+
+
+@bp.post("/opinions/new")
+@limiter.limit(opinion_rate_limit, methods=["POST"])
+def submit_general_opinion():
+    form = OpinionForm()
+    if form.validate_on_submit():
+        done = _accept(form, None)
+        if done is not None:
+            return done
+    return render_template("public/general_opinion.html", form=form), 422
+
+
+@bp.get("/track")
+def track_lookup():
+    form = TrackForm(request.args)
+    if request.args.get("code"):
+        if form.validate() and opinions.find_by_tracking_code(form.code.data):
+            code = opinions.normalise_tracking_code(form.code.data)
+            return redirect(url_for("public.track", code=code))
+        form.code.errors = [_("No opinion has this tracking code. Please check it and try again.")]
+        return render_template("public/track_lookup.html", form=form), 404
+    return render_template("public/track_lookup.html", form=form)
+
+
+@bp.get("/track/<code>")
+def track(code: str):
+    opinion = opinions.find_by_tracking_code(code)
+    if opinion is None:
+        raise NotFound(_("No opinion has this tracking code. Please check it and try again."))
+    return render_template(
+        "public/track.html", opinion=opinion, steps=audit.trail("opinion", opinion.id),
+        just_submitted=request.args.get("new") == "1",
+    )

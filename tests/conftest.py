@@ -1,0 +1,138 @@
+"""Fixtures: app, client, db, redis, run_jobs (a burst RQ worker on the real Redis),
+and factories for rows. Integration tests run once per database: SQLite always,
+PostgreSQL too when FEEDBACK_TEST_DATABASE_URL is set (`.ci/run` sets it)."""
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+
+_TMP = Path(tempfile.mkdtemp(prefix="feedback-tests-"))
+os.environ.setdefault("FEEDBACK_INSTANCE_DIR", str(_TMP / "instance"))
+os.environ.setdefault("FEEDBACK_SECRET_KEY", "test-secret-key")
+
+TEST_REDIS_URL = os.environ.get("FEEDBACK_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def _database_urls() -> list[tuple[str, str]]:
+    urls = [("sqlite", f"sqlite:///{_TMP / 'test.sqlite3'}")]
+    if os.environ.get("FEEDBACK_TEST_DATABASE_URL"):
+        urls.append(("postgresql", os.environ["FEEDBACK_TEST_DATABASE_URL"]))
+    return urls
+
+
+def test_config(database_url: str, **overrides) -> dict:
+    config = {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "REDIS_URL": TEST_REDIS_URL,
+        "RATELIMIT_STORAGE_URI": TEST_REDIS_URL,
+        "JOB_MODE": "rq",
+        "OPINION_RATE_LIMIT": "1000 per minute",
+        "SEARCH_INDEX_DIR": str(_TMP / "search_index"),
+        "ROUTER_MODEL_PATH": str(_TMP / "router_model.joblib"),
+        "SERVER_NAME": None,
+    }
+    config.update(overrides)
+    return config
+
+
+def _reset_schema(database_url: str) -> None:
+    """Start each session from an empty database, then build it with the migrations."""
+    if database_url.startswith("sqlite"):
+        path = Path(database_url.removeprefix("sqlite:///"))
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        return
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(database_url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session", params=_database_urls(), ids=lambda p: p[0])
+def database_url(request) -> str:
+    return request.param[1]
+
+
+@pytest.fixture(scope="session")
+def _migrated_app(database_url):
+    from flask_migrate import upgrade
+
+    from feedback import create_app
+
+    _reset_schema(database_url)
+    app = create_app(test_config(database_url))
+    with app.app_context():
+        upgrade()
+    return app
+
+
+@pytest.fixture
+def redis():
+    import redis as redis_lib
+
+    connection = redis_lib.Redis.from_url(TEST_REDIS_URL)
+    connection.flushdb()
+    yield connection
+    connection.flushdb()
+
+
+def _empty_tables(db) -> None:
+    with db.engine.begin() as connection:
+        if db.engine.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+            connection.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+        else:
+            for table in reversed(db.metadata.sorted_tables):
+                connection.execute(table.delete())
+
+
+@pytest.fixture
+def app(_migrated_app, redis):
+    from feedback.extensions import db
+
+    with _migrated_app.app_context():
+        _empty_tables(db)
+        yield _migrated_app
+        db.session.remove()
+
+
+@pytest.fixture
+def db(app):
+    from feedback.extensions import db as database
+
+    return database
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def run_jobs(app, redis):
+    """Run every queued job on a real RQ worker (burst mode) against the real Redis."""
+    from rq import Queue, SimpleWorker
+
+    def run(queues: tuple[str, ...] | None = None) -> int:
+        names = queues or app.config["RQ_QUEUES"]
+        pending = sum(Queue(n, connection=redis).count for n in names)
+        worker = SimpleWorker([Queue(n, connection=redis) for n in names], connection=redis)
+        worker.work(burst=True)
+        return pending
+
+    return run
+
+
+@pytest.fixture
+def make(db):
+    """Row factories: make.department(), make.item(), make.user(role=...), …"""
+    from tests.factories import Factories
+
+    return Factories(db)

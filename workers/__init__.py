@@ -1,0 +1,1 @@
+"""RQ jobs: thin functions that take ids, open the app context and call services."""

@@ -1,0 +1,14 @@
+"""Periodic housekeeping: finish what was committed but never processed."""
+from .context import job_context
+
+
+def sweep(older_than_seconds: int = 60) -> int:
+    """Route every opinion that was stored but never routed (Redis or a worker was
+    down when it arrived). Returns how many it routed."""
+    with job_context():
+        from feedback.services import opinions, routing
+
+        pending = opinions.unrouted_opinion_ids(older_than_seconds=older_than_seconds)
+        for opinion_id in pending:
+            routing.route_opinion(opinion_id=opinion_id)
+        return len(pending)

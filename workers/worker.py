@@ -1,0 +1,60 @@
+"""The RQ worker: one app per process, engine disposed before each fork."""
+from __future__ import annotations
+
+import logging
+
+from rq import Queue, Worker
+
+log = logging.getLogger(__name__)
+SWEEP_INTERVAL_SECONDS = 60
+
+
+class FeedbackWorker(Worker):
+    """Forks a child per job; the parent's database connections must not cross the
+    fork, so the pool is disposed first (children open their own)."""
+
+    def fork_work_horse(self, job, queue):
+        from feedback.extensions import db
+
+        from .context import worker_app
+
+        with worker_app().app_context():
+            db.engine.dispose()
+        return super().fork_work_horse(job, queue)
+
+
+def run_worker(*, redis_url: str, queues: list[str], burst: bool = False, with_cron: bool = True) -> bool:
+    import redis
+
+    from .maintenance import sweep
+
+    connection = redis.Redis.from_url(redis_url)
+    routed = sweep(older_than_seconds=0)
+    if routed:
+        log.info("sweep at start routed %d waiting opinion(s)", routed)
+    if with_cron and not burst:
+        _start_cron(connection)
+    worker = FeedbackWorker([Queue(name, connection=connection) for name in queues], connection=connection)
+    return worker.work(burst=burst, with_scheduler=not burst)
+
+
+def _start_cron(connection) -> None:
+    """Enqueue the sweep every minute from a background thread of the worker."""
+    import threading
+
+    from rq.cron import CronScheduler
+
+    from .maintenance import sweep
+
+    scheduler = CronScheduler(connection=connection)
+    scheduler.register(sweep, queue_name="default", interval=SWEEP_INTERVAL_SECONDS)
+    thread = threading.Thread(target=_run_cron, args=(scheduler,), daemon=True, name="cron")
+    thread.start()
+
+
+def _run_cron(scheduler) -> None:
+    import time
+
+    while True:
+        scheduler.enqueue_jobs()
+        time.sleep(max(scheduler.calculate_sleep_interval(), 1))
