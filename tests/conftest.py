@@ -89,6 +89,7 @@ def _empty_tables(db) -> None:
             names = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
             connection.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
         else:
+            connection.exec_driver_sql("UPDATE disclosure SET current_version_id = NULL")  # break the cycle
             for table in reversed(db.metadata.sorted_tables):
                 connection.execute(table.delete())
 

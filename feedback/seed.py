@@ -1,0 +1,196 @@
+"""Load the demo district (feedback.demo_data) through the same services the app uses.
+
+Opinions are stored as received and then routed by the real routing service, so the
+queues, deadlines and audit trails are what the product itself produces.
+"""
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from .demo_data import build_demo_data
+from .extensions import db
+from .models import Department, Disclosure, Heading, Opinion, Organisation, User
+from .models.base import utcnow
+from .services import audit, disclosures, responses, routing
+from .services.opinions import new_tracking_code
+from .synthesis.text import normalise, tokenise
+
+CARRIER_CODES = {
+    "会议": "meeting", "文件": "document", "公开栏": "notice_board", "网站": "website",
+    "短信": "sms", "微博": "weibo", "微信群": "wechat_group", "公开窗口": "service_window",
+}
+
+
+@dataclass
+class SeedReport:
+    counts: dict = field(default_factory=dict)
+    accounts: list = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        out = ["Demo data loaded:"]
+        out += [f"  {name}: {count}" for name, count in self.counts.items()]
+        out.append("Demo accounts (user name / password / role):")
+        out += [f"  {u} / {p} / {r}" for u, p, r in self.accounts]
+        return out
+
+
+def _reset() -> None:
+    db.session.execute(db.text("UPDATE disclosure SET current_version_id = NULL"))
+    for table in reversed(db.metadata.sorted_tables):
+        db.session.execute(table.delete())
+    db.session.commit()
+
+
+def _organisations(data) -> dict[str, Organisation]:
+    rows: dict[str, Organisation] = {}
+    for org in data.organisations:  # parents come before children in the data
+        row = Organisation(key=org.key, name_zh=org.name_zh, name_en=org.name_en, tier=org.tier,
+                           parent_id=rows[org.parent_key].id if org.parent_key else None)
+        db.session.add(row)
+        db.session.flush()
+        rows[org.key] = row
+    return rows
+
+
+def _departments(data, orgs) -> dict[str, Department]:
+    rows = {}
+    for dept in data.departments:
+        rows[dept.key] = Department(key=dept.key, name_zh=dept.name_zh, name_en=dept.name_en,
+                                    organisation_id=orgs[dept.organisation_key].id,
+                                    routing_keywords=" ".join(dept.routing_keywords))
+    db.session.add_all(rows.values())
+    db.session.flush()
+    return rows
+
+
+def _headings(data, orgs) -> dict[str, Heading]:
+    rows: dict[str, Heading] = {}
+    source = {h.key: h for h in data.headings}
+    for position, heading in enumerate(data.headings):
+        parent = source.get(heading.parent_key) if heading.parent_key else None
+        same_org = parent is not None and parent.organisation_key == heading.organisation_key
+        row = Heading(
+            organisation_id=orgs[heading.organisation_key].id, code=heading.code,
+            name_zh=heading.name_zh, name_en=heading.name_en,
+            description=getattr(heading, "description_zh", "") or "", position=position,
+            parent_id=rows[heading.parent_key].id if same_org else None,
+            attached_under_id=rows[heading.parent_key].id if parent and not same_org else None,
+            level=(rows[heading.parent_key].level + 1) if same_org else 1,
+        )
+        db.session.add(row)
+        db.session.flush()
+        rows[heading.key] = row
+    return rows
+
+
+def _users(data, departments) -> tuple[dict[str, User], list]:
+    rows, accounts = {}, []
+    for account in data.users:
+        user = User(username=account.username, display_name=account.display_name_zh, role=account.role,
+                    department_id=departments[account.department_key].id if account.department_key else None)
+        user.set_password(account.password)
+        db.session.add(user)
+        rows[account.username] = user
+        accounts.append((account.username, account.password, account.role))
+    db.session.flush()
+    return rows, accounts
+
+
+def _editor(users) -> User:
+    return next(u for u in users.values() if u.role in ("editor", "admin"))
+
+
+def _items(data, headings, departments, users) -> dict[str, Disclosure]:
+    editor = _editor(users)
+    rows = {}
+    now = utcnow()
+    for spec in data.items:
+        item = disclosures.create_item(
+            user=editor, heading_id=headings[spec.heading_key].id,
+            department_id=departments[spec.department_key].id, title=spec.title_zh, body=spec.body_zh,
+            scope=spec.scope, carriers=[CARRIER_CODES.get(c, c) for c in spec.carriers], focus=spec.focus,
+            show_opinions_publicly=spec.scope == "public",
+        )
+        item.publish_due = (now + timedelta(days=spec.due_days - spec.published_days_ago)).date()
+        if spec.status == "published":
+            published_at = now - timedelta(days=spec.published_days_ago)
+            disclosures.publish_item(user=editor, item_id=item.id, approver_name=spec.approver_name,
+                                     approval_opinion=spec.approval_opinion_zh,
+                                     comment_days=spec.comment_days, now=published_at)
+        rows[spec.key] = item
+    db.session.commit()
+    return rows
+
+
+def _opinions(data, items, rng) -> dict[str, Opinion]:
+    rows = {}
+    now = utcnow()
+    for spec in data.opinions:
+        created = now - timedelta(days=spec.days_ago, minutes=rng.randint(0, 600))
+        item = items.get(spec.item_key) if spec.item_key else None
+        opinion = Opinion(
+            tracking_code=new_tracking_code(), disclosure_id=item.id if item else None, text=spec.text_zh,
+            analysis_text=normalise(spec.text_zh), stance=spec.stance, channel=spec.channel,
+            contact=spec.contact, contact_name=spec.name, status="received", created_at=created,
+        )
+        opinion.tokens = tokenise(opinion.analysis_text, normalised=True)
+        db.session.add(opinion)
+        db.session.flush()
+        audit.record(opinion, "received", to_state="received", channel=spec.channel)
+        rows[spec.key] = opinion
+    db.session.commit()
+    for opinion in rows.values():
+        routing.route_opinion(opinion_id=opinion.id)
+    return rows
+
+
+def _staff_of(users, department_id) -> User | None:
+    return next((u for u in users.values()
+                 if u.department_id == department_id and u.role in ("department_staff", "department_head")), None)
+
+
+def _answers(data, opinions, users, departments) -> int:
+    """Answer the opinions the data marks as answered, one answer per hot issue."""
+    admin = next((u for u in users.values() if u.role == "admin"), None)
+    by_issue: dict[str, list] = {}
+    for spec in data.opinions:
+        if spec.answered:
+            by_issue.setdefault(spec.hot_issue or spec.key, []).append(spec.key)
+    texts = {(a.hot_issue or a.opinion_key): a for a in data.answers}
+    published = 0
+    for issue, keys in by_issue.items():
+        answer = texts.get(issue)
+        for key in keys:
+            opinion = opinions[key]
+            if answer is None or opinion.status not in ("routed", "accepted", "in_progress"):
+                continue
+            author = _staff_of(users, opinion.department_id) or admin
+            responses.answer_opinion(user=author, opinion_id=opinion.id, text=answer.text_zh)
+            published += 1
+    return published
+
+
+def seed_demo(*, reset: bool = True, seed: int = 20261128) -> SeedReport:
+    data = build_demo_data(seed)
+    if reset:
+        _reset()
+    rng = random.Random(seed)
+    orgs = _organisations(data)
+    departments = _departments(data, orgs)
+    headings = _headings(data, orgs)
+    users, accounts = _users(data, departments)
+    db.session.commit()
+    items = _items(data, headings, departments, users)
+    opinions = _opinions(data, items, rng)
+    answered = _answers(data, opinions, users, departments)
+    report = SeedReport(accounts=accounts)
+    report.counts = {
+        "organisations": len(orgs), "departments": len(departments), "headings": len(headings),
+        "items": len(items), "opinions": len(opinions), "answered opinions": answered,
+        "routed": db.session.scalar(select(db.func.count()).select_from(Opinion).where(Opinion.status != "triage")),
+    }
+    return report
