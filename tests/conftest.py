@@ -13,13 +13,57 @@ _TMP = Path(tempfile.mkdtemp(prefix="feedback-tests-"))
 os.environ.setdefault("FEEDBACK_INSTANCE_DIR", str(_TMP / "instance"))
 os.environ.setdefault("FEEDBACK_SECRET_KEY", "test-secret-key")
 
-TEST_REDIS_URL = os.environ.get("FEEDBACK_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+REDIS_SERVER = os.environ.get("FEEDBACK_TEST_REDIS_SERVER", "redis://127.0.0.1:6379")
+
+
+def _claim_redis_database() -> str:
+    """A Redis database number of its own for this test run, so that runs going on at
+    the same time on one machine never flush or work each other's queues."""
+    import atexit
+
+    import redis as redis_lib
+
+    registry = redis_lib.Redis.from_url(f"{REDIS_SERVER}/0")
+    for number in range(1, 16):
+        key = f"feedback-tests:claimed-db:{number}"
+        if registry.set(key, os.getpid(), nx=True, ex=6 * 3600):
+            atexit.register(registry.delete, key)
+            return f"{REDIS_SERVER}/{number}"
+    raise RuntimeError("all Redis databases 1-15 are claimed by other test runs")
+
+
+TEST_REDIS_URL = os.environ.get("FEEDBACK_TEST_REDIS_URL") or _claim_redis_database()
+
+
+def _private_postgres_database(server_url: str) -> str:
+    """Create a database of this run's own next to the given one, dropped at exit."""
+    import atexit
+
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    name = f"feedback_test_{os.getpid()}"
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+
+    def drop():
+        from sqlalchemy.orm import close_all_sessions
+
+        close_all_sessions()
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    atexit.register(drop)
+    return make_url(server_url).set(database=name).render_as_string(hide_password=False)
 
 
 def _database_urls() -> list[tuple[str, str]]:
     urls = [("sqlite", f"sqlite:///{_TMP / 'test.sqlite3'}")]
     if os.environ.get("FEEDBACK_TEST_DATABASE_URL"):
-        urls.append(("postgresql", os.environ["FEEDBACK_TEST_DATABASE_URL"]))
+        urls.append(("postgresql", _private_postgres_database(os.environ["FEEDBACK_TEST_DATABASE_URL"])))
     return urls
 
 
@@ -40,19 +84,12 @@ def test_config(database_url: str, **overrides) -> dict:
 
 
 def _reset_schema(database_url: str) -> None:
-    """Start each session from an empty database, then build it with the migrations."""
+    """Start each session from an empty database, then build it with the migrations.
+    (The PostgreSQL database is created empty for this run.)"""
     if database_url.startswith("sqlite"):
         path = Path(database_url.removeprefix("sqlite:///"))
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
-        return
-    from sqlalchemy import create_engine, text
-
-    engine = create_engine(database_url)
-    with engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
 
 
 @pytest.fixture(scope="session", params=_database_urls(), ids=lambda p: p[0])
