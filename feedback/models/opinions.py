@@ -27,6 +27,9 @@ class Cluster(db.Model):
     key_terms: Mapped[list] = mapped_column(JSON, default=list)
     is_campaign: Mapped[bool] = mapped_column(default=False)
     size: Mapped[int] = mapped_column(default=0)
+    representative_ids: Mapped[list] = mapped_column(JSON, default=list)
+    # False once a re-clustering no longer finds the concern; kept for answers and notes.
+    is_active: Mapped[bool] = mapped_column(default=True)
     disclosure_id: Mapped[Optional[int]] = mapped_column(ForeignKey("disclosure.id"))
     department_id: Mapped[Optional[int]] = mapped_column(ForeignKey("department.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
