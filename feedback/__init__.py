@@ -82,7 +82,7 @@ def _init_jobs(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from .views import api, auth, department, editor, public
+    from .views import api, auth, committee, department, editor, public
 
-    for module in (public, auth, department, editor, api):
+    for module in (public, auth, department, editor, committee, api):
         app.register_blueprint(module.bp)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, HiddenField, IntegerField, PasswordField, RadioField,
+from wtforms import (BooleanField, DateField, HiddenField, IntegerField, PasswordField, RadioField,
                      SelectField, SelectMultipleField, StringField, TextAreaField)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
@@ -76,3 +76,19 @@ class PublishForm(FlaskForm):
     approval_opinion = TextAreaField(_l("Approval opinion"), validators=[Length(max=2000)])
     comment_days = IntegerField(_l("Comment window (days)"), default=30,
                                 validators=[Optional(), NumberRange(min=1, max=365)])
+
+
+def outcome_choices():
+    return [
+        ("adopted", _l("Adopted")),
+        ("adopted_with_changes", _l("Adopted with changes")),
+        ("postponed", _l("Postponed")),
+        ("rejected", _l("Rejected")),
+    ]
+
+
+class DecisionForm(FlaskForm):
+    outcome = SelectField(_l("Outcome"), choices=outcome_choices())
+    decided_on = DateField(_l("Decided on"), validators=[DataRequired()])
+    text = TextAreaField(_l("What was decided, and how the opinions were taken into account"),
+                         validators=[DataRequired(), Length(max=5000)])

@@ -1,0 +1,147 @@
+"""What the committee reads before it decides: an aggregated summary of the opinions
+on an item, a heading or a period, and the decision it then publishes."""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timezone
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import Cluster, Decision, Disclosure, Opinion, User
+from ..models.base import utcnow
+from ..models.opinions import STANCES
+from ..synthesis.text import strip_control_characters
+from . import audit
+from .errors import NotFound, PermissionDenied, ValidationFailed
+
+REVIEW_ROLES = ("committee_member", "supervisor", "editor")
+DECISION_ROLES = ("committee_member",)
+OUTCOMES = ("adopted", "adopted_with_changes", "postponed", "rejected")
+REPRESENTATIVES_SHOWN = 3
+
+
+@dataclass
+class ClusterSummary:
+    cluster: Cluster
+    size: int
+    stance_counts: dict[str, int]
+    representatives: list[Opinion]
+    answered: int
+    department_names: list[str] = field(default_factory=list)
+
+    @property
+    def progress(self) -> float:
+        return self.answered / self.size if self.size else 0.0
+
+
+@dataclass
+class Review:
+    total: int
+    stance_totals: dict[str, int]
+    clusters: list[ClusterSummary]
+    campaigns: list[ClusterSummary]
+    unclustered: int
+    volume_by_day: list[tuple[date, int]]
+    answered: int
+
+
+def _require(user: User, roles) -> None:
+    if not user.has_role(*roles):
+        raise PermissionDenied(_l("Only committee members may do this."))
+
+
+def _opinions_in_scope(*, disclosure_id, heading_id, date_from, date_to) -> list[Opinion]:
+    query = select(Opinion).where(Opinion.moderation != "hidden")
+    if disclosure_id is not None:
+        query = query.where(Opinion.disclosure_id == disclosure_id)
+    if heading_id is not None:
+        query = query.join(Disclosure, Opinion.disclosure_id == Disclosure.id).where(Disclosure.heading_id == heading_id)
+    if date_from is not None:
+        query = query.where(Opinion.created_at >= datetime.combine(date_from, time.min, timezone.utc))
+    if date_to is not None:
+        query = query.where(Opinion.created_at <= datetime.combine(date_to, time.max, timezone.utc))
+    return list(db.session.scalars(query.order_by(Opinion.created_at)))
+
+
+def _stance_counts(opinions) -> dict[str, int]:
+    counts = Counter(o.stance for o in opinions)
+    return {stance: counts.get(stance, 0) for stance in STANCES}
+
+
+def _representatives(cluster: Cluster, members: list[Opinion]) -> list[Opinion]:
+    by_id = {o.id: o for o in members}
+    chosen = [by_id[i] for i in cluster.representative_ids or [] if i in by_id]
+    return (chosen or members)[:REPRESENTATIVES_SHOWN]
+
+
+def _summarise_clusters(opinions: list[Opinion], locale: str) -> list[ClusterSummary]:
+    members: dict[int, list[Opinion]] = {}
+    for opinion in opinions:
+        if opinion.cluster_id is not None:
+            members.setdefault(opinion.cluster_id, []).append(opinion)
+    clusters = db.session.scalars(select(Cluster).where(Cluster.id.in_(members))).all() if members else []
+    summaries = []
+    for cluster in clusters:
+        group = members[cluster.id]
+        departments = sorted({o.department.name(locale) for o in group if o.department is not None})
+        summaries.append(ClusterSummary(
+            cluster=cluster, size=len(group), stance_counts=_stance_counts(group),
+            representatives=_representatives(cluster, group),
+            answered=sum(1 for o in group if o.status in ("answered", "closed")),
+            department_names=departments,
+        ))
+    return sorted(summaries, key=lambda s: (-s.size, s.cluster.id))
+
+
+def review(*, disclosure_id: int | None = None, heading_id: int | None = None,
+           date_from: date | None = None, date_to: date | None = None, locale: str = "zh") -> Review:
+    opinions = _opinions_in_scope(disclosure_id=disclosure_id, heading_id=heading_id,
+                                  date_from=date_from, date_to=date_to)
+    summaries = _summarise_clusters(opinions, locale)
+    volume = Counter(o.created_at.date() for o in opinions)
+    return Review(
+        total=len(opinions),
+        stance_totals=_stance_counts(opinions),
+        clusters=[s for s in summaries if not s.cluster.is_campaign],
+        campaigns=[s for s in summaries if s.cluster.is_campaign],
+        unclustered=sum(1 for o in opinions if o.cluster_id is None),
+        volume_by_day=sorted(volume.items()),
+        answered=sum(1 for o in opinions if o.status in ("answered", "closed")),
+    )
+
+
+def record_decision(*, user: User, disclosure_id: int, text: str, outcome: str,
+                    decided_on: date, publish: bool = True) -> Decision:
+    """Record what the committee decided; published, it stands on the item's page."""
+    _require(user, DECISION_ROLES)
+    item = db.session.get(Disclosure, disclosure_id)
+    if item is None:
+        raise NotFound(_l("There is no such item."))
+    text = strip_control_characters(text or "").strip()
+    errors = {}
+    if not text:
+        errors["text"] = [_l("Write what was decided.")]
+    if outcome not in OUTCOMES:
+        errors["outcome"] = [_l("Choose an outcome.")]
+    if decided_on is None or decided_on > utcnow().date():
+        errors["decided_on"] = [_l("The decision date cannot be in the future.")]
+    if errors:
+        raise ValidationFailed(errors)
+    decision = Decision(disclosure_id=item.id, text=text, outcome=outcome, decided_on=decided_on,
+                        recorded_by_id=user.id, published_at=utcnow() if publish else None)
+    db.session.add(decision)
+    db.session.flush()
+    audit.record(decision, "recorded", actor=user, to_state="published" if publish else "recorded",
+                 disclosure_id=item.id, outcome=outcome)
+    db.session.commit()
+    return decision
+
+
+def published_decisions(disclosure_id: int) -> list[Decision]:
+    return list(db.session.scalars(
+        select(Decision).where(Decision.disclosure_id == disclosure_id, Decision.published_at.is_not(None))
+        .order_by(Decision.decided_on.desc())
+    ))

@@ -1,0 +1,140 @@
+"""The committee's review before a decision, and the decision it publishes."""
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from ..extensions import db
+from ..forms import DecisionForm, outcome_choices
+from ..i18n import current_locale
+from ..models import Disclosure, Heading, Opinion
+from ..rendering import masked
+from ..services import committee
+from ..services.errors import NotFound, ValidationFailed
+from .access import roles_required
+
+bp = Blueprint("committee", __name__, url_prefix="/committee")
+
+
+def _date_arg(name: str) -> date | None:
+    try:
+        return date.fromisoformat(request.args.get(name, ""))
+    except ValueError:
+        return None
+
+
+def _int_arg(name: str) -> int | None:
+    value = request.args.get(name, "")
+    return int(value) if value.isdigit() else None
+
+
+def _review_scope() -> dict:
+    return {"disclosure_id": _int_arg("item"), "heading_id": _int_arg("heading"),
+            "date_from": _date_arg("from"), "date_to": _date_arg("to")}
+
+
+def _scope_title(scope: dict) -> str:
+    if scope["disclosure_id"]:
+        item = db.session.get(Disclosure, scope["disclosure_id"])
+        if item is None:
+            raise NotFound(_("There is no such item."))
+        return item.title
+    if scope["heading_id"]:
+        heading = db.session.get(Heading, scope["heading_id"])
+        if heading is None:
+            raise NotFound(_("There is no such heading."))
+        return heading.name(current_locale())
+    return _("All opinions")
+
+
+@bp.get("/")
+@roles_required(*committee.REVIEW_ROLES)
+def index():
+    counts = dict(db.session.execute(
+        select(Opinion.disclosure_id, func.count()).where(Opinion.disclosure_id.is_not(None))
+        .group_by(Opinion.disclosure_id)).all())
+    items = db.session.scalars(select(Disclosure).where(Disclosure.id.in_(counts))).all()
+    items = sorted(items, key=lambda i: (i.focus is None, -counts[i.id]))
+    return render_template("committee/index.html", items=items, counts=counts)
+
+
+@bp.get("/review")
+@roles_required(*committee.REVIEW_ROLES)
+def review():
+    scope = _review_scope()
+    title = _scope_title(scope)
+    summary = committee.review(locale=current_locale(), **scope)
+    return render_template("committee/review.html", review=summary, title=title, scope=scope,
+                           query=request.query_string.decode(), printable=False)
+
+
+@bp.get("/review.pdf")
+@roles_required(*committee.REVIEW_ROLES)
+def review_pdf():
+    from weasyprint import HTML
+
+    scope = _review_scope()
+    html = render_template("committee/review.html", review=committee.review(locale=current_locale(), **scope),
+                           title=_scope_title(scope), scope=scope, query="", printable=True)
+    pdf = HTML(string=html, base_url=request.url_root, url_fetcher=_static_files_only).write_pdf()
+    return Response(pdf, mimetype="application/pdf",
+                    headers={"Content-Disposition": "attachment; filename=opinion-review.pdf"})
+
+
+def _static_files_only(url: str) -> dict:
+    """WeasyPrint may read our own stylesheet from disk, and nothing from the network."""
+    from pathlib import Path
+    from urllib.parse import urlparse
+
+    from flask import current_app
+
+    path = urlparse(url).path
+    static = Path(current_app.static_folder).resolve()
+    target = (static / path.removeprefix("/static/")).resolve()
+    if not path.startswith("/static/") or static not in target.parents or not target.is_file():
+        raise ValueError(f"not fetched while rendering a PDF: {url}")
+    return {"string": target.read_bytes(), "mime_type": "text/css" if target.suffix == ".css" else None}
+
+
+@bp.get("/review.csv")
+@roles_required(*committee.REVIEW_ROLES)
+def review_csv():
+    summary = committee.review(locale=current_locale(), **_review_scope())
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["cluster_id", "label", "campaign", "opinions", "support", "oppose", "suggestion",
+                     "question", "answered", "departments", "representative"])
+    for row in summary.clusters + summary.campaigns:
+        writer.writerow([row.cluster.id, row.cluster.label, int(row.cluster.is_campaign), row.size,
+                         *row.stance_counts.values(), row.answered, "; ".join(row.department_names),
+                         masked(row.representatives[0].text) if row.representatives else ""])
+    # UTF-8 with BOM so that spreadsheet programs open Chinese text correctly.
+    return Response("\ufeff" + out.getvalue(), mimetype="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": "attachment; filename=opinion-review.csv"})
+
+
+@bp.route("/items/<int:item_id>/decision", methods=["GET", "POST"])
+@roles_required(*committee.DECISION_ROLES)
+def decision(item_id: int):
+    item = db.session.get(Disclosure, item_id)
+    if item is None:
+        raise NotFound(_("There is no such item."))
+    form = DecisionForm()
+    if form.validate_on_submit():
+        try:
+            committee.record_decision(user=current_user, disclosure_id=item.id, text=form.text.data,
+                                      outcome=form.outcome.data, decided_on=form.decided_on.data)
+        except ValidationFailed as failure:
+            for field, messages in failure.errors.items():
+                getattr(form, field).errors = [str(m) for m in messages]
+        else:
+            flash(_("The decision is recorded and published on the item's page."), "success")
+            return redirect(url_for("committee.review", item=item.id))
+    return render_template("committee/decision.html", form=form, item=item,
+                           outcomes=dict(outcome_choices())), (422 if form.errors else 200)

@@ -1,0 +1,83 @@
+"""The committee reads an aggregated summary, then records a decision the public sees."""
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from feedback.models import Cluster, Decision
+
+
+def _login(client, user, password="secret-pass"):
+    html = client.get("/auth/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+    assert client.post("/auth/login", data={"csrf_token": token, "username": user.username,
+                                            "password": password}).status_code == 302
+    return token
+
+
+def _clustered_item(make, db):
+    department = make.department(name_zh="区住建委")
+    item = make.item(department=department)
+    elevator = Cluster(label="加装电梯 / 费用分摊", size=4, department_id=department.id)
+    campaign = Cluster(label="反对拆除车棚", size=3, is_campaign=True)
+    db.session.add_all([elevator, campaign])
+    db.session.commit()
+    for i, stance in enumerate(["support", "support", "oppose", "question"]):
+        make.opinion(disclosure=item, text=f"电梯费用怎么分摊？{i}号楼 电话13812345678", stance=stance,
+                     status="routed", department_id=department.id, cluster_id=elevator.id)
+    for i in range(3):
+        make.opinion(disclosure=item, text="坚决反对拆除车棚！", stance="oppose", cluster_id=campaign.id)
+    make.opinion(disclosure=item, text="路灯不亮。", stance="suggestion")
+    elevator.representative_ids = []
+    db.session.commit()
+    return item, elevator
+
+
+def test_review_ranks_concerns_keeps_campaigns_apart_and_masks_quotes(app, client, make, db):
+    item, elevator = _clustered_item(make, db)
+    _login(client, make.user(role="committee_member"))
+    page = client.get(f"/committee/review?item={item.id}&lang=en").get_data(as_text=True)
+    assert "加装电梯 / 费用分摊" in page and "×3" in page
+    assert "13812345678" not in page and "138****5678" in page
+    assert page.index("加装电梯 / 费用分摊") < page.index("反对拆除车棚")
+    assert "1 opinions belong to no concern" in page
+
+
+def test_review_csv_and_pdf_exports(app, client, make, db):
+    item, _ = _clustered_item(make, db)
+    _login(client, make.user(role="committee_member"))
+    csv_text = client.get(f"/committee/review.csv?item={item.id}").get_data(as_text=True)
+    rows = csv_text.lstrip("\ufeff").splitlines()
+    assert rows[0].startswith("cluster_id,label") and len(rows) == 3
+    assert "13812345678" not in csv_text
+    pdf = client.get(f"/committee/review.pdf?item={item.id}")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+
+
+def test_decision_is_published_beside_the_disclosure(app, client, make, db):
+    item, _ = _clustered_item(make, db)
+    token = _login(client, make.user(role="committee_member"))
+    response = client.post(f"/committee/items/{item.id}/decision", data={
+        "csrf_token": token, "outcome": "adopted_with_changes", "decided_on": date.today().isoformat(),
+        "text": "采纳意见：电梯费用按楼层系数分摊，一楼住户免缴。"})
+    assert response.status_code == 302
+    assert db.session.query(Decision).count() == 1
+    assert "电梯费用按楼层系数分摊" in client.get(f"/items/{item.id}").get_data(as_text=True)
+
+
+def test_a_decision_dated_in_the_future_is_refused(app, client, make, db):
+    item, _ = _clustered_item(make, db)
+    token = _login(client, make.user(role="committee_member"))
+    response = client.post(f"/committee/items/{item.id}/decision", data={
+        "csrf_token": token, "outcome": "adopted", "text": "提前决定",
+        "decided_on": (date.today() + timedelta(days=3)).isoformat()}, headers={"Accept-Language": "en"})
+    assert response.status_code == 422 and "future" in response.get_data(as_text=True)
+    assert db.session.query(Decision).count() == 0
+
+
+def test_only_committee_roles_see_the_review(app, client, make, db):
+    item, _ = _clustered_item(make, db)
+    assert client.get(f"/committee/review?item={item.id}").status_code == 302
+    _login(client, make.user(role="department_staff", department_id=make.department().id))
+    assert client.get(f"/committee/review?item={item.id}").status_code == 403
+    assert client.get(f"/committee/items/{item.id}/decision").status_code == 403
