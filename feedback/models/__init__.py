@@ -1,10 +1,17 @@
 """Typed SQLAlchemy 2.0 models, one module per concept."""
 from .audit import AuditEvent
-from .catalogue import Disclosure, DisclosureVersion, Heading
+from .catalogue import Attachment, Disclosure, DisclosureVersion, Heading
 from .opinions import Cluster, Decision, Opinion, Response
 from .organisation import Department, Organisation, User
+from .channels import ChannelKey, KioskDevice, Rating
+from .supervision import Checklist, ChecklistPoint, CheckResult, SupervisionCheck
 
 __all__ = [
+    "Attachment",
+    "CheckResult",
+    "Checklist",
+    "ChecklistPoint",
+    "SupervisionCheck",
     "AuditEvent",
     "Cluster",
     "Decision",

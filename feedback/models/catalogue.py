@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Optional
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -14,6 +15,18 @@ SCOPES = ("public", "members", "internal")
 ITEM_STATUSES = ("draft", "submitted", "approved", "published", "withdrawn")
 CARRIERS = ("meeting", "document", "notice_board", "website", "sms", "weibo", "wechat_group", "service_window")
 MAX_HEADING_DEPTH = 3
+# How often an item must be published again: once, or every period (公开时限).
+PERIODS = ("once", "monthly", "quarterly", "half_yearly", "yearly")
+# The working copy's own workflow: draft → submitted → approved → (published as a version).
+WORKFLOW_STATES = ("draft", "submitted", "approved")
+
+
+LOCAL_TIMEZONE = ZoneInfo("Asia/Shanghai")
+
+
+def local_date(moment: datetime) -> date:
+    """The calendar day in Shanghai on which `moment` (UTC) falls: time limits are days."""
+    return moment.astimezone(LOCAL_TIMEZONE).date()
 
 
 class Heading(db.Model):
@@ -74,6 +87,14 @@ class Disclosure(db.Model):
     carriers: Mapped[list] = mapped_column(JSON, default=list)
     focus: Mapped[Optional[str]] = mapped_column(String(40))
     publish_due: Mapped[Optional[date]] = mapped_column()
+    publish_period: Mapped[str] = mapped_column(String(20), default="once", server_default="once")
+    # For an item that has been published: the state of its pending revision, if any.
+    revision_status: Mapped[Optional[str]] = mapped_column(String(20))
+    submitted_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    submitted_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id"))
+    approved_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id"))
+    withdrawn_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    withdrawal_reason: Mapped[Optional[str]] = mapped_column(Text)
     comment_opens_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     comment_closes_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     show_opinions_publicly: Mapped[bool] = mapped_column(default=False)
@@ -99,8 +120,35 @@ class Disclosure(db.Model):
     )
 
     @property
+    def workflow_state(self) -> str:
+        """The working copy's step: draft, submitted or approved; 'published' or
+        'withdrawn' when no revision is pending."""
+        if self.status in ("published", "withdrawn") and self.revision_status:
+            return self.revision_status
+        return self.status
+
+    def visible_scope(self) -> str | None:
+        """The narrower of the working copy's and the published version's scope: narrowing
+        takes effect at once, widening only when the new version is published."""
+        if self.status != "published" or self.current_version is None:
+            return None
+        order = {scope: rank for rank, scope in enumerate(SCOPES)}
+        return max(self.scope, self.current_version.scope, key=lambda s: order.get(s, len(SCOPES)))
+
+    @property
     def is_public(self) -> bool:
-        return self.scope == "public" and self.status == "published"
+        return self.visible_scope() == "public"
+
+    def readable_by(self, user) -> bool:
+        """Public items for all; members-only for members and staff; internal for staff."""
+        scope = self.visible_scope()
+        if scope == "public":
+            return True
+        if user is None or not getattr(user, "is_authenticated", False):
+            return False
+        if scope == "members":
+            return user.role == "member" or user.is_staff
+        return scope == "internal" and user.is_staff
 
     def comments_open(self, now: datetime) -> bool:
         if self.status != "published":
@@ -128,11 +176,40 @@ class DisclosureVersion(db.Model):
     approver_name: Mapped[Optional[str]] = mapped_column(String(120))
     approval_opinion: Mapped[Optional[str]] = mapped_column(Text)
     approved_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    approved_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id"))
+    publish_due: Mapped[Optional[date]] = mapped_column()
+    publish_period: Mapped[str] = mapped_column(String(20), default="once", server_default="once")
+    change_note: Mapped[str] = mapped_column(Text, default="", server_default="")
+    attachments: Mapped[list] = mapped_column(JSON, default=list)
     published_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id"))
     published_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     disclosure: Mapped[Disclosure] = relationship(foreign_keys=[disclosure_id], back_populates="versions")
     department: Mapped[Department] = relationship()
+    heading: Mapped[Heading] = relationship()
+
+    @property
+    def on_time(self) -> bool | None:
+        """Published by its time limit (None when it had none)."""
+        if self.publish_due is None:
+            return None
+        return local_date(self.published_at) <= self.publish_due
+
+
+class Attachment(db.Model):
+    """A file attached to an item (PDF or image). Files are never changed: a new upload
+    is a new row, and each version lists the attachments it was published with."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    disclosure_id: Mapped[int] = mapped_column(ForeignKey("disclosure.id"), index=True)
+    filename: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(80))
+    size: Mapped[int] = mapped_column()
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Set when an editor removes it from the working copy; versions keep listing it.
+    removed_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
 
 
 class ImmutableRowError(RuntimeError):
