@@ -81,6 +81,10 @@ class Opinion(db.Model):
     contact: Mapped[Optional[str]] = mapped_column(String(200))
     status: Mapped[str] = mapped_column(String(20), default="received")
     moderation: Mapped[str] = mapped_column(String(20), default="published")
+    # Why a rule held it or a moderator hid it (shown to moderators, never to the public).
+    moderation_reason: Mapped[Optional[str]] = mapped_column(Text)
+    # Who sent it, for per-source spam rules: "kiosk:3", "key:2", "ip:<keyed hash>".
+    source: Mapped[Optional[str]] = mapped_column(String(80), index=True)
     department_id: Mapped[Optional[int]] = mapped_column(ForeignKey("department.id"))
     routing_confidence: Mapped[Optional[float]] = mapped_column()
     cluster_id: Mapped[Optional[int]] = mapped_column(ForeignKey("cluster.id"), index=True)
