@@ -4,7 +4,7 @@ from .catalogue import Attachment, Disclosure, DisclosureVersion, Heading
 from .opinions import Cluster, Decision, Opinion, Response
 from .organisation import Department, Organisation, User
 from .channels import ChannelKey, KioskDevice, Rating
-from .channels import ChannelKey, KioskDevice, Rating
+from .response_workflow import AnswerTemplate, CalendarDay, DeadlineExtension, InternalNote, OutboxMessage, RouterRun, Transfer  # noqa: F401
 from .supervision import Checklist, ChecklistPoint, CheckResult, SupervisionCheck
 
 __all__ = [

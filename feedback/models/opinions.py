@@ -51,10 +51,11 @@ class Response(db.Model):
     text: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(20), default="published")
     published_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    approved_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     department: Mapped[Department] = relationship()
-    author: Mapped[Optional[User]] = relationship()
+    author: Mapped[Optional[User]] = relationship(foreign_keys=[author_id])
     cluster: Mapped[Optional[Cluster]] = relationship()
     opinions: Mapped[list["Opinion"]] = relationship(back_populates="response")
 
@@ -94,6 +95,11 @@ class Opinion(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     routed_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     answered_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    # Response workflow: kind sets the time limit; revision catches stale forms.
+    kind: Mapped[Optional[str]] = mapped_column(String(20))
+    revision: Mapped[int] = mapped_column(default=0, server_default="0")
+    escalated_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    reopened_count: Mapped[int] = mapped_column(default=0, server_default="0")
 
     disclosure: Mapped[Optional[Disclosure]] = relationship()
     department: Mapped[Optional[Department]] = relationship()
