@@ -51,6 +51,23 @@ class TrackForm(FlaskForm):
     code = StringField(_l("Tracking code"), validators=[DataRequired(), Length(max=40)])
 
 
+def rating_choices():
+    return [
+        ("satisfied", _l("Satisfied")),
+        ("basically_satisfied", _l("Basically satisfied")),
+        ("not_satisfied", _l("Not satisfied")),
+    ]
+
+
+class RatingForm(FlaskForm):
+    score = RadioField(_l("How satisfied are you with the answer?"), choices=rating_choices())
+    comment = TextAreaField(_l("Comment (optional)"), validators=[Optional(), Length(max=1000)])
+
+
+class ModerationForm(FlaskForm):
+    reason = TextAreaField(_l("Reason (kept in the audit trail)"), validators=[Optional(), Length(max=500)])
+
+
 class LoginForm(FlaskForm):
     username = StringField(_l("User name"), validators=[DataRequired(), Length(max=80)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
