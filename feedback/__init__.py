@@ -53,6 +53,9 @@ def _init_extensions(app: Flask) -> None:
     _init_limiter(app, limiter)
 
     from .models import User
+    from .services.search import install_change_tracking
+
+    install_change_tracking()
 
     @login_manager.user_loader
     def load_user(user_id: str):
@@ -82,7 +85,7 @@ def _init_jobs(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from .views import api, auth, committee, department, editor, public
+    from .views import api, auth, committee, department, editor, public, search
 
-    for module in (public, auth, department, editor, committee, api):
+    for module in (public, auth, department, editor, committee, search, api):
         app.register_blueprint(module.bp)

@@ -53,6 +53,15 @@ def sweep_command():
     click.echo(f"routed {sweep(older_than_seconds=0)} waiting opinion(s)")
 
 
+@click.command("reindex")
+@with_appcontext
+def reindex_command():
+    """Rebuild the whole search index from the database and swap it in atomically."""
+    from .services.search import rebuild_index
+
+    click.echo(f"indexed {rebuild_index()} documents into {current_app.config['SEARCH_INDEX_DIR']}")
+
+
 @click.command("serve")
 @click.option("--host", default="127.0.0.1")
 @click.option("--port", default=5000, type=int)
@@ -79,7 +88,8 @@ def _start_worker_process():
 
 
 def init_app(app: Flask) -> None:
-    for command in (init_db_command, seed_demo_command, worker_command, sweep_command, serve_command):
+    for command in (init_db_command, seed_demo_command, worker_command, sweep_command, reindex_command,
+                    serve_command):
         app.cli.add_command(command)
 
 

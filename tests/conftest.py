@@ -135,8 +135,11 @@ def _empty_tables(db) -> None:
 def app(_migrated_app, redis):
     from feedback.extensions import db
 
+    import shutil
+
     with _migrated_app.app_context():
         _empty_tables(db)
+        shutil.rmtree(_migrated_app.config["SEARCH_INDEX_DIR"], ignore_errors=True)
         yield _migrated_app
         db.session.remove()
 

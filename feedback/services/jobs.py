@@ -50,6 +50,19 @@ def enqueue(func_path: str, *args, queue: str = "default", job_id: str | None = 
     run_inline(func_path, *args)
 
 
+def enqueue_nowait(func_path: str, *args, queue: str = "default", job_id: str | None = None) -> bool:
+    """Put a job on RQ; False (instead of running it here) when Redis does not answer.
+    For callers that cannot run the job in-process at that moment."""
+    try:
+        Queue(queue, connection=redis_connection()).enqueue(
+            func_path, *args, job_id=job_id, retry=RETRY, failure_ttl=7 * 86400
+        )
+        return True
+    except (redis.exceptions.RedisError, OSError):
+        log.warning("Redis is unreachable; %s was not queued", func_path)
+        return False
+
+
 def run_inline(func_path: str, *args) -> None:
     """Run a job now, in this process. A failure is logged, never raised to the user:
     the row stays in its earlier state and the sweep retries it."""

@@ -1,0 +1,246 @@
+"""The app's side of search: which rows become which documents, who may see them,
+and keeping the Whoosh index in step with the database (which stays the truth).
+
+Changes are collected from every committed session (ORM events, so no service has
+to remember to index) and sent after the commit to the `search` queue, whose one
+worker is the index's one writer. `flask reindex` rebuilds everything atomically.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterable, Iterator
+
+from flask import current_app
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
+
+from ..extensions import db
+from ..models import Decision, Disclosure, Opinion, Response, User
+
+log = logging.getLogger(__name__)
+SYNC_JOB = "workers.search.sync_documents"
+SEARCHABLE = {Disclosure: "item", Opinion: "opinion", Response: "answer", Decision: "decision"}
+_inline_writer = threading.Lock()
+
+
+# --- who may see what -------------------------------------------------------------
+
+def audiences_for(user: User | None) -> list[str]:
+    """The audiences a searcher belongs to; documents list the audiences that may see them."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return ["public"]
+    audiences = ["public", "members"]
+    if user.is_staff:
+        audiences.append("staff")
+        if user.department_id:
+            audiences.append(f"dept:{user.department_id}")
+        if user.has_role("moderator", "dispatcher", "supervisor"):
+            audiences.append("opinions:all")
+    return audiences
+
+
+def _item_visibility(item: Disclosure) -> list[str]:
+    if item.status != "published":
+        return ["staff"]
+    return {"public": ["public", "members", "staff"], "members": ["members", "staff"]}.get(item.scope, ["staff"])
+
+
+def _opinion_visibility(opinion: Opinion) -> list[str]:
+    audiences = ["opinions:all"]
+    if opinion.department_id:
+        audiences.append(f"dept:{opinion.department_id}")
+    item_is_public = opinion.disclosure is None or opinion.disclosure.is_public
+    if opinion.moderation == "published" and item_is_public:
+        audiences.append("public")
+    return audiences
+
+
+# --- rows → documents ----------------------------------------------------------------
+
+def mask_personal_data(text: str) -> str:
+    from ..synthesis.masking import mask_personal_data as mask
+
+    return mask(text)
+
+
+def _heading_path(item: Disclosure | None) -> list[str]:
+    return [h.code for h in item.heading.path()] if item is not None else []
+
+
+def _item_document(item: Disclosure) -> dict:
+    version = item.current_version
+    return {
+        "kind": "item", "obj_id": item.id, "title": version.title if version else item.title,
+        "body": version.body if version else item.body, "heading_id": item.heading_id,
+        "heading_path": _heading_path(item), "organisation_id": item.organisation_id,
+        "department_id": item.department_id, "status": item.status, "scope": item.scope,
+        "visibility": _item_visibility(item), "created": item.created_at,
+        "updated": version.published_at if version else item.updated_at,
+    }
+
+
+def _opinion_document(opinion: Opinion) -> dict:
+    item = opinion.disclosure
+    return {
+        "kind": "opinion", "obj_id": opinion.id, "title": "",
+        "body": mask_personal_data(opinion.text),  # the index never holds contact data
+        "heading_id": item.heading_id if item else None, "heading_path": _heading_path(item),
+        "department_id": opinion.department_id, "status": opinion.status,
+        "scope": item.scope if item else "public", "visibility": _opinion_visibility(opinion),
+        "created": opinion.created_at,
+    }
+
+
+def _answer_document(response: Response) -> dict:
+    item = db.session.get(Disclosure, response.disclosure_id) if response.disclosure_id else None
+    public = response.status == "published" and (item is None or item.is_public)
+    return {
+        "kind": "answer", "obj_id": response.id, "title": response.cluster.label if response.cluster else "",
+        "body": mask_personal_data(response.text), "heading_id": item.heading_id if item else None,
+        "heading_path": _heading_path(item), "department_id": response.department_id,
+        "status": response.status, "visibility": (["public"] if public else []) + ["staff"],
+        "created": response.published_at or response.created_at,
+    }
+
+
+def _decision_document(decision: Decision) -> dict:
+    item = decision.disclosure
+    public = decision.published_at is not None and item.is_public
+    return {
+        "kind": "decision", "obj_id": decision.id, "title": item.title, "body": decision.text,
+        "heading_id": item.heading_id, "heading_path": _heading_path(item), "status": decision.outcome,
+        "visibility": (["public"] if public else []) + ["staff"], "created": decision.created_at,
+    }
+
+
+DOCUMENT_BUILDERS = {"item": (Disclosure, _item_document), "opinion": (Opinion, _opinion_document),
+                     "answer": (Response, _answer_document), "decision": (Decision, _decision_document)}
+
+
+def document_for(kind: str, obj_id: int) -> dict | None:
+    """The document of one row as it is now, or None when the row is gone."""
+    model, build = DOCUMENT_BUILDERS[kind]
+    row = db.session.get(model, obj_id)
+    return build(row) if row is not None else None
+
+
+def all_documents() -> Iterator[dict]:
+    for kind, (model, build) in DOCUMENT_BUILDERS.items():
+        for row in db.session.scalars(select(model).execution_options(yield_per=500)):
+            yield build(row)
+
+
+# --- keeping the index in step ---------------------------------------------------------
+
+def index_dir() -> str:
+    return current_app.config["SEARCH_INDEX_DIR"]
+
+
+def sync_documents(keys: Iterable[tuple[str, int]]) -> None:
+    """Upsert the current document of each (kind, id), or delete it when the row is gone."""
+    import search_index
+
+    docs, gone = [], []
+    for kind, obj_id in sorted(set(map(tuple, keys))):
+        doc = document_for(kind, obj_id)
+        (docs.append(doc) if doc is not None else gone.append(f"{kind}:{obj_id}"))
+    index = search_index.open_or_create(index_dir())
+    if docs:
+        search_index.upsert(index, docs)
+    if gone:
+        search_index.delete(index, gone)
+
+
+def rebuild_index() -> int:
+    """Build a whole new index from the database and swap it in atomically."""
+    import search_index
+
+    docs = list(all_documents())
+    search_index.rebuild(index_dir(), docs)
+    return len(docs)
+
+
+def _collect_changes(session: Session, flush_context) -> None:
+    changes = session.info.setdefault("search_changes", set())
+    for row in (*session.new, *session.dirty, *session.deleted):
+        kind = SEARCHABLE.get(type(row))
+        if kind is not None and row.id is not None:
+            changes.add((kind, row.id))
+
+
+def _send_changes(session: Session) -> None:
+    changes = session.info.pop("search_changes", None)
+    if not changes:
+        return
+    from flask import has_app_context
+
+    if not has_app_context():
+        return
+    from . import jobs
+
+    keys = sorted(changes)
+    if current_app.extensions.get("feedback.job_mode") == "rq" and jobs.enqueue_nowait(SYNC_JOB, keys, queue="search"):
+        return
+    _sync_in_thread(current_app._get_current_object(), keys)
+
+
+def _sync_in_thread(app, keys) -> None:
+    """Without Redis: index in a background thread (one at a time: Whoosh has one writer)."""
+
+    def run():
+        with app.app_context(), _inline_writer:
+            try:
+                sync_documents(keys)
+            except Exception:  # the search index is derived; `flask reindex` repairs it
+                log.exception("search index update failed; run `flask reindex` to repair")
+            finally:
+                db.session.remove()
+
+    threading.Thread(target=run, daemon=True, name="search-sync").start()
+
+
+def _forget_changes(session: Session, *args) -> None:
+    session.info.pop("search_changes", None)
+
+
+def install_change_tracking() -> None:
+    """Idempotent: listen once per process on every SQLAlchemy session."""
+    if not event.contains(Session, "after_flush", _collect_changes):
+        event.listen(Session, "after_flush", _collect_changes)
+        event.listen(Session, "after_commit", _send_changes)
+        event.listen(Session, "after_soft_rollback", _forget_changes)
+
+
+# --- searching ---------------------------------------------------------------------------
+
+MAX_QUERY_CHARS = 200
+PER_PAGE = 20
+
+
+def search(*, user: User | None, text: str, kinds: list[str] | None = None, heading_id: int | None = None,
+           department_id: int | None = None, status: str | None = None, date_from=None, date_to=None,
+           sort: str = "relevance", page: int = 1):
+    """Query the index as `user` may see it; returns the search_index result and the rows
+    re-read from the database in rank order (a row deleted since indexing is skipped)."""
+    import search_index
+
+    result = search_index.query(
+        index_dir(), (text or "")[:MAX_QUERY_CHARS], audiences=audiences_for(user), kinds=kinds or None,
+        heading_id=heading_id, department_id=department_id, status=status or None,
+        date_from=date_from, date_to=date_to, sort=sort if sort in ("relevance", "date") else "relevance",
+        page=max(page, 1), per_page=PER_PAGE,
+    )
+    return result, _rows_in_order(result.ids)
+
+
+def _rows_in_order(ids: list[tuple[str, int]]) -> list[tuple[str, object]]:
+    wanted: dict[str, list[int]] = {}
+    for kind, obj_id in ids:
+        wanted.setdefault(kind, []).append(obj_id)
+    found = {}
+    for kind, obj_ids in wanted.items():
+        model = DOCUMENT_BUILDERS[kind][0]
+        for row in db.session.scalars(select(model).where(model.id.in_(obj_ids))):
+            found[(kind, row.id)] = row
+    return [(kind, found[(kind, obj_id)]) for kind, obj_id in ids if (kind, obj_id) in found]

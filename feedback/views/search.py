@@ -1,0 +1,94 @@
+"""Search pages and API: what the searcher may see, with facets and highlights."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, jsonify, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..i18n import localised_name
+from ..services import search as search_service
+
+bp = Blueprint("search", __name__)
+KINDS = ("item", "opinion", "answer", "decision")
+
+
+def _int(name: str) -> int | None:
+    value = request.args.get(name, "")
+    return int(value) if value.isdigit() and len(value) < 10 else None
+
+
+def _date(name: str) -> date | None:
+    try:
+        return date.fromisoformat(request.args.get(name, ""))
+    except ValueError:
+        return None
+
+
+def _filters() -> dict:
+    kinds = [k for k in request.args.getlist("kind") if k in KINDS]
+    filters = {"kinds": kinds, "heading_id": _int("heading"), "department_id": _int("department"),
+               "status": request.args.get("status") or None, "date_from": _date("from"),
+               "date_to": _date("to"), "sort": request.args.get("sort", "relevance"),
+               "page": _int("page") or 1}
+    user = current_user if current_user.is_authenticated else None
+    if request.args.get("in") == "queue" and user is not None and user.department_id:
+        filters.update(kinds=["opinion"], department_id=user.department_id)
+    return filters
+
+
+def _run(text: str):
+    """(result, rows, unavailable): an empty query or a broken index never fails the page."""
+    import search_index
+
+    if not text.strip():
+        return None, [], False
+    user = current_user if current_user.is_authenticated else None
+    try:
+        result, rows = search_service.search(user=user, text=text, **_filters())
+    except search_index.SearchUnavailable:
+        return None, [], True
+    return result, rows, False
+
+
+def link_for(kind: str, row) -> str | None:
+    if kind == "item":
+        return url_for("public.item", item_id=row.id) if row.is_public else None
+    if kind == "opinion":
+        user = current_user if current_user.is_authenticated else None
+        if user is not None and user.department_id and row.department_id == user.department_id:
+            return url_for("department.opinion", opinion_id=row.id)
+        return url_for("public.item", item_id=row.disclosure_id) if row.disclosure_id else None
+    if row.disclosure_id:
+        anchor = "answers" if kind == "answer" else None
+        return url_for("public.item", item_id=row.disclosure_id, _anchor=anchor)
+    return None
+
+
+@bp.get("/search")
+def search_page():
+    text = request.args.get("q", "")
+    result, rows, unavailable = _run(text)
+    return render_template("search/results.html", q=text, result=result, rows=rows, link_for=link_for,
+                           unavailable=unavailable, filters=_filters(), kinds=KINDS)
+
+
+@bp.get("/api/v1/search")
+def search_api():
+    text = request.args.get("q", "")
+    result, rows, unavailable = _run(text)
+    if unavailable:
+        return jsonify({"error": _("Search is unavailable for a moment. Please try again later.")}), 503
+    if result is None:
+        return jsonify({"total": 0, "page": 1, "pages": 0, "results": [], "facets": {}})
+    return jsonify({
+        "total": result.total, "page": result.page, "pages": result.pages, "facets": result.facets,
+        "results": [_result_json(kind, row, result) for kind, row in rows],
+    })
+
+
+def _result_json(kind: str, row, result) -> dict:
+    return {"kind": kind, "id": row.id, "url": link_for(kind, row),
+            "highlight": result.highlights.get(f"{kind}:{row.id}", ""),
+            "department": localised_name(getattr(row, "department", None)) or None}
