@@ -1,0 +1,305 @@
+"""Reading the index: a user's words and filters in, ids in rank order out.
+
+The user's text is never given to Whoosh's query parser: it is analysed like the
+documents and turned into terms here, so no input (quotes, AND, "*", 5,000
+characters) can make a query fail. Every word must match, in the title (counted
+double) or the body. The audiences the caller belongs to are a filter inside the
+query, so totals, pages and facet counts only ever count documents the caller may
+see.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+
+from whoosh import query as q
+from whoosh import sorting
+from whoosh.analysis import Token
+from whoosh.highlight import (
+    BasicFragmentScorer,
+    Fragment,
+    HtmlFormatter,
+    PinpointFragmenter,
+    top_fragments,
+)
+
+from search_index.analysis import query_words
+from search_index.schema import KINDS, as_naive_utc, heading_path_prefixes
+from search_index.storage import searcher_for
+
+MAX_PER_PAGE = 100
+MAX_PAGE = 500
+TITLE_BOOST = 2.0
+FACETS = {
+    "kind": "kind",
+    "heading": "heading_id",
+    "department": "department_id",
+    "status": "status",
+}
+INTEGER_FACETS = {"heading", "department"}
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    ids: list[tuple[str, int]] = field(default_factory=list)  # (kind, obj_id), best first
+    total: int = 0
+    facets: dict[str, dict] = field(default_factory=dict)  # facet → {value: count}
+    highlights: dict[str, str] = field(default_factory=dict)  # doc_key → safe HTML
+    page: int = 1
+    pages: int = 0
+
+
+class _NoResults(Exception):
+    """Raised while building a query whose filters can match nothing."""
+
+
+def query(index_or_dir, text: str, *, audiences: list[str], kinds=None, heading_id=None,
+          heading_path=None, department_id=None, status=None, date_from=None, date_to=None,
+          sort: str = "relevance", page: int = 1, per_page: int = 20) -> SearchResult:
+    """Search for `text` among the documents visible to `audiences`.
+
+    Filters narrow the result (kinds: one or a list; heading_path: a code path
+    prefix such as "A01"; date_from/date_to: dates or datetimes on `created`,
+    inclusive). sort is "relevance" or "date" (newest first). Facet counts are for
+    the whole filtered result. Raises SearchUnavailable when the index is missing
+    or damaged; bad input gives an empty result.
+    """
+    page, per_page = _clamp_page(page), _clamp_per_page(per_page)
+    try:
+        words = query_words(text)
+        whoosh_query = build_query(words, audiences=audiences, kinds=kinds, heading_id=heading_id,
+                                   heading_path=heading_path, department_id=department_id,
+                                   status=status, date_from=date_from, date_to=date_to)
+    except _NoResults:
+        return SearchResult(facets={name: {} for name in FACETS}, page=page)
+    with searcher_for(index_or_dir) as searcher:
+        results = run_search(searcher, whoosh_query, sort=sort, limit=page * per_page)
+        return _result(searcher, results, words, page=page, per_page=per_page)
+
+
+# --- the query ---------------------------------------------------------------
+
+def build_query(words: list[str], *, audiences, kinds=None, heading_id=None, heading_path=None,
+                department_id=None, status=None, date_from=None, date_to=None) -> q.Query:
+    """The Whoosh query for analysed `words` and the filters; _NoResults when
+    nothing can match (no words, no audience, a filter value that cannot exist)."""
+    if not words:
+        raise _NoResults
+    content = q.And([_word_query(word) for word in words])
+    filters = [_any_of("visibility", _strings(audiences))]
+    filters += _optional_filters(kinds=kinds, heading_id=heading_id, heading_path=heading_path,
+                                 department_id=department_id, status=status)
+    dates = _date_filter(date_from, date_to)
+    if dates is not None:
+        filters.append(dates)
+    # Filters add nothing to the score. (Whoosh 2.7.4's Require drops matches here.)
+    return q.And([content, q.ConstantScoreQuery(q.And(filters), 0.0)])
+
+
+def _word_query(word: str) -> q.Query:
+    return q.Or([q.Term("title", word, boost=TITLE_BOOST), q.Term("body", word)])
+
+
+def _optional_filters(*, kinds, heading_id, heading_path, department_id, status) -> list[q.Query]:
+    filters = []
+    if kinds is not None:
+        filters.append(_any_of("kind", [k for k in _strings(kinds) if k in KINDS]))
+    if heading_id is not None:
+        filters.append(q.Term("heading_id", _integer_text(heading_id)))
+    if heading_path:
+        filters.append(q.Term("heading_path", heading_path_prefixes(heading_path)[-1]))
+    if department_id is not None:
+        filters.append(q.Term("department_id", _integer_text(department_id)))
+    if status is not None:
+        filters.append(_any_of("status", _strings(status)))
+    return filters
+
+
+def _any_of(fieldname: str, values: list[str]) -> q.Query:
+    if not values:
+        raise _NoResults
+    return q.Or([q.Term(fieldname, value) for value in values])
+
+
+def _strings(values) -> list[str]:
+    if values is None:
+        return []
+    if isinstance(values, (str, int)):
+        values = [values]
+    return [str(v) for v in values if str(v).strip()]
+
+
+def _integer_text(value) -> str:
+    try:
+        return str(int(value))
+    except (TypeError, ValueError):
+        raise _NoResults from None
+
+
+def _date_filter(date_from, date_to) -> q.Query | None:
+    start, end = _as_datetime(date_from, end_of_day=False), _as_datetime(date_to, end_of_day=True)
+    if start is None and end is None:
+        return None
+    if start is not None and end is not None and start > end:
+        raise _NoResults
+    return q.DateRange("created", start, end)
+
+
+def _as_datetime(value, *, end_of_day: bool) -> datetime | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        value = _parse_iso(value)
+    if isinstance(value, date) and not isinstance(value, datetime):
+        value = datetime.combine(value, time.max if end_of_day else time.min)
+    if not isinstance(value, datetime):
+        raise _NoResults
+    return as_naive_utc(value)
+
+
+def _parse_iso(value: str) -> datetime | date:
+    try:
+        return datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value)
+    except ValueError:
+        raise _NoResults from None
+
+
+# --- running it --------------------------------------------------------------
+
+def facet_map() -> sorting.Facets:
+    facets = sorting.Facets()
+    for name, fieldname in FACETS.items():
+        facets.add_facet(name, sorting.FieldFacet(fieldname, maptype=sorting.Count))
+    return facets
+
+
+def run_search(searcher, whoosh_query: q.Query, *, sort: str, limit: int):
+    sortedby = sorting.FieldFacet("created", reverse=True) if sort == "date" else None
+    return searcher.search(whoosh_query, limit=limit, sortedby=sortedby, groupedby=facet_map())
+
+
+def _result(searcher, results, words, *, page: int, per_page: int) -> SearchResult:
+    total = len(results)
+    pages = math.ceil(total / per_page)
+    hits = [results[i] for i in range((page - 1) * per_page, min(page * per_page, results.scored_length()))]
+    stored = [hit.fields() for hit in hits]
+    return SearchResult(
+        ids=[(fields["kind"], fields["obj_id"]) for fields in stored],
+        total=total,
+        facets=_facet_counts(results),
+        highlights=highlights(searcher, [hit.docnum for hit in hits], stored, words),
+        page=page,
+        pages=pages,
+    )
+
+
+def _facet_counts(results) -> dict[str, dict]:
+    counts = {}
+    for name in FACETS:
+        groups = results.groups(name)
+        counts[name] = {
+            (int(value) if name in INTEGER_FACETS else value): count
+            for value, count in sorted(groups.items(), key=lambda item: -item[1])
+            if value not in (None, "", b"")
+        }
+    return counts
+
+
+def _clamp_page(page) -> int:
+    try:
+        return min(max(int(page), 1), MAX_PAGE)
+    except (TypeError, ValueError):
+        return 1
+
+
+def _clamp_per_page(per_page) -> int:
+    try:
+        return min(max(int(per_page), 1), MAX_PER_PAGE)
+    except (TypeError, ValueError):
+        return 20
+
+
+# --- highlights --------------------------------------------------------------
+
+def highlights(searcher, docnums: list[int], stored: list[dict], words: list[str]) -> dict[str, str]:
+    """doc_key → an HTML excerpt with the matched words in <b class="match termN">,
+    everything else escaped. Cut from the stored text using the character offsets
+    kept in the index, so nothing is analysed again."""
+    formatter = HtmlFormatter(tagname="b")
+    out = {}
+    spans = {name: _match_spans(searcher, name, docnums, words) for name in ("body", "title")}
+    for docnum, fields in zip(docnums, stored):
+        out[fields["doc_key"]] = (
+            _excerpt(fields.get("body", ""), spans["body"].get(docnum), formatter)
+            or _excerpt(fields.get("title", ""), spans["title"].get(docnum), formatter)
+            or formatter._text(fields.get("body", "")[:EXCERPT_CHARS])
+        )
+    return out
+
+
+EXCERPT_CHARS = 120
+_FRAGMENTER = PinpointFragmenter(maxchars=EXCERPT_CHARS, surround=30)
+
+
+def _match_spans(searcher, fieldname: str, docnums: list[int], words: list[str]) -> dict:
+    """docnum → [(startchar, endchar, word)] of the query words in one field."""
+    wanted = sorted(docnums)
+    spans: dict[int, list] = {}
+    reader = searcher.reader()
+    for word in words:
+        if (fieldname, word) not in reader:
+            continue
+        matcher = reader.postings(fieldname, word)
+        for docnum in wanted:
+            if not matcher.is_active():
+                break
+            matcher.skip_to(docnum)
+            if matcher.is_active() and matcher.id() == docnum:
+                for _pos, start, end in matcher.value_as("characters"):
+                    spans.setdefault(docnum, []).append((start, end, word))
+    return spans
+
+
+def _excerpt(text: str, spans, formatter) -> str:
+    if not text or not spans:
+        return ""
+    tokens = [Token(text=word, startchar=start, endchar=end, boost=1.0, matched=True)
+              for start, end, word in _merged(spans)]
+    fragments = _without_overlaps(_FRAGMENTER.fragment_matches(text, tokens))
+    best = top_fragments(fragments, 2, BasicFragmentScorer(), lambda f: f.startchar)
+    return ELLIPSIS.join(_with_ellipses(formatter.format_fragment(f), f, len(text)) for f in best)
+
+
+ELLIPSIS = "…"
+
+
+def _with_ellipses(html: str, fragment, text_length: int) -> str:
+    before = ELLIPSIS if fragment.startchar > 0 else ""
+    after = ELLIPSIS if fragment.endchar < text_length else ""
+    return f"{before}{html}{after}"
+
+
+def _without_overlaps(fragments) -> list:
+    """Joins fragments whose context overlaps, so no text is shown twice."""
+    joined: list = []
+    for fragment in fragments:
+        if joined and fragment.startchar <= joined[-1].endchar:
+            last = joined[-1]
+            joined[-1] = Fragment(last.text, last.matches + fragment.matches,
+                                  last.startchar, max(last.endchar, fragment.endchar))
+        else:
+            joined.append(fragment)
+    return joined
+
+
+def _merged(spans: list) -> list:
+    """Sorted spans with overlaps joined ("停车" + "车位" → "停车位")."""
+    merged: list = []
+    for start, end, word in sorted(spans):
+        if merged and start < merged[-1][1]:
+            last = merged[-1]
+            merged[-1] = (last[0], max(last[1], end), last[2])
+        else:
+            merged.append((start, end, word))
+    return merged

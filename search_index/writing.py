@@ -1,0 +1,130 @@
+"""Changing the index: upsert and delete (the search worker), rebuild (`reindex`).
+
+Whoosh allows one writer per index. Writers wait at most `lock_timeout` seconds
+for the lock and then raise IndexLocked, so a job can retry with back-off instead
+of hanging. A rebuild holds the live version's lock from start to swap: updates
+made meanwhile fail with IndexLocked and, retried, land in the new version — none
+is written into a version that is about to be retired.
+"""
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterable, Mapping
+from contextlib import contextmanager, nullcontext
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.index import LockError
+
+from search_index.analysis import text_analysis
+from search_index.errors import IndexLocked, SearchIndexError
+from search_index.schema import build_schema, document_fields
+from search_index.storage import (
+    INDEX_NAME,
+    live_version,
+    managed_dir,
+    new_version_dir,
+    open_or_create,
+    point_to,
+    remove_old_versions,
+    write_lock,
+)
+
+WRITE_LOCK_TIMEOUT = 2.0
+REBUILD_LOCK_TIMEOUT = 30.0
+
+
+def upsert(index_or_dir, docs: Iterable[Mapping], *, lock_timeout: float = WRITE_LOCK_TIMEOUT) -> int:
+    """Add or replace documents (by doc_key). All are validated before any is
+    written (InvalidDocument names the field). Returns how many were written."""
+    rows = [document_fields(doc) for doc in docs]
+    if rows:
+        with _writer(index_or_dir, lock_timeout=lock_timeout) as writer:
+            for fields in rows:
+                writer.update_document(**fields)
+    return len(rows)
+
+
+def delete(index_or_dir, doc_keys: Iterable[str] | str, *,
+           lock_timeout: float = WRITE_LOCK_TIMEOUT) -> int:
+    """Remove documents by doc_key ("opinion:12"); unknown keys are ignored.
+    Returns how many documents were removed."""
+    keys = [doc_keys] if isinstance(doc_keys, str) else list(doc_keys)
+    if not keys:
+        return 0
+    with _writer(index_or_dir, lock_timeout=lock_timeout) as writer:
+        return sum(writer.delete_by_term("doc_key", key) for key in keys)
+
+
+@contextmanager
+def _writer(index_or_dir, *, lock_timeout: float):
+    writer = _locked_live_writer(index_or_dir, lock_timeout=lock_timeout)
+    try:
+        yield writer
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit()
+
+
+def _locked_live_writer(index_or_dir, *, lock_timeout: float):
+    """A writer holding the lock of the version that is live *after* locking
+    (a rebuild may have swapped versions while we waited)."""
+    directory = managed_dir(index_or_dir)
+    if directory is None:
+        return _open_writer(index_or_dir, lock_timeout=lock_timeout)
+    for _ in range(3):
+        ix = open_or_create(directory)
+        writer = _open_writer(ix, lock_timeout=lock_timeout)
+        if live_version(directory) == Path(ix.storage.folder):
+            return writer
+        writer.cancel()
+    raise IndexLocked(f"search index {directory} keeps being replaced; retry later")
+
+
+def _open_writer(ix, *, lock_timeout: float):
+    try:
+        return ix.writer(timeout=lock_timeout, delay=0.05)
+    except LockError:
+        raise IndexLocked(
+            f"search index is locked by another writer (waited {lock_timeout:g} s); retry later"
+        ) from None
+
+
+def rebuild(index_dir, docs: Iterable[Mapping], *, procs: int = 1, limitmb: int = 256,
+            lock_timeout: float = REBUILD_LOCK_TIMEOUT) -> int:
+    """Build a complete new index from `docs` beside the live one, then swap it in
+    atomically and delete older versions. Readers keep using the old index until
+    the swap. Returns the number of documents indexed.
+
+    procs > 1 uses Whoosh's multi-process writer (see bench/search.py for when it
+    pays)."""
+    live = live_version(index_dir)
+    with write_lock(live, timeout=lock_timeout) if live is not None else nullcontext():
+        version = new_version_dir(index_dir)
+        try:
+            count = _build(version, docs, procs=procs, limitmb=limitmb)
+        except BaseException:
+            shutil.rmtree(version, ignore_errors=True)
+            raise
+        point_to(index_dir, version)
+    remove_old_versions(index_dir)
+    return count
+
+
+def _build(version: Path, docs: Iterable[Mapping], *, procs: int, limitmb: int) -> int:
+    ix = whoosh_index.create_in(str(version), build_schema(), indexname=INDEX_NAME)
+    text_analysis._load_jieba()  # load the dictionary once, before any fork
+    writer = ix.writer(procs=procs, limitmb=limitmb) if procs > 1 else ix.writer(limitmb=limitmb)
+    count = 0
+    try:
+        for doc in docs:
+            writer.add_document(**document_fields(doc))
+            count += 1
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit()
+    if count and not whoosh_index.exists_in(str(version), indexname=INDEX_NAME):
+        raise SearchIndexError(f"rebuild of {version} left no index")
+    return count
