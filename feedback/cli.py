@@ -91,6 +91,7 @@ def init_app(app: Flask) -> None:
     for command in (init_db_command, seed_demo_command, worker_command, sweep_command, reindex_command,
                     serve_command):
         app.cli.add_command(command)
+    from . import cli_router; cli_router.init_app(app)  # noqa: E702  router and calendar groups
 
 
 def main() -> None:

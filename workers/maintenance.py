@@ -9,6 +9,10 @@ def sweep(older_than_seconds: int = 60) -> int:
         from feedback.services import opinions, routing
 
         pending = opinions.unrouted_opinion_ids(older_than_seconds=older_than_seconds)
+        if not pending:
+            return 0
+        routed = 0
         for opinion_id in pending:
-            routing.route_opinion(opinion_id=opinion_id)
-        return len(pending)
+            opinion = routing.route_opinion(opinion_id=opinion_id)
+            routed += opinion is not None and opinion.status != "received"
+        return routed

@@ -140,7 +140,9 @@ def submit_opinion(
         return Submission(existing, created=False)
     audit.record(opinion, "received", to_state="received", channel=channel)
     db.session.commit()
-    jobs.enqueue(ROUTE_JOB, opinion.id, job_id=f"route-opinion-{opinion.id}")
+    from . import routing
+
+    routing.request_routing()  # one batch job routes the whole burst
     return Submission(opinion, created=True)
 
 

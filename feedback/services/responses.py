@@ -1,8 +1,19 @@
-"""Department queues and answers. One answer can cover a whole cluster."""
+"""Answers: drafted by a department, approved by its head, published to one opinion
+or fanned out to every open opinion of a cluster; rated by residents, who may reopen
+an opinion for a second answer.
+
+Approval rule: an answer written by department staff waits for a department head
+when the department has an enabled head account; a head's own answer waits for
+another head when there is one, and is published at once by a department's only
+head. Nobody approves their own answer (administrators excepted).
+"""
 from __future__ import annotations
 
+from datetime import datetime
+
+from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ..extensions import db
 from ..models import Opinion, Response, User
@@ -10,39 +21,31 @@ from ..models.base import utcnow
 from ..models.opinions import OPEN_STATUSES
 from ..synthesis.text import strip_control_characters
 from . import audit
-from .errors import NotFound, PermissionDenied, ValidationFailed
+from .errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from .queue import (STAFF_ROLES, can_work_on, check_revision, department_queue as _queue,  # noqa: F401
+                    opinion_for_staff, QueueFilter, touch, today, due_from)
 
 MAX_ANSWER_CHARS = 5000
-
-
-def can_work_on(user: User, opinion: Opinion) -> bool:
-    """Department staff see and answer only their own department's opinions."""
-    if user.role == "admin":
-        return True
-    return (
-        user.role in ("department_staff", "department_head")
-        and user.department_id is not None
-        and opinion.department_id == user.department_id
-    )
+SATISFIED_SCORES = ("satisfied", "basically_satisfied")
+RATING_SCORES = ("satisfied", "basically_satisfied", "not_satisfied")
 
 
 def department_queue(*, user: User, status: str | None = None) -> list[Opinion]:
-    if user.department_id is None:
-        raise PermissionDenied(_l("You are not a member of a department."))
-    query = select(Opinion).where(Opinion.department_id == user.department_id)
-    if status == "open" or status is None:
-        query = query.where(Opinion.status.in_(OPEN_STATUSES))
-    elif status != "all":
-        query = query.where(Opinion.status == status)
-    return list(db.session.scalars(query.order_by(Opinion.due_on.asc().nulls_last(), Opinion.id)))
+    return _queue(user=user, filters=QueueFilter(status=status or "open"))
 
 
-def opinion_for_staff(*, user: User, opinion_id: int) -> Opinion:
-    opinion = db.session.get(Opinion, opinion_id)
-    # Same answer for "missing" and "not yours": nothing leaks across departments.
-    if opinion is None or not can_work_on(user, opinion):
-        raise NotFound(_l("There is no such opinion in your queue."))
-    return opinion
+def _heads(department_id: int) -> list[User]:
+    return list(db.session.scalars(select(User).where(
+        User.department_id == department_id, User.role == "department_head", User.is_enabled.is_(True))))
+
+
+def needs_approval(user: User, department_id: int) -> bool:
+    if user.role == "admin":
+        return False
+    heads = _heads(department_id)
+    if user.role == "department_head":
+        return any(h.id != user.id for h in heads)
+    return bool(heads)
 
 
 def _opinions_covered(opinion: Opinion, whole_cluster: bool) -> list[Opinion]:
@@ -55,46 +58,207 @@ def _opinions_covered(opinion: Opinion, whole_cluster: bool) -> list[Opinion]:
             Opinion.status.in_(OPEN_STATUSES),
         )
     )
-    return sorted({opinion, *siblings}, key=lambda o: o.id)
+    pending = _pending_response_ids()
+    return sorted({opinion, *(o for o in siblings if o.response_id not in pending)}, key=lambda o: o.id)
 
 
-def answer_opinion(*, user: User, opinion_id: int, text: str, whole_cluster: bool = False) -> Response:
-    """Publish an answer to one opinion, or to every open opinion of its cluster in
-    this department; each opinion keeps its own audit step pointing at the answer."""
-    opinion = opinion_for_staff(user=user, opinion_id=opinion_id)
+def _pending_response_ids() -> set[int]:
+    return set(db.session.scalars(select(Response.id).where(Response.status == "pending_approval")))
+
+
+def _clean_answer(text: str | None) -> str:
     text = strip_control_characters(text or "").strip()
     if not text:
         raise ValidationFailed({"text": [_l("Please write the answer.")]})
     if len(text) > MAX_ANSWER_CHARS:
         raise ValidationFailed({"text": [_l("Please keep the answer under %(n)d characters.", n=MAX_ANSWER_CHARS)]})
+    return text
+
+
+def answer_opinion(*, user: User, opinion_id: int, text: str, whole_cluster: bool = False,
+                   expected_revision: int | None = None) -> Response:
+    """Answer one opinion, or every open opinion of its cluster in this department.
+    Published at once, or kept for the head's approval (see the module docstring);
+    each opinion keeps its own audit step pointing at the answer."""
+    opinion = opinion_for_staff(user=user, opinion_id=opinion_id)
+    check_revision(opinion, expected_revision)
+    text = _clean_answer(text)
     if opinion.status not in OPEN_STATUSES:
         raise ValidationFailed({"text": [_l("This opinion has already been answered.")]})
+    if opinion.response_id in _pending_response_ids():
+        raise ValidationFailed({"text": [_l("An answer to this opinion is already waiting for approval.")]})
     now = utcnow()
     covered = _opinions_covered(opinion, whole_cluster)
     response = Response(
         department_id=opinion.department_id, author_id=user.id, disclosure_id=opinion.disclosure_id,
-        cluster_id=opinion.cluster_id if len(covered) > 1 else None, text=text,
-        status="published", published_at=now,
+        cluster_id=opinion.cluster_id if (whole_cluster and opinion.cluster_id) else None, text=text,
+        status="pending_approval", created_at=now,
     )
     db.session.add(response)
     db.session.flush()
     for each in covered:
+        each.response_id = response.id
+        touch(each)
+    if needs_approval(user, opinion.department_id):
+        for each in covered:
+            previous = each.status
+            if each.status in ("routed", "accepted"):
+                each.status = "in_progress"
+            audit.record(each, "answer_drafted", actor=user, from_state=previous, to_state=each.status,
+                         response_id=response.id, cluster_id=response.cluster_id)
+        audit.record(response, "drafted", actor=user, to_state="pending_approval", opinions=len(covered))
+        from . import notifications
+
+        for head in _heads(opinion.department_id):
+            if head.id != user.id:
+                notifications.notify_user(head, kind="approval_needed", opinion=opinion,
+                                          dedupe=f"approve:{response.id}:{head.id}")
+        db.session.commit()
+        notifications.deliver_soon()
+        return response
+    return _publish(response, covered, approver=user, now=now)
+
+
+def _publish(response: Response, covered: list[Opinion], *, approver: User, now: datetime) -> Response:
+    from . import notifications
+
+    response.status, response.published_at, response.approved_by_id = "published", now, approver.id
+    for each in covered:
         previous = each.status
         each.status, each.response_id, each.answered_at = "answered", response.id, now
-        audit.record(each, "answered", actor=user, from_state=previous, to_state="answered",
-                     response_id=response.id, cluster_id=response.cluster_id)
-    audit.record(response, "published", actor=user, to_state="published", opinions=len(covered))
+        touch(each)
+        audit.record(each, "answered", actor=approver, from_state=previous, to_state="answered",
+                     response_id=response.id, cluster_id=response.cluster_id,
+                     department_id=response.department_id)
+        notifications.notify_resident_answered(each, response)
+    audit.record(response, "published", actor=approver, to_state="published", opinions=len(covered))
+    db.session.commit()
+    notifications.deliver_soon()
+    return response
+
+
+def response_for_head(*, user: User, response_id: int) -> Response:
+    response = db.session.get(Response, response_id)
+    if response is None or (user.role != "admin" and response.department_id != user.department_id):
+        raise NotFound(_l("There is no such answer."))
+    return response
+
+
+def approve_answer(*, user: User, response_id: int) -> Response:
+    response = response_for_head(user=user, response_id=response_id)
+    if not user.has_role("department_head"):
+        raise PermissionDenied(_l("Only the department head may approve answers."))
+    if response.author_id == user.id and user.role != "admin":
+        raise PermissionDenied(_l("You cannot approve your own answer; another head must approve it."))
+    if response.status != "pending_approval":
+        raise Conflict(_l("This answer is no longer waiting for approval."))
+    covered = [o for o in response.opinions if o.status in OPEN_STATUSES]
+    return _publish(response, covered, approver=user, now=utcnow())
+
+
+def return_answer(*, user: User, response_id: int, reason: str) -> Response:
+    """The head sends a draft back: the opinions return to the queue without an answer."""
+    response = response_for_head(user=user, response_id=response_id)
+    if not user.has_role("department_head"):
+        raise PermissionDenied(_l("Only the department head may approve answers."))
+    if response.status != "pending_approval":
+        raise Conflict(_l("This answer is no longer waiting for approval."))
+    reason = strip_control_characters(reason or "").strip()
+    if not reason:
+        raise ValidationFailed({"reason": [_l("Say what should change.")]})
+    response.status = "returned"
+    for each in list(response.opinions):
+        each.response_id = None
+        touch(each)
+        audit.record(each, "answer_returned", actor=user, response_id=response.id, reason_text=reason)
+    audit.record(response, "returned", actor=user, from_state="pending_approval", to_state="returned",
+                 reason_text=reason)
     db.session.commit()
     return response
 
 
-def accept_opinion(*, user: User, opinion_id: int) -> Opinion:
+def pending_approvals(*, user: User) -> list[Response]:
+    query = select(Response).where(Response.status == "pending_approval")
+    if user.role != "admin":
+        query = query.where(Response.department_id == user.department_id)
+    return list(db.session.scalars(query.order_by(Response.created_at)))
+
+
+def accept_opinion(*, user: User, opinion_id: int, expected_revision: int | None = None) -> Opinion:
     opinion = opinion_for_staff(user=user, opinion_id=opinion_id)
+    check_revision(opinion, expected_revision)
     if opinion.status == "routed":
         opinion.status, opinion.assignee_id = "accepted", user.id
+        touch(opinion)
         audit.record(opinion, "accepted", actor=user, from_state="routed", to_state="accepted")
         db.session.commit()
     return opinion
+
+
+# ---------------------------------------------------------------- look-back
+
+def rate_answer(*, opinion_id: int, score: str, comment: str = "", now: datetime | None = None):
+    """The resident's verdict on the published answer. Satisfied closes the opinion;
+    "not satisfied" reopens it once for a second answer (supervisors see these)."""
+    from ..models import Rating
+
+    opinion = db.session.get(Opinion, opinion_id)
+    if opinion is None:
+        raise NotFound(_l("There is no such opinion."))
+    if score not in RATING_SCORES:
+        raise ValidationFailed({"score": [_l("Choose how satisfied you are.")]})
+    if opinion.status != "answered" or opinion.response is None or opinion.response.status != "published":
+        raise ValidationFailed({"score": [_l("Only a published answer can be rated.")]})
+    comment = strip_control_characters(comment or "").strip()[:1000]
+    rating = db.session.scalar(select(Rating).where(Rating.opinion_id == opinion.id))
+    if rating is None:
+        rating = Rating(opinion_id=opinion.id)
+        db.session.add(rating)
+    rating.response_id, rating.score, rating.comment = opinion.response_id, score, comment
+    rating.created_at = now or utcnow()
+    db.session.flush()
+    audit.record(opinion, "rated", from_state="answered", to_state="answered", score=score,
+                 response_id=opinion.response_id)
+    apply_rating(opinion, score, now=now)
+    db.session.commit()
+    return rating
+
+
+def apply_rating(opinion: Opinion, score: str, *, now: datetime | None = None) -> None:
+    """Close on satisfaction; reopen on "not satisfied" while reopens are left."""
+    max_reopens = current_app.config.get("MAX_REOPENS", 1)
+    if score in SATISFIED_SCORES:
+        opinion.status = "closed"
+        touch(opinion)
+        audit.record(opinion, "closed", actor_label="system", from_state="answered", to_state="closed",
+                     reason="satisfied")
+    elif (opinion.reopened_count or 0) < max_reopens and opinion.department_id is not None:
+        opinion.status = "in_progress"
+        opinion.reopened_count = (opinion.reopened_count or 0) + 1
+        opinion.due_on = due_from(today(now), opinion.kind)
+        opinion.escalated_at = None
+        touch(opinion)
+        audit.record(opinion, "reopened", actor_label="system", from_state="answered", to_state="in_progress",
+                     reason="not_satisfied", department_id=opinion.department_id,
+                     due_on=opinion.due_on.isoformat())
+        from . import notifications
+
+        notifications.notify_department(opinion.department_id, kind="reopened", opinion=opinion,
+                                        dedupe=f"reopened:{opinion.id}:{opinion.reopened_count}")
+    else:
+        opinion.status = "closed"
+        touch(opinion)
+        audit.record(opinion, "closed", actor_label="system", from_state="answered", to_state="closed",
+                     reason="not_satisfied_final")
+
+
+def unsatisfied(*, limit: int = 200):
+    """Opinions whose residents were not satisfied, newest first (for supervisors)."""
+    from ..models import Rating
+
+    return list(db.session.execute(
+        select(Rating, Opinion).join(Opinion, Rating.opinion_id == Opinion.id)
+        .where(Rating.score == "not_satisfied").order_by(Rating.created_at.desc()).limit(limit)))
 
 
 def published_answers_for_item(disclosure_id: int) -> list[Response]:
@@ -112,3 +276,7 @@ def get_opinion_or_404(opinion_id: int) -> Opinion:
     if opinion is None:
         raise NotFound(_l("There is no such opinion."))
     return opinion
+
+
+def answered_count(response_id: int) -> int:
+    return db.session.scalar(select(func.count()).select_from(Opinion).where(Opinion.response_id == response_id))

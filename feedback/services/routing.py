@@ -2,29 +2,38 @@
 
 An opinion on an item goes to the item's responsible department. A general
 opinion is classified by content: by the router trained on this organisation's
-history when one exists, else by the departments' routing keywords. Below the
-confidence threshold it goes to the dispatcher's triage queue instead of a guess.
+own history (answered opinions and transfers) when one exists, else by the
+departments' routing keywords. Below the confidence threshold it goes to the
+dispatcher's triage queue instead of a guess. Every decision (department, reason,
+confidence, model version) is an audit step.
+
+Opinions are routed in batches: one job claims up to `ROUTING_BATCH_SIZE` received
+opinions, classifies them in one call, and writes each with a compare-and-set on
+its status, so two workers never route one opinion twice (PostgreSQL also skips
+rows another worker has locked).
 """
 from __future__ import annotations
 
 import logging
 import os
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from ..extensions import db
-from ..models import Department, Opinion
+from ..models import Department, Disclosure, Opinion
 from ..models.base import utcnow
-from ..synthesis.text import tokenise
-from . import audit
-from .calendar import add_working_days
+from . import audit, batching, calendar
 
 log = logging.getLogger(__name__)
 KEYWORD_MODEL_VERSION = "keywords-1"
+ITEM_MODEL_VERSION = "item-1"
+BATCH_JOB = "workers.routing.route_pending"
+DEFAULT_BATCH_SIZE = 500
 
 
 @dataclass
@@ -35,11 +44,7 @@ class RoutingDecision:
     model_version: str
 
 
-def _local_date(moment: datetime):
-    from zoneinfo import ZoneInfo
-
-    return moment.astimezone(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
-
+# ---------------------------------------------------------------- the model
 
 @lru_cache(maxsize=4)
 def _load_router(path: str, mtime: float):
@@ -59,9 +64,8 @@ def trained_router():
         return None
 
 
-def classify_by_keywords(tokens: list[str], departments: list[Department]) -> RoutingDecision:
+def classify_by_keywords(text: str, departments: list[Department]) -> RoutingDecision:
     """Score each department by the share of its keywords found in the opinion."""
-    text = "".join(tokens)
     scores = {d.id: sum(1 for w in d.keywords if w in text) for d in departments}
     total = sum(scores.values())
     if total == 0:
@@ -70,46 +74,124 @@ def classify_by_keywords(tokens: list[str], departments: list[Department]) -> Ro
     return RoutingDecision(best, "keywords", scores[best] / total, KEYWORD_MODEL_VERSION)
 
 
-def classify_by_content(opinion: Opinion) -> RoutingDecision:
-    departments = list(db.session.scalars(select(Department)))
+def classify_texts(texts: list[str], departments: list[Department]) -> list[RoutingDecision]:
+    """Classify many texts in one call of the trained router (keywords without one)."""
     router = trained_router()
-    if router is not None:
-        prediction = router.predict([opinion.text])[0]
-        by_key = {d.key: d.id for d in departments}
-        if prediction.department in by_key:
-            return RoutingDecision(by_key[prediction.department], "classifier",
-                                   float(prediction.confidence), router.model_version)
-    return classify_by_keywords(opinion.tokens, departments)
+    by_key = {d.key: d.id for d in departments}
+    decisions: list[RoutingDecision | None] = [None] * len(texts)
+    if router is not None and texts:
+        for n, prediction in enumerate(router.predict(texts)):
+            if prediction.department in by_key:
+                decisions[n] = RoutingDecision(by_key[prediction.department], "classifier",
+                                               float(prediction.confidence), router.model_version)
+    from ..synthesis.text import normalise
+
+    return [d or classify_by_keywords(normalise(t), departments) for d, t in zip(decisions, texts)]
+
+
+def decide_many(opinions: list[Opinion]) -> dict[int, RoutingDecision]:
+    item_ids = {o.disclosure_id for o in opinions if o.disclosure_id}
+    item_departments = dict(db.session.execute(
+        select(Disclosure.id, Disclosure.department_id).where(Disclosure.id.in_(item_ids))).all()) if item_ids else {}
+    decisions = {o.id: RoutingDecision(item_departments[o.disclosure_id], "item", 1.0, ITEM_MODEL_VERSION)
+                 for o in opinions if o.disclosure_id in item_departments}
+    general = [o for o in opinions if o.id not in decisions]
+    if general:
+        departments = list(db.session.scalars(select(Department)))
+        for opinion, decision in zip(general, classify_texts([o.text for o in general], departments)):
+            decisions[opinion.id] = decision
+    return decisions
 
 
 def decide(opinion: Opinion) -> RoutingDecision:
-    if opinion.disclosure is not None:
-        return RoutingDecision(opinion.disclosure.department_id, "item", 1.0, "item-1")
-    return classify_by_content(opinion)
+    return decide_many([opinion])[opinion.id]
 
 
-def route_opinion(*, opinion_id: int) -> Opinion | None:
-    """Route a received opinion once; running it again changes nothing."""
+# ---------------------------------------------------------------- routing jobs
+
+def request_routing() -> None:
+    """Called after an opinion is committed: one batch job serves the whole burst."""
+    batching.enqueue_once("route", BATCH_JOB)
+
+
+def route_pending(*, batch_size: int | None = None, now: datetime | None = None) -> int:
+    """Route received opinions in batches until none is left; returns how many this
+    call routed. Idempotent: only opinions still `received` are touched."""
+    batching.clear("route")
+    size = batch_size or current_app.config.get("ROUTING_BATCH_SIZE", DEFAULT_BATCH_SIZE)
+    total = 0
+    while True:
+        query = (select(Opinion).where(Opinion.status == "received").order_by(Opinion.id).limit(size)
+                 .with_for_update(skip_locked=True, of=Opinion))
+        batch = list(db.session.scalars(query))
+        if not batch:
+            db.session.rollback()
+            return total
+        total += _route_batch(batch, now=now)
+        if len(batch) < size:
+            return total
+
+
+def route_opinion(*, opinion_id: int, now: datetime | None = None) -> Opinion | None:
+    """Route one received opinion; running it again changes nothing."""
     opinion = db.session.get(Opinion, opinion_id)
     if opinion is None or opinion.status != "received":
         return opinion
-    if not opinion.tokens:
-        opinion.tokens = tokenise(opinion.analysis_text, normalised=True)
-    decision = decide(opinion)
-    threshold = current_app.config.get("ROUTING_CONFIDENCE_THRESHOLD", 0.5)
-    now = utcnow()
-    if decision.department_id is not None and decision.confidence >= threshold:
-        opinion.status = "routed"
-        opinion.department_id = decision.department_id
-        opinion.due_on = add_working_days(_local_date(now), current_app.config["ANSWER_DAYS_DEFAULT"])
-    else:
-        opinion.status = "triage"
-    opinion.routed_at = now
-    opinion.routing_confidence = decision.confidence
-    audit.record(
-        opinion, opinion.status, actor_label=audit.SYSTEM_ROUTER, from_state="received",
-        to_state=opinion.status, department_id=opinion.department_id, reason=decision.reason,
-        confidence=round(decision.confidence, 4), model_version=decision.model_version,
-    )
+    _route_batch([opinion], now=now)
+    return db.session.get(Opinion, opinion_id)
+
+
+def _route_batch(batch: list[Opinion], *, now: datetime | None = None) -> int:
+    config = current_app.config
+    threshold = config.get("ROUTING_CONFIDENCE_THRESHOLD", 0.5)
+    now = now or utcnow()
+    today = calendar.local_date(now)
+    overrides = calendar.calendar_overrides()
+    due_cache: dict[str, object] = {}
+    decisions = decide_many(batch)
+    routed_to: Counter = Counter()
+    done = 0
+    for opinion in batch:
+        decision = decisions[opinion.id]
+        kind = opinion.kind or calendar.kind_for_stance(opinion.stance)
+        values = {"routed_at": now, "routing_confidence": decision.confidence, "kind": kind,
+                  "revision": (opinion.revision or 0) + 1}
+        if decision.department_id is not None and decision.confidence >= threshold:
+            if kind not in due_cache:
+                due_cache[kind] = calendar.due_date(today, kind, config=config, overrides=overrides)
+            values.update(status="routed", department_id=decision.department_id, due_on=due_cache[kind])
+        else:
+            values.update(status="triage")
+        # Compare-and-set: another worker may have routed it since we read it.
+        result = db.session.execute(
+            update(Opinion).where(Opinion.id == opinion.id, Opinion.status == "received").values(**values)
+            .execution_options(synchronize_session=False))
+        if result.rowcount != 1:
+            continue
+        done += 1
+        audit.record(
+            opinion, values["status"], actor_label=audit.SYSTEM_ROUTER, from_state="received",
+            to_state=values["status"], department_id=values.get("department_id"), reason=decision.reason,
+            confidence=round(decision.confidence, 4), model_version=decision.model_version,
+            threshold=threshold,
+        )
+        if values["status"] == "routed":
+            routed_to[values["department_id"]] += 1
+    _notify_new(routed_to, now)
     db.session.commit()
-    return opinion
+    db.session.expire_all()
+    if routed_to:
+        from . import notifications
+
+        notifications.deliver_soon()
+    return done
+
+
+def _notify_new(routed_to: Counter, now: datetime) -> None:
+    """At most one "new opinions" message per department staff member per hour."""
+    from . import notifications
+
+    hour = now.strftime("%Y%m%d%H")
+    for department_id, count in routed_to.items():
+        notifications.notify_department(department_id, kind="new_opinions", count=count,
+                                        dedupe=f"new:{department_id}:{hour}")
