@@ -6,7 +6,7 @@ Accept-Language, else Chinese.
 from __future__ import annotations
 
 from flask import Flask, request, session
-from flask_babel import get_locale
+from flask_babel import get_locale, refresh
 
 from .extensions import babel
 
@@ -39,5 +39,8 @@ def localised_name(row) -> str:
 
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
+    # Flask-Babel caches the locale on `g`, which outlives a request when an app context
+    # was already pushed (jobs run in-process, tests): choose again for every request.
+    app.before_request(refresh)
     app.jinja_env.globals.update(current_locale=current_locale, localised_name=localised_name)
     app.jinja_env.add_extension("jinja2.ext.i18n")

@@ -43,7 +43,7 @@ def test_opinion_travels_the_whole_loop_on_a_real_worker(app, client, make, run_
     opinion = db.session.query(Opinion).filter_by(tracking_code=code).one()
     assert opinion.status == "received" and opinion.department_id is None
 
-    assert run_jobs() == 1
+    assert run_jobs(("default",)) == 1
     db.session.expire_all()
     assert opinion.status == "routed" and opinion.department_id == department.id
     routed = [e for e in audit.trail("opinion", opinion.id) if e.action == "routed"]
@@ -121,7 +121,7 @@ def test_opinion_waiting_when_redis_was_down_is_routed_by_the_sweep(app, make, d
     department = make.department()
     item = make.item(department=department)
     stranded = make.opinion(disclosure=item)  # committed, but its job never reached Redis
-    assert run_jobs() == 0
+    assert run_jobs(("default",)) == 0
     assert sweep(older_than_seconds=60) == 1
     db.session.expire_all()
     assert db.session.get(Opinion, stranded.id).status == "routed"
