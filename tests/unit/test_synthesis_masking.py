@@ -1,0 +1,136 @@
+"""Personal data is masked wherever it appears in running Chinese text, in any width,
+with any usual separator; ordinary numbers stay as they are."""
+import pytest
+
+from feedback.synthesis.masking import (
+    BANK_CARD,
+    EMAIL,
+    ID_CARD,
+    LANDLINE,
+    MOBILE,
+    find_personal_data,
+    id_check_digit_valid,
+    luhn_valid,
+    mask_personal_data,
+)
+
+VALID_ID = "11010519491231002X"          # MOD 11-2 check digit X
+VALID_ID_2 = "440304199211055672"
+WRONG_CHECK_LUHN_OK = "110105194912310028"  # ID check digit wrong, passes Luhn
+CARD_19 = "6222021234567890128"
+CARD_18 = "622202123456789012"
+CARD_16 = "6228480012345671"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("我的电话13800138000请回电", "我的电话138****8000请回电"),
+    ("手机：138-0013-8000", "手机：138-****-8000"),
+    ("手机 138 0013 8000 谢谢", "手机 138 **** 8000 谢谢"),
+    ("请打+86 138 0013 8000", "请打+86 138 **** 8000"),
+    ("请打+8613800138000", "请打+86138****8000"),
+    ("電話１３８００１３８０００，謝謝", "電話１３８****８０００，謝謝"),
+    ("19912345678和15000000000", "199****5678和150****0000"),
+])
+def test_mobile_numbers_keep_first_three_and_last_four(text, expected):
+    assert mask_personal_data(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("座机021-64871234", "座机021-****1234"),
+    ("座机(021)64871234转人工", "座机(021)****1234转人工"),
+    ("座機（０２１）６４８７１２３４", "座機（０２１）****１２３４"),
+    ("杭州0571-8888123", "杭州0571-***8123"),
+    ("北京010 6555 1234", "北京010 **** 1234"),
+    ("02164871234", "021****1234"),
+])
+def test_landlines_keep_area_code_and_last_four(text, expected):
+    assert mask_personal_data(text) == expected
+
+
+def test_id_card_with_valid_check_digit_is_masked_including_lower_case_x():
+    assert mask_personal_data(f"身份证号{VALID_ID}") == "身份证号110***********002X"
+    assert mask_personal_data(f"身份證{VALID_ID.lower()}。") == "身份證110***********002x。"
+    assert [m.kind for m in find_personal_data(VALID_ID_2)] == [ID_CARD]
+
+
+def test_eighteen_digits_with_wrong_check_digit_are_not_an_id_but_may_be_a_card():
+    assert not id_check_digit_valid(WRONG_CHECK_LUHN_OK)
+    assert [m.kind for m in find_personal_data(WRONG_CHECK_LUHN_OK)] == [BANK_CARD]
+    wrong_both = "110105194912310021"
+    assert find_personal_data(wrong_both) == []
+    assert mask_personal_data(f"号码{wrong_both}") == f"号码{wrong_both}"
+
+
+def test_id_card_in_full_width_digits_is_masked():
+    full_width = "".join(chr(ord(c) + 0xFEE0) for c in VALID_ID)
+    [match] = find_personal_data(f"证件{full_width}")
+    assert match.kind == ID_CARD and match.original == full_width
+
+
+@pytest.mark.parametrize("text, expected", [
+    (f"卡号{CARD_19}", "卡号6222***********0128"),
+    (f"卡号{CARD_16}。", "卡号6228********5671。"),
+    ("卡号6222 0212 3456 7890 12退款", "卡号6222 **** **** **90 12退款"),
+    ("卡号6222-0212-3456-7890-128", "卡号6222-****-****-***0-128"),
+])
+def test_bank_cards_passing_luhn_keep_first_and_last_four(text, expected):
+    assert mask_personal_data(text) == expected
+
+
+def test_sixteen_digits_failing_luhn_are_left_alone():
+    number = "6228480012345672"
+    assert not luhn_valid(number)
+    assert mask_personal_data(number) == number
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("邮箱zhang.san@example.com谢谢", "邮箱z***@example.com谢谢"),
+    ("寫信到ｗａｎｇ＠ｅｘａｍｐｌｅ．ｃｎ吧", "寫信到ｗ***＠ｅｘａｍｐｌｅ．ｃｎ吧"),
+    ("13800138000@qq.com", "1***@qq.com"),
+])
+def test_email_addresses_keep_first_letter_and_domain(text, expected):
+    assert mask_personal_data(text) == expected
+
+
+def test_match_positions_refer_to_the_original_text():
+    text = "張先生（１３８ ００１３ ８０００）和 li@example.org 反映"
+    matches = find_personal_data(text)
+    assert [m.kind for m in matches] == [MOBILE, EMAIL]
+    for m in matches:
+        assert text[m.start:m.end] == m.original
+    assert matches[0].original == "１３８ ００１３ ８０００"
+
+
+def test_several_kinds_in_one_text_are_all_masked_in_place():
+    text = f"联系人王某，电话13912345678，座机021-64871234，身份证{VALID_ID_2}，卡{CARD_16}"
+    masked = mask_personal_data(text)
+    assert [m.kind for m in find_personal_data(text)] == [MOBILE, LANDLINE, ID_CARD, BANK_CARD]
+    assert masked == "联系人王某，电话139****5678，座机021-****1234，身份证440***********5672，卡6228********5671"
+    assert len(masked) == len(text)
+
+
+@pytest.mark.parametrize("text", [
+    "2026年3月15日小区停车位不足",
+    "物业费涨到15000元，每年多交3600元",
+    "日期2026-03-15，时间20:30，人数120人",
+    "回执编号FB-7K3M-Q9XZ，请查收",
+    "2026-03-15 15000 12",
+    "门牌号12号楼3单元502室",
+    "圆周率3.14159265358979323846",
+    "订单20260315",
+    "电话号码12345678901不对",  # starts with 12: no Chinese mobile
+    "",
+])
+def test_ordinary_numbers_are_not_personal_data(text):
+    assert find_personal_data(text) == []
+    assert mask_personal_data(text) == text
+
+
+def test_date_next_to_a_phone_number_masks_only_the_phone():
+    text = "2026-03-15 13800138000 来电"
+    assert mask_personal_data(text) == "2026-03-15 138****8000 来电"
+
+
+def test_traditional_text_keeps_its_characters_only_the_data_changes():
+    text = "這個社區的停車問題請聯繫我，電話13800138000。"
+    assert mask_personal_data(text) == "這個社區的停車問題請聯繫我，電話138****8000。"
