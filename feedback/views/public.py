@@ -5,6 +5,7 @@ import uuid
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy import select
 
 from ..extensions import db, limiter
@@ -41,7 +42,7 @@ def heading(heading_id: int):
     return render_template(
         "public/heading.html",
         heading=node,
-        items=disclosures.public_items(heading_id=node.id),
+        items=disclosures.public_items(heading_id=node.id, viewer=current_user),
         counts=disclosures.public_item_counts(),
     )
 
@@ -72,7 +73,7 @@ def _render_item(item, form):
 
 @bp.get("/items/<int:item_id>")
 def item(item_id: int):
-    return _render_item(disclosures.public_item(item_id), _new_opinion_form())
+    return _render_item(disclosures.public_item(item_id, viewer=current_user), _new_opinion_form())
 
 
 @bp.get("/opinions/new")
