@@ -135,11 +135,10 @@ def _empty_tables(db) -> None:
 def app(_migrated_app, redis):
     from feedback.extensions import db
 
-    import shutil
-
     with _migrated_app.app_context():
         _empty_tables(db)
-        shutil.rmtree(_migrated_app.config["SEARCH_INDEX_DIR"], ignore_errors=True)
+        # A new index directory per test: readers cache open indexes per directory.
+        _migrated_app.config["SEARCH_INDEX_DIR"] = tempfile.mkdtemp(prefix="index-", dir=_TMP)
         yield _migrated_app
         db.session.remove()
 

@@ -161,6 +161,26 @@ def rebuild_index() -> int:
     return len(docs)
 
 
+def request_rebuild() -> None:
+    """Ask the search worker to rebuild a missing or damaged index (once, however often asked)."""
+    from . import jobs
+
+    if current_app.extensions.get("feedback.job_mode") == "rq" and jobs.enqueue_nowait(
+        "workers.search.rebuild", queue="search", job_id="search-rebuild"
+    ):
+        return
+    app = current_app._get_current_object()
+
+    def run():
+        with app.app_context(), _inline_writer:
+            try:
+                rebuild_index()
+            finally:
+                db.session.remove()
+
+    threading.Thread(target=run, daemon=True, name="search-rebuild").start()
+
+
 def _collect_changes(session: Session, flush_context) -> None:
     changes = session.info.setdefault("search_changes", set())
     for row in (*session.new, *session.dirty, *session.deleted):

@@ -48,6 +48,7 @@ def _run(text: str):
     try:
         result, rows = search_service.search(user=user, text=text, **_filters())
     except search_index.SearchUnavailable:
+        search_service.request_rebuild()
         return None, [], True
     return result, rows, False
 
