@@ -30,7 +30,7 @@ def test_resident_department_and_public_walk_the_loop(app, live_server, page, ma
     page.locator("input[name=password]").fill("clerk-pass-1")
     page.locator("main form button[type=submit]").click()
     page.get_by_role("link", name=code).click()
-    page.locator("textarea[name=text]").fill("井道位置已调整至楼梯间一侧，详见修订后的设计图。")
+    page.locator("form[action$='/answer'] textarea[name=text]").fill("井道位置已调整至楼梯间一侧，详见修订后的设计图。")
     page.get_by_role("button", name="Publish the answer").click()
     assert code not in page.locator("table.queue").inner_text()
 
