@@ -54,8 +54,10 @@ def _init_extensions(app: Flask) -> None:
 
     from .models import User
     from .services.search import install_change_tracking
+    from .services.synthesis import install_live_assignment
 
     install_change_tracking()
+    install_live_assignment()
 
     @login_manager.user_loader
     def load_user(user_id: str):
@@ -85,7 +87,8 @@ def _init_jobs(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from .views import api, auth, committee, department, editor, public, search
+    from .views import api, auth, committee, department, editor, kiosk, moderation, public, search
 
-    for module in (public, auth, department, editor, committee, search, api):
+    for module in (public, auth, department, editor, committee, search, api, kiosk, moderation):
         app.register_blueprint(module.bp)
+    from .views import dispatch, figures; app.register_blueprint(dispatch.bp); app.register_blueprint(figures.bp)  # noqa: E702

@@ -92,6 +92,7 @@ def init_app(app: Flask) -> None:
                     serve_command):
         app.cli.add_command(command)
     from . import cli_router; cli_router.init_app(app)  # noqa: E702  router and calendar groups
+    from . import cli_synthesis; cli_synthesis.init_app(app)  # noqa: E702
     from .cli_catalogue import catalogue_group; app.cli.add_command(catalogue_group)  # noqa: E702
 
 

@@ -47,7 +47,7 @@ class Config:
         )
         # "auto": RQ when Redis answers, else in-process after commit; "rq"; "inline".
         self.JOB_MODE = os.environ.get("FEEDBACK_JOB_MODE", "auto")
-        self.RQ_QUEUES = ["default", "search"]
+        self.RQ_QUEUES = ["default", "synthesis", "search"]
 
         self.SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
         self.WTF_CSRF_TIME_LIMIT = None  # tokens live as long as the session

@@ -1,0 +1,74 @@
+"""flask --app feedback synthesis …: cluster a CSV (no database), or re-cluster the stored opinions."""
+from __future__ import annotations
+
+import csv
+import json
+import sys
+
+import click
+from flask import Flask
+from flask.cli import with_appcontext
+
+synthesis = click.Group("synthesis", help="Cluster opinions: hot issues and campaigns.")
+
+
+def _read_rows(path: str, text_column: str, id_column: str) -> list[tuple[str, str]]:
+    with open(path, newline="", encoding="utf-8-sig") as handle:
+        reader = csv.DictReader(handle)
+        missing = {text_column, id_column} - set(reader.fieldnames or [])
+        if missing:
+            raise click.UsageError(f"column(s) not in {path}: {', '.join(sorted(missing))}; "
+                                   f"the file has: {', '.join(reader.fieldnames or [])}")
+        return [(row[id_column], row[text_column] or "") for row in reader]
+
+
+def cluster_rows(rows: list[tuple[str, str]]) -> list[dict]:
+    """One {"id", "cluster", "label", "campaign"} per input row, in input order."""
+    from .synthesis.clustering import OpinionDoc, cluster_opinions
+    from .synthesis.text import normalise, tokenise
+
+    docs = []
+    for index, (_, text) in enumerate(rows):
+        analysis = normalise(text)
+        docs.append(OpinionDoc(id=index, tokens=tokenise(analysis, normalised=True), stance=None,
+                               created_at=None, text=analysis))
+    result = cluster_opinions(docs)
+    answer: dict[int, tuple] = {}
+    for number, cluster in enumerate(result.clusters):
+        for member in cluster.member_ids:
+            answer[member] = (number, cluster.label, False)
+    for offset, campaign in enumerate(result.campaigns):
+        label = f"×{campaign.size} " + rows[campaign.representative][1][:40]
+        for member in campaign.members:
+            answer[member] = (len(result.clusters) + offset, label, True)
+    out = []
+    for index, (row_id, _) in enumerate(rows):
+        cluster, label, is_campaign = answer.get(index, (None, None, False))
+        out.append({"id": row_id, "cluster": cluster, "label": label, "campaign": is_campaign})
+    return out
+
+
+@synthesis.command("cluster")
+@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--text-column", required=True)
+@click.option("--id-column", required=True)
+def cluster_command(csv_file: str, text_column: str, id_column: str):
+    """Cluster the texts of CSV_FILE; one JSON object per row on stdout, in input order."""
+    rows = _read_rows(csv_file, text_column, id_column)
+    for record in cluster_rows(rows):
+        sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+@synthesis.command("recluster")
+@with_appcontext
+def recluster_command():
+    """Re-cluster every stored opinion now (the workers also do it on a schedule)."""
+    from .services.synthesis import recluster
+
+    report = recluster()
+    click.echo(f"{report.opinions} opinions → {report.clusters} concerns, {report.campaigns} campaigns "
+               f"({report.kept} kept their identity, {report.retired} retired, {report.unclustered} unclustered)")
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(synthesis)

@@ -1,0 +1,218 @@
+"""The app's side of synthesis: run the pure clustering over stored opinions, keep
+cluster identity from one run to the next, and place each new opinion live.
+
+Clusters found again keep their row (and so their answers and committee notes);
+concerns no longer found are kept as inactive rows, never deleted.
+"""
+from __future__ import annotations
+
+import logging
+import os
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+
+import joblib
+import numpy as np
+from flask import current_app
+from scipy.optimize import linear_sum_assignment
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
+
+from ..extensions import db
+from ..models import Cluster, Opinion
+from ..synthesis.text import tokenise
+
+log = logging.getLogger(__name__)
+MIN_OVERLAP_TO_KEEP_IDENTITY = 0.3
+MAJORITY = 0.5
+
+
+@dataclass
+class ReclusterReport:
+    opinions: int
+    clusters: int
+    campaigns: int
+    kept: int
+    retired: int
+    unclustered: int
+
+
+def model_path() -> str:
+    return os.path.join(current_app.instance_path, "cluster_model.joblib")
+
+
+def _opinions_to_cluster() -> list[Opinion]:
+    opinions = list(db.session.scalars(
+        select(Opinion).where(Opinion.moderation != "hidden").order_by(Opinion.id)))
+    for opinion in opinions:
+        if not opinion.tokens:
+            opinion.tokens = tokenise(opinion.analysis_text, normalised=True)
+    return opinions
+
+
+def _overlap(a: set, b: set) -> float:
+    return len(a & b) / len(a | b) if a and b else 0.0
+
+
+def match_identities(previous: dict[int, set], found: list[set]) -> dict[int, int]:
+    """new group index → previous cluster id, by the best one-to-one member overlap."""
+    if not previous or not found:
+        return {}
+    old_ids = list(previous)
+    scores = np.array([[_overlap(members, previous[old]) for old in old_ids] for members in found])
+    rows, cols = linear_sum_assignment(-scores)
+    return {r: old_ids[c] for r, c in zip(rows, cols) if scores[r, c] >= MIN_OVERLAP_TO_KEEP_IDENTITY}
+
+
+def _majority(values) -> int | None:
+    counted = Counter(v for v in values if v is not None)
+    if not counted:
+        return None
+    value, count = counted.most_common(1)[0]
+    return value if count / sum(counted.values()) >= MAJORITY else None
+
+
+def _previous_members(is_campaign: bool) -> dict[int, set]:
+    rows = db.session.execute(
+        select(Opinion.cluster_id, Opinion.id).join(Cluster, Opinion.cluster_id == Cluster.id)
+        .where(Cluster.is_active.is_(True), Cluster.is_campaign.is_(is_campaign)))
+    members: dict[int, set] = {}
+    for cluster_id, opinion_id in rows:
+        members.setdefault(cluster_id, set()).add(opinion_id)
+    return members
+
+
+def _store_groups(groups: list[dict], *, is_campaign: bool, by_id: dict[int, Opinion]) -> tuple[list[Cluster], int]:
+    """Write one Cluster row per group (reusing matched rows); returns rows and how many were kept."""
+    previous = _previous_members(is_campaign)
+    matched = match_identities(previous, [set(g["members"]) for g in groups])
+    rows = []
+    for index, group in enumerate(groups):
+        cluster = db.session.get(Cluster, matched[index]) if index in matched else Cluster(is_campaign=is_campaign)
+        members = [by_id[i] for i in group["members"]]
+        cluster.label = group["label"][:300]
+        cluster.key_terms = group.get("key_terms", [])
+        cluster.size = len(members)
+        cluster.representative_ids = list(group.get("representatives", []))[:5]
+        cluster.is_active = True
+        cluster.department_id = _majority(o.department_id for o in members)
+        cluster.disclosure_id = _majority(o.disclosure_id for o in members)
+        db.session.add(cluster)
+        rows.append(cluster)
+    db.session.flush()
+    for cluster, group in zip(rows, groups):
+        for opinion_id in group["members"]:
+            by_id[opinion_id].cluster_id = cluster.id
+    return rows, len(matched)
+
+
+def _retire_unmatched(active_ids: set[int]) -> int:
+    stale = db.session.scalars(select(Cluster).where(Cluster.is_active.is_(True), Cluster.id.not_in(active_ids or {0})))
+    retired = 0
+    for cluster in stale:
+        cluster.is_active = False
+        retired += 1
+    return retired
+
+
+def recluster() -> ReclusterReport:
+    """Cluster every visible opinion again; identities carried over, campaigns apart."""
+    from ..synthesis.clustering import OpinionDoc, cluster_opinions
+
+    opinions = _opinions_to_cluster()
+    by_id = {o.id: o for o in opinions}
+    docs = [OpinionDoc(id=o.id, tokens=o.tokens, stance=o.stance, created_at=o.created_at, text=o.analysis_text)
+            for o in opinions]
+    result = cluster_opinions(docs)
+    organic = [{"members": c.member_ids, "label": c.label, "key_terms": c.key_terms,
+                "representatives": c.representative_ids} for c in result.clusters]
+    campaigns = [{"members": c.members, "label": by_id[c.representative].text[:60],
+                  "representatives": [c.representative]} for c in result.campaigns]
+    for opinion in opinions:
+        opinion.cluster_id = None
+    organic_rows, kept_organic = _store_groups(organic, is_campaign=False, by_id=by_id)
+    campaign_rows, kept_campaigns = _store_groups(campaigns, is_campaign=True, by_id=by_id)
+    retired = _retire_unmatched({c.id for c in organic_rows + campaign_rows})
+    db.session.commit()
+    _save_model(result.model, [c.id for c in organic_rows])
+    return ReclusterReport(opinions=len(opinions), clusters=len(organic_rows), campaigns=len(campaign_rows),
+                           kept=kept_organic + kept_campaigns, retired=retired,
+                           unclustered=sum(1 for o in opinions if o.cluster_id is None))
+
+
+def _save_model(model, cluster_ids: list[int]) -> None:
+    path = model_path()
+    tmp = f"{path}.tmp"
+    joblib.dump({"model": model, "cluster_ids": cluster_ids}, tmp)
+    os.replace(tmp, path)  # workers never read a half-written model
+    _load_model.cache_clear()
+
+
+@lru_cache(maxsize=2)
+def _load_model(path: str, mtime: float):
+    return joblib.load(path)
+
+
+def live_model():
+    path = model_path()
+    if not os.path.exists(path):
+        return None
+    return _load_model(path, os.path.getmtime(path))
+
+
+def assign_opinion(*, opinion_id: int) -> Cluster | None:
+    """Place a new opinion in its nearest existing cluster, or leave it unclustered."""
+    opinion = db.session.get(Opinion, opinion_id)
+    saved = live_model()
+    if opinion is None or opinion.cluster_id is not None or saved is None or opinion.moderation == "hidden":
+        return None
+    if not opinion.tokens:
+        opinion.tokens = tokenise(opinion.analysis_text, normalised=True)
+    index, _similarity = saved["model"].assign(opinion.tokens)
+    if index is None or index >= len(saved["cluster_ids"]):
+        db.session.commit()
+        return None
+    cluster = db.session.get(Cluster, saved["cluster_ids"][index])
+    if cluster is None or not cluster.is_active:
+        db.session.commit()
+        return None
+    opinion.cluster_id = cluster.id
+    cluster.size = (cluster.size or 0) + 1
+    db.session.commit()
+    return cluster
+
+
+# --- live assignment of new opinions ---------------------------------------------------
+
+ASSIGN_JOB = "workers.synthesis.assign_opinions"
+
+
+def _collect_new_opinions(session: Session, flush_context) -> None:
+    new = [row.id for row in session.new if isinstance(row, Opinion)]
+    if new:
+        session.info.setdefault("new_opinions", []).extend(new)
+
+
+def _send_new_opinions(session: Session) -> None:
+    from flask import has_app_context
+
+    ids = session.info.pop("new_opinions", None)
+    if not ids or not has_app_context() or not current_app.config.get("LIVE_CLUSTER_ASSIGNMENT", True):
+        return
+    from . import jobs
+
+    if current_app.extensions.get("feedback.job_mode") == "rq":
+        jobs.enqueue_nowait(ASSIGN_JOB, ids, queue="synthesis")
+    # Without Redis, new opinions join clusters at the next full re-clustering.
+
+
+def _forget_new_opinions(session: Session, *args) -> None:
+    session.info.pop("new_opinions", None)
+
+
+def install_live_assignment() -> None:
+    if not event.contains(Session, "after_flush", _collect_new_opinions):
+        event.listen(Session, "after_flush", _collect_new_opinions)
+        event.listen(Session, "after_commit", _send_new_opinions)
+        event.listen(Session, "after_soft_rollback", _forget_new_opinions)
