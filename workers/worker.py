@@ -7,6 +7,12 @@ from rq import Queue, Worker
 
 log = logging.getLogger(__name__)
 SWEEP_INTERVAL_SECONDS = 60
+# Scheduled jobs: (dotted name, seconds between runs).
+SCHEDULE = (
+    ("workers.reminders.check_deadlines", 15 * 60),
+    ("workers.reminders.deliver_outbox", 5 * 60),
+    ("workers.routing.retrain_router", 24 * 3600),
+)
 
 
 class FeedbackWorker(Worker):
@@ -20,7 +26,15 @@ class FeedbackWorker(Worker):
 
         with worker_app().app_context():
             db.engine.dispose()
+            _warm_router()
         return super().fork_work_horse(job, queue)
+
+
+def _warm_router() -> None:
+    """Load the router model in the parent once, so each forked child has it already."""
+    from feedback.services.routing import trained_router
+
+    trained_router()
 
 
 def run_worker(*, redis_url: str, queues: list[str], burst: bool = False, with_cron: bool = True) -> bool:
@@ -48,6 +62,10 @@ def _start_cron(connection) -> None:
 
     scheduler = CronScheduler(connection=connection)
     scheduler.register(sweep, queue_name="default", interval=SWEEP_INTERVAL_SECONDS)
+    from werkzeug.utils import import_string
+
+    for func_path, interval in SCHEDULE:
+        scheduler.register(import_string(func_path), queue_name="default", interval=interval)
     thread = threading.Thread(target=_run_cron, args=(scheduler,), daemon=True, name="cron")
     thread.start()
 

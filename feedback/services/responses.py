@@ -253,12 +253,16 @@ def apply_rating(opinion: Opinion, score: str, *, now: datetime | None = None) -
 
 
 def unsatisfied(*, limit: int = 200):
-    """Opinions whose residents were not satisfied, newest first (for supervisors)."""
+    """Opinions a resident was not satisfied with (reopened, or closed after a second
+    "not satisfied"), newest first, with their current rating (for supervisors)."""
+    from sqlalchemy import or_
+
     from ..models import Rating
 
     return list(db.session.execute(
-        select(Rating, Opinion).join(Opinion, Rating.opinion_id == Opinion.id)
-        .where(Rating.score == "not_satisfied").order_by(Rating.created_at.desc()).limit(limit)))
+        select(Opinion, Rating).outerjoin(Rating, Rating.opinion_id == Opinion.id)
+        .where(or_(Opinion.reopened_count > 0, Rating.score == "not_satisfied"))
+        .order_by(Opinion.id.desc()).limit(limit)))
 
 
 def published_answers_for_item(disclosure_id: int) -> list[Response]:

@@ -1,0 +1,34 @@
+"""Service figures for supervisors and the committee: rates per department, the
+overdue list, residents who were not satisfied, charts and CSV."""
+from __future__ import annotations
+
+from flask import Blueprint, Response, render_template, request
+
+from ..i18n import current_locale
+from ..services import figures, responses
+from .access import roles_required
+from .response_forms import FiguresForm
+
+bp = Blueprint("figures", __name__, url_prefix="/figures")
+READERS = ("supervisor", "committee_member", "department_head", "dispatcher")
+
+
+def _report(form: FiguresForm):
+    form.validate()
+    return figures.service_figures(date_from=form.date_from.data, date_to=form.date_to.data, locale=current_locale())
+
+
+@bp.get("/")
+@roles_required(*READERS)
+def index():
+    form = FiguresForm(request.args)
+    return render_template("figures/index.html", form=form, report=_report(form), overdue=figures.overdue(),
+                           unsatisfied=responses.unsatisfied(limit=50), query=request.query_string.decode())
+
+
+@bp.get("/figures.csv")
+@roles_required(*READERS)
+def export_csv():
+    report = _report(FiguresForm(request.args))
+    return Response("\ufeff" + figures.as_csv(report), mimetype="text/csv",
+                    headers={"Content-Disposition": "attachment; filename=service-figures.csv"})
