@@ -1,6 +1,8 @@
 """Opinion intake: validate, store with a tracking code, commit, then route."""
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
 import secrets
 from dataclasses import dataclass
@@ -14,16 +16,21 @@ from sqlalchemy.exc import IntegrityError
 from ..extensions import db
 from ..models import Disclosure, Opinion
 from ..models.base import utcnow
+from ..models.channels import RATING_SCORES, Rating
 from ..models.opinions import CHANNELS, STANCES
 from ..synthesis.text import normalise, strip_control_characters
-from . import audit, jobs
-from .errors import NotFound, ValidationFailed
+from . import audit, jobs, moderation
+from .errors import Conflict, NotFound, ValidationFailed
 
 TRACKING_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L
 TRACKING_CODE_PATTERN = re.compile(r"^FB-[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}$")
 PHONE_PATTERN = re.compile(r"^\+?[\d\s\-()]{7,20}$")
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 ROUTE_JOB = "workers.routing.route_opinion"
+MAX_RATING_COMMENT_CHARS = 1000
+# Steps of an opinion's life a resident sees on the tracking page (moderation is internal).
+PUBLIC_STEPS = ("received", "routed", "triage", "transferred", "accepted", "in_progress", "answered",
+                "closed", "rated")
 
 
 @dataclass
@@ -56,11 +63,29 @@ def _clean_text(text: str | None) -> str:
     return strip_control_characters(text or "").strip()
 
 
+def source_for_address(address: str | None) -> str | None:
+    """A keyed hash of a client address: enough to see repeats, not to recover the address."""
+    if not address:
+        return None
+    key = current_app.config["SECRET_KEY"].encode("utf-8")
+    return "ip:" + hmac.new(key, address.encode("utf-8"), hashlib.sha256).hexdigest()[:24]
+
+
+def _idempotency_digest(key: str | None) -> str | None:
+    """Callers namespace their keys ("api:…", "kiosk:3:…"); only a fixed-length digest is stored."""
+    if not key:
+        return None
+    return "sha256:" + hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
 def _validate(*, text, stance, channel, contact, disclosure, now) -> dict:
     errors: dict[str, list] = {}
     limits = current_app.config
     if not text:
         errors["text"] = [_l("Please write your opinion.")]
+    elif "\ufffd" in text:
+        errors["text"] = [_l("Part of the text could not be read (it was not valid UTF-8). "
+                             "Please type it again.")]
     elif len(text) < limits["OPINION_MIN_CHARS"]:
         errors["text"] = [_l("Please write at least %(n)d characters.", n=limits["OPINION_MIN_CHARS"])]
     elif len(text) > limits["OPINION_MAX_CHARS"]:
@@ -97,20 +122,25 @@ def submit_opinion(
     contact: str | None = None,
     contact_name: str | None = None,
     idempotency_key: str | None = None,
+    source: str | None = None,
     now: datetime | None = None,
 ) -> Submission:
     """Accept an opinion: it is committed before this returns, then routed in the background.
 
     The same `idempotency_key` twice (a double click, a kiosk resend, an API retry)
-    returns the first opinion and its tracking code instead of a second one.
+    returns the first opinion and its tracking code instead of a second one; the same
+    key with a different text is refused, so a reused key never reveals another
+    opinion. Opinions that trip a moderation rule are kept but held: not shown in
+    public and not routed until a moderator publishes them.
     """
     now = now or utcnow()
+    text = _clean_text(text)
+    idempotency_key = _idempotency_digest(idempotency_key)
     if idempotency_key:
         existing = db.session.scalar(select(Opinion).where(Opinion.idempotency_key == idempotency_key))
         if existing is not None:
-            return Submission(existing, created=False)
+            return _replay(existing, text=text, stance=stance, disclosure_id=disclosure_id)
     disclosure = _public_disclosure(disclosure_id)
-    text = _clean_text(text)
     contact = _clean_text(contact) or None
     errors = _validate(text=text, stance=stance, channel=channel, contact=contact,
                        disclosure=disclosure, now=now)
@@ -127,8 +157,10 @@ def submit_opinion(
         contact=contact,
         contact_name=_clean_text(contact_name)[:80] or None,
         status="received",
+        source=source,
         created_at=now,
     )
+    held_for = moderation.screen(analysis_text=opinion.analysis_text, source=source, now=now)
     db.session.add(opinion)
     try:
         db.session.flush()
@@ -137,13 +169,70 @@ def submit_opinion(
         existing = db.session.scalar(select(Opinion).where(Opinion.idempotency_key == idempotency_key))
         if existing is None:
             raise
-        return Submission(existing, created=False)
+        return _replay(existing, text=text, stance=stance, disclosure_id=disclosure_id)
     audit.record(opinion, "received", to_state="received", channel=channel)
+    if held_for:
+        moderation.hold_for_rules(opinion, held_for)
     db.session.commit()
-    from . import routing
+    if opinion.moderation == "published":
+        from . import routing
 
-    routing.request_routing()  # one batch job routes the whole burst
+        routing.request_routing()  # one batch job routes the whole burst
     return Submission(opinion, created=True)
+
+
+def _replay(existing: Opinion, *, text: str, stance, disclosure_id) -> Submission:
+    """A retry of an accepted submission gets the first opinion back, and only a retry does."""
+    if (existing.text, existing.stance, existing.disclosure_id) != (text, stance, disclosure_id):
+        raise Conflict(_l("This submission key was already used for a different opinion. "
+                          "Reload the page (or use a new Idempotency-Key) to send another one."),
+                       field="idempotency_key")
+    return Submission(existing, created=False)
+
+
+def public_steps(opinion: Opinion) -> list:
+    """The opinion's timeline as the resident sees it: its own steps, without moderation."""
+    return [step for step in audit.trail("opinion", opinion.id) if step.action in PUBLIC_STEPS]
+
+
+def published_answer(opinion: Opinion):
+    response = opinion.response
+    return response if response is not None and response.status == "published" else None
+
+
+def rating_for(opinion: Opinion) -> Rating | None:
+    return db.session.scalar(select(Rating).where(Rating.opinion_id == opinion.id))
+
+
+def rate_answer(*, tracking_code: str, score: str | None, comment: str | None = None) -> Rating:
+    """The resident's verdict on the published answer: satisfied, basically satisfied or
+    not satisfied, with an optional comment. One rating per opinion."""
+    opinion = find_by_tracking_code(tracking_code)
+    if opinion is None:
+        raise NotFound(_l("No opinion has this tracking code. Please check it and try again."))
+    answer = published_answer(opinion)
+    if answer is None:
+        raise ValidationFailed({"score": [_l("You can rate the answer once it is published.")]})
+    if rating_for(opinion) is not None:
+        raise ValidationFailed({"score": [_l("This answer has already been rated. Thank you.")]})
+    comment = _clean_text(comment)
+    errors: dict[str, list] = {}
+    if score not in RATING_SCORES:
+        errors["score"] = [_l("Choose satisfied, basically satisfied or not satisfied.")]
+    if len(comment) > MAX_RATING_COMMENT_CHARS:
+        errors["comment"] = [_l("Please keep the comment under %(n)d characters.", n=MAX_RATING_COMMENT_CHARS)]
+    if errors:
+        raise ValidationFailed(errors)
+    rating = Rating(opinion_id=opinion.id, response_id=answer.id, score=score, comment=comment)
+    db.session.add(rating)
+    try:
+        db.session.flush()
+    except IntegrityError:  # a double click on the rating form
+        db.session.rollback()
+        raise ValidationFailed({"score": [_l("This answer has already been rated. Thank you.")]}) from None
+    audit.record(opinion, "rated", to_state=None, score=score, response_id=answer.id)
+    db.session.commit()
+    return rating
 
 
 def unrouted_opinion_ids(*, older_than_seconds: int = 60, now: datetime | None = None) -> list[int]:
@@ -153,6 +242,7 @@ def unrouted_opinion_ids(*, older_than_seconds: int = 60, now: datetime | None =
     cutoff = (now or utcnow()) - timedelta(seconds=older_than_seconds)
     return list(
         db.session.scalars(
-            select(Opinion.id).where(Opinion.status == "received", Opinion.created_at <= cutoff)
+            select(Opinion.id).where(Opinion.status == "received", Opinion.moderation == "published",
+                                     Opinion.created_at <= cutoff)
         )
     )

@@ -1,12 +1,15 @@
 """JSON API for other channels and scripts: UTF-8 JSON, field errors on bad input."""
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, request, url_for
+from pathlib import Path
+
+import click
+from flask import Blueprint, current_app, jsonify, request, send_file, url_for
 from flask_babel import gettext as _
 
 from ..extensions import csrf, limiter
 from ..i18n import localised_name
-from ..services import disclosures, opinions, responses
+from ..services import channels, disclosures, opinions, responses
 from ..services.errors import NotFound, ServiceError, ValidationFailed
 from .public import opinion_rate_limit
 
@@ -54,6 +57,36 @@ def get_disclosure(item_id: int):
     return jsonify(body)
 
 
+class Unauthorised(ServiceError):
+    status_code = 401
+
+
+def channel_key():
+    """The channel key presented as `Authorization: Bearer …` (or `X-API-Key`), once per
+    request; a key that is presented but unknown or disabled is refused outright."""
+    if not hasattr(request, "channel_key"):  # once per request (g may outlive it in tests)
+        header = request.headers.get("Authorization", "")
+        secret = header[7:].strip() if header.lower().startswith("bearer ") else None
+        secret = secret or request.headers.get("X-API-Key", "").strip() or None
+        request.channel_key = channels.channel_key_by_secret(secret)
+        request.channel_key_refused = bool(secret) and request.channel_key is None
+    if request.channel_key_refused:
+        raise Unauthorised(_("This API key is unknown or disabled."))
+    return request.channel_key
+
+
+def _has_channel_key() -> bool:
+    return channel_key() is not None
+
+
+def _channel_key_id() -> str:
+    return f"channel-key:{channel_key().id}"
+
+
+def channel_rate_limit() -> str:
+    return current_app.config.get("CHANNEL_RATE_LIMIT", "6000 per hour")
+
+
 def _json_body() -> dict:
     payload = request.get_json(silent=True)
     if not isinstance(payload, dict):
@@ -74,20 +107,38 @@ def _check_types(payload: dict) -> None:
 
 
 @bp.post("/opinions")
-@limiter.limit(opinion_rate_limit)
+@limiter.limit(opinion_rate_limit, exempt_when=_has_channel_key)
+@limiter.limit(channel_rate_limit, key_func=_channel_key_id, exempt_when=lambda: not _has_channel_key())
 def create_opinion():
+    """Public clients are limited per address; a channel key is limited per key and
+    records its channel (sms, wechat, …) on the opinion."""
+    key_row = channel_key()
     payload = _json_body()
     _check_types(payload)
-    key = (request.headers.get("Idempotency-Key") or "").strip()[:80] or None
+    retry_key = (request.headers.get("Idempotency-Key") or "").strip()[:200] or None
+    if key_row is not None:
+        channels.touch(key_row)
+        namespace, source, channel = f"key:{key_row.id}", f"key:{key_row.id}", key_row.channel
+    else:
+        namespace, source, channel = "api", opinions.source_for_address(request.remote_addr), "api"
     submission = opinions.submit_opinion(
         text=payload["text"], stance=payload["stance"], disclosure_id=payload.get("disclosure_id"),
-        channel="api", contact=payload.get("contact"), contact_name=payload.get("contact_name"),
-        idempotency_key=f"api:{key}" if key else None,
+        channel=channel, contact=payload.get("contact"), contact_name=payload.get("contact_name"),
+        idempotency_key=f"{namespace}:{retry_key}" if retry_key else None, source=source,
     )
     opinion = submission.opinion
     body = {"tracking_code": opinion.tracking_code, "status": opinion.status,
             "url": url_for("public.track", code=opinion.tracking_code, _external=True)}
     return jsonify(body), (201 if submission.created else 200)
+
+
+@bp.get("/openapi.json")
+def openapi():
+    """The API described in OpenAPI 3.1 (feedback/static/openapi.json)."""
+    path = Path(current_app.static_folder) / "openapi.json"
+    response = send_file(path, mimetype="application/json", max_age=300)
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
 
 
 @bp.get("/opinions/<code>")
@@ -103,3 +154,30 @@ def get_opinion(code: str):
         "due_on": opinion.due_on.isoformat() if opinion.due_on else None,
         "answer": _answer_json(answer) if answer else None,
     })
+
+
+@bp.cli.command("create-key")
+@click.argument("name")
+@click.option("--channel", required=True, help="sms, wechat, … (the channel recorded on its opinions)")
+def create_key_command(name: str, channel: str):
+    """Issue an API key for another channel and print it (shown once)."""
+    try:
+        key, secret = channels.create_channel_key(user=None, name=name, channel=channel)
+    except ValidationFailed as failure:
+        raise click.ClickException(str(failure.message)) from None
+    click.echo(f"channel key {key.id} ({key.channel}) for {key.name}:")
+    click.echo(secret)
+
+
+@bp.cli.command("disable-key")
+@click.argument("key_id", type=int)
+def disable_key_command(key_id: int):
+    """Disable a channel key (requests with it are refused with 401)."""
+    from ..extensions import db
+    from ..models import ChannelKey
+
+    key = db.session.get(ChannelKey, key_id)
+    if key is None:
+        raise click.ClickException(f"no channel key {key_id}")
+    channels.disable(user=None, row=key)
+    click.echo(f"channel key {key_id} disabled")

@@ -9,9 +9,9 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from ..extensions import db, limiter
-from ..forms import OpinionForm, TrackForm
+from ..forms import OpinionForm, RatingForm, TrackForm, rating_choices
 from ..models import Decision, Heading, Opinion
-from ..services import audit, disclosures, opinions, responses
+from ..services import disclosures, opinions, responses
 from ..services.errors import NotFound, ValidationFailed
 
 bp = Blueprint("public", __name__)
@@ -85,11 +85,14 @@ def _accept(form: OpinionForm, disclosure_id: int | None):
     """Hand a validated form to the service; on bad input return the errors to show."""
     if form.website.data:  # honeypot filled: answer like a success, store nothing
         return redirect(url_for("public.home"))
+    submission_id = (form.submission_id.data or "").strip()
     try:
         submission = opinions.submit_opinion(
             text=form.text.data, stance=form.stance.data, disclosure_id=disclosure_id,
             channel="web", contact=form.contact.data if form.consent.data else None,
-            contact_name=form.contact_name.data, idempotency_key=form.submission_id.data or None,
+            contact_name=form.contact_name.data,
+            idempotency_key=f"web:{submission_id}" if submission_id else None,
+            source=opinions.source_for_address(request.remote_addr),
         )
     except ValidationFailed as failure:
         for field, messages in failure.errors.items():
@@ -136,12 +139,41 @@ def track_lookup():
     return render_template("public/track_lookup.html", form=form)
 
 
-@bp.get("/track/<code>")
-def track(code: str):
+def _tracked(code: str) -> Opinion:
     opinion = opinions.find_by_tracking_code(code)
     if opinion is None:
         raise NotFound(_("No opinion has this tracking code. Please check it and try again."))
+    return opinion
+
+
+def _render_track(opinion: Opinion, rating_form: RatingForm, status: int = 200):
     return render_template(
-        "public/track.html", opinion=opinion, steps=audit.trail("opinion", opinion.id),
+        "public/track.html", opinion=opinion, steps=opinions.public_steps(opinion),
+        answer=opinions.published_answer(opinion), rating=opinions.rating_for(opinion),
+        rating_form=rating_form, rating_labels=dict(rating_choices()),
         just_submitted=request.args.get("new") == "1",
-    )
+    ), status
+
+
+@bp.get("/track/<code>")
+def track(code: str):
+    return _render_track(_tracked(code), RatingForm())
+
+
+@bp.post("/track/<code>/rating")
+@limiter.limit(opinion_rate_limit, methods=["POST"])
+def rate(code: str):
+    opinion = _tracked(code)
+    form = RatingForm()
+    if form.validate_on_submit():
+        try:
+            opinions.rate_answer(tracking_code=opinion.tracking_code, score=form.score.data,
+                                 comment=form.comment.data)
+        except ValidationFailed as failure:
+            for field, messages in failure.errors.items():
+                target = getattr(form, field, None) or form.score
+                target.errors = list(target.errors or []) + [str(m) for m in messages]
+        else:
+            flash(_("Thank you for rating the answer."), "success")
+            return redirect(url_for("public.track", code=opinion.tracking_code))
+    return _render_track(opinion, form, 422)

@@ -1,0 +1,201 @@
+/* Kiosk mode: idle reset, larger text, no wandering off, and an offline queue.
+ *
+ * Every submission is first written to localStorage with its own Idempotency-Key,
+ * then sent. It leaves the queue only when the server has answered for it (stored,
+ * or refused for a reason a resend cannot fix), so nothing typed is lost when the
+ * network or the server is briefly away; a resend of the same key yields the same
+ * opinion and tracking code.
+ */
+(function () {
+  "use strict";
+
+  var QUEUE_KEY = "kiosk-queue";
+  var LARGE_KEY = "kiosk-large-text";
+  var FLUSH_EVERY_MS = 10000;
+  var SEND_TIMEOUT_MS = 10000;
+  var body = document.body;
+  var startUrl = body.dataset.startUrl;
+  var kioskPrefix = new URL(startUrl, location.href).pathname;
+  var idleMs = Math.max(5, parseInt(body.dataset.idleSeconds || "90", 10)) * 1000;
+  var inFlight = {};
+
+  /* ---- the offline queue ---- */
+
+  function readQueue() {
+    try { return JSON.parse(localStorage.getItem(QUEUE_KEY) || "[]"); } catch (e) { return []; }
+  }
+
+  function writeQueue(queue) { localStorage.setItem(QUEUE_KEY, JSON.stringify(queue)); }
+
+  function enqueue(entry) { var q = readQueue(); q.push(entry); writeQueue(q); }
+
+  function dequeue(key) { writeQueue(readQueue().filter(function (e) { return e.key !== key; })); }
+
+  function newKey() {
+    var bytes = new Uint8Array(16);
+    crypto.getRandomValues(bytes);  // works without a secure context, unlike randomUUID
+    return Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+  }
+
+  function showOffline(offline) {
+    var notice = document.querySelector(".kiosk-offline");
+    if (notice) { notice.hidden = !offline; }
+  }
+
+  /* Resolves to {status, body}; status 0 means the server was not reached. */
+  function send(entry) {
+    inFlight[entry.key] = true;
+    var controller = new AbortController();
+    var timer = setTimeout(function () { controller.abort(); }, SEND_TIMEOUT_MS);
+    return fetch(entry.url, {
+      method: "POST",
+      headers: {"Content-Type": "application/json", "X-Kiosk-Token": entry.token, "Idempotency-Key": entry.key},
+      body: JSON.stringify(entry.payload),
+      credentials: "same-origin",
+      signal: controller.signal
+    }).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (data) {
+        return {status: response.status, body: data};
+      });
+    }, function () {
+      return {status: 0, body: {}};
+    }).then(function (result) {
+      clearTimeout(timer);
+      delete inFlight[entry.key];
+      // Stored (201/200), or refused for good (bad input, gone item, reused key): leave the queue.
+      // Kept for later: not reached (0), rate limit (429), kiosk not recognised (401/403), server errors.
+      var settled = result.status >= 200 && result.status < 300 ||
+        [400, 404, 409, 413, 422].indexOf(result.status) !== -1;
+      if (settled) { dequeue(entry.key); }
+      showOffline(result.status === 0);
+      return result;
+    });
+  }
+
+  function flush() {
+    readQueue().forEach(function (entry) {
+      if (!inFlight[entry.key]) { send(entry); }
+    });
+  }
+
+  /* ---- the opinion form ---- */
+
+  function setErrors(form, errors) {
+    form.querySelectorAll("[data-error-for]").forEach(function (el) { el.textContent = ""; });
+    Object.keys(errors || {}).forEach(function (field) {
+      var target = form.querySelector('[data-error-for="' + field + '"]') ||
+        form.querySelector('[data-error-for="_form"]');
+      target.textContent = errors[field].join(" ");
+    });
+  }
+
+  function payloadOf(form) {
+    var data = new FormData(form);
+    var payload = {
+      text: data.get("text") || "",
+      stance: data.get("stance") || "",
+      contact_name: data.get("contact_name") || null,
+      contact: data.get("contact") || null,
+      consent: data.get("consent") === "y"
+    };
+    if (form.dataset.disclosureId) { payload.disclosure_id = parseInt(form.dataset.disclosureId, 10); }
+    return payload;
+  }
+
+  function setupForm(form) {
+    var button = form.querySelector("button[type=submit]");
+    var label = button.textContent;
+    var counter = document.querySelector("[data-counter]");
+    var textarea = form.querySelector("textarea[name=text]");
+    textarea.addEventListener("input", function () { counter.textContent = textarea.value.length; });
+
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      if (button.disabled) { return; }
+      button.disabled = true;
+      button.textContent = button.dataset.sending;
+      var entry = {key: newKey(), url: body.dataset.submitUrl, token: body.dataset.token,
+                   payload: payloadOf(form), created: new Date().toISOString()};
+      enqueue(entry);
+      send(entry).then(function (result) {
+        if (result.status === 200 || result.status === 201) {
+          form.reset();
+          location.replace(result.body.receipt_url);
+          return;
+        }
+        button.disabled = false;
+        button.textContent = label;
+        if (result.body.errors || result.status === 400 || result.status === 404 || result.status === 422 ||
+            result.status === 409 || result.status === 413) {
+          setErrors(form, result.body.errors || {_form: [result.body.error || ""]});
+          return;
+        }
+        // Not reached, or the server could not take it now: it waits in the queue.
+        form.reset();
+        form.hidden = true;
+        document.querySelector(".kiosk-saved").hidden = false;
+      });
+    });
+  }
+
+  /* ---- idle reset, larger text, staying inside the kiosk ---- */
+
+  function applyLargeText(on) {
+    document.documentElement.classList.toggle("large-text", on);
+    document.querySelectorAll('[data-action="larger-text"]').forEach(function (b) {
+      b.setAttribute("aria-pressed", on ? "true" : "false");
+    });
+  }
+
+  function resetForNextPerson() {
+    sessionStorage.clear();
+    var onStart = body.classList.contains("screen-start");
+    if (onStart && !document.documentElement.classList.contains("large-text")) { return false; }
+    location.replace(startUrl);
+    return true;
+  }
+
+  var idleTimer = null;
+  function restartIdleTimer() {
+    clearTimeout(idleTimer);
+    idleTimer = setTimeout(function () {
+      if (!resetForNextPerson()) { restartIdleTimer(); }
+    }, idleMs);
+  }
+
+  function insideKiosk(anchor) {
+    var url = new URL(anchor.getAttribute("href"), location.href);
+    return url.origin === location.origin && url.pathname.indexOf(kioskPrefix) === 0;
+  }
+
+  document.addEventListener("click", function (event) {
+    var anchor = event.target.closest && event.target.closest("a[href]");
+    if (anchor && (!insideKiosk(anchor) || anchor.target)) { event.preventDefault(); }
+    var action = event.target.closest && event.target.closest("[data-action]");
+    if (!action) { return; }
+    if (action.dataset.action === "larger-text") {
+      var on = !document.documentElement.classList.contains("large-text");
+      sessionStorage.setItem(LARGE_KEY, on ? "1" : "");
+      applyLargeText(on);
+    } else if (action.dataset.action === "print") {
+      window.print();
+    }
+  }, true);
+  document.addEventListener("contextmenu", function (event) { event.preventDefault(); });
+  document.addEventListener("dragstart", function (event) { event.preventDefault(); });
+  window.open = function () { return null; };
+
+  ["pointerdown", "keydown", "input", "touchstart", "scroll"].forEach(function (name) {
+    document.addEventListener(name, restartIdleTimer, {passive: true, capture: true});
+  });
+
+  applyLargeText(sessionStorage.getItem(LARGE_KEY) === "1");
+  var form = document.getElementById("kiosk-form");
+  if (form) { setupForm(form); }
+  restartIdleTimer();
+  window.addEventListener("online", flush);
+  setInterval(flush, FLUSH_EVERY_MS);
+  flush();
+
+  window.kioskQueue = {read: readQueue, flush: flush};  // for the service desk's console and tests
+})();
