@@ -34,7 +34,7 @@ def build_schema() -> Schema:
     return Schema(
         doc_key=ID(unique=True, stored=True),
         kind=ID(stored=True, sortable=True),
-        obj_id=NUMERIC(int, bits=64, stored=True),
+        obj_id=NUMERIC(int, bits=64, stored=True, shift_step=0),  # never range-queried
         title=TEXT(analyzer=analyzer, stored=True, chars=True),
         body=TEXT(analyzer=analyzer, stored=True, chars=True),
         heading_path=KEYWORD(commas=True, stored=True),
@@ -45,8 +45,15 @@ def build_schema() -> Schema:
         scope=ID(stored=True),
         visibility=KEYWORD(commas=True, stored=True),
         created=DATETIME(stored=True, sortable=True),
-        updated=DATETIME(stored=True, sortable=True),
+        updated=_untiered(DATETIME(stored=True, sortable=True)),
     )
+
+
+def _untiered(field):
+    """One term per value instead of eight: for a date that is sorted on, never
+    range-queried (fewer terms make indexing faster)."""
+    field.shift_step = 0
+    return field
 
 
 class InvalidDocument(ValueError):

@@ -56,13 +56,15 @@ class _NoResults(Exception):
 
 def query(index_or_dir, text: str, *, audiences: list[str], kinds=None, heading_id=None,
           heading_path=None, department_id=None, status=None, date_from=None, date_to=None,
-          sort: str = "relevance", page: int = 1, per_page: int = 20) -> SearchResult:
+          sort: str = "relevance", page: int = 1, per_page: int = 20,
+          facets: bool = True) -> SearchResult:
     """Search for `text` among the documents visible to `audiences`.
 
     Filters narrow the result (kinds: one or a list; heading_path: a code path
     prefix such as "A01"; date_from/date_to: dates or datetimes on `created`,
     inclusive). sort is "relevance" or "date" (newest first). Facet counts are for
-    the whole filtered result. Raises SearchUnavailable when the index is missing
+    the whole filtered result; they make a query touch every match, so pass
+    facets=False where they are not shown. Raises SearchUnavailable when the index is missing
     or damaged; bad input gives an empty result.
     """
     page, per_page = _clamp_page(page), _clamp_per_page(per_page)
@@ -74,7 +76,7 @@ def query(index_or_dir, text: str, *, audiences: list[str], kinds=None, heading_
     except _NoResults:
         return SearchResult(facets={name: {} for name in FACETS}, page=page)
     with searcher_for(index_or_dir) as searcher:
-        results = run_search(searcher, whoosh_query, sort=sort, limit=page * per_page)
+        results = run_search(searcher, whoosh_query, sort=sort, limit=page * per_page, facets=facets)
         return _result(searcher, results, words, page=page, per_page=per_page)
 
 
@@ -174,9 +176,10 @@ def facet_map() -> sorting.Facets:
     return facets
 
 
-def run_search(searcher, whoosh_query: q.Query, *, sort: str, limit: int):
+def run_search(searcher, whoosh_query: q.Query, *, sort: str, limit: int, facets: bool = True):
     sortedby = sorting.FieldFacet("created", reverse=True) if sort == "date" else None
-    return searcher.search(whoosh_query, limit=limit, sortedby=sortedby, groupedby=facet_map())
+    return searcher.search(whoosh_query, limit=limit, sortedby=sortedby,
+                           groupedby=facet_map() if facets else None)
 
 
 def _result(searcher, results, words, *, page: int, per_page: int) -> SearchResult:
@@ -187,7 +190,7 @@ def _result(searcher, results, words, *, page: int, per_page: int) -> SearchResu
     return SearchResult(
         ids=[(fields["kind"], fields["obj_id"]) for fields in stored],
         total=total,
-        facets=_facet_counts(results),
+        facets=_facet_counts(results) if results.facet_names() else {},
         highlights=highlights(searcher, [hit.docnum for hit in hits], stored, words),
         page=page,
         pages=pages,

@@ -127,6 +127,14 @@ def test_facets_count_every_match_not_just_the_page(tmp_path):
     assert result.facets["status"] == {"answered": 15, "received": 15}
 
 
+def test_facets_can_be_skipped_without_changing_the_result(tmp_path):
+    index_dir = index_with(tmp_path, *[doc(i, "停车", department_id=i % 2) for i in range(1, 8)])
+    with_facets = search_index.query(index_dir, "停车", audiences=PUBLIC, per_page=3)
+    without = search_index.query(index_dir, "停车", audiences=PUBLIC, per_page=3, facets=False)
+    assert without.facets == {}
+    assert (without.ids, without.total, without.pages) == (with_facets.ids, 7, 3)
+
+
 def test_filters_narrow_the_result(tmp_path):
     index_dir = index_with(
         tmp_path,
