@@ -17,12 +17,11 @@ from ..extensions import db
 from ..models import Opinion, User
 from ..models.base import utcnow
 from ..synthesis.text import strip_control_characters
-from . import audit, jobs
+from . import audit
 from .errors import NotFound, PermissionDenied, ValidationFailed
 
 MODERATOR_ROLES = ("moderator",)
 SYSTEM_MODERATION = "system:moderation"
-ROUTE_JOB = "workers.routing.route_opinion"
 REPEAT_WINDOW = timedelta(hours=24)
 MAX_REASON_CHARS = 500
 
@@ -137,7 +136,9 @@ def _change(opinion: Opinion, *, user: User, action: str, to_state: str, reason:
 def _route_if_waiting(opinion: Opinion) -> None:
     """A held opinion was never routed: send it on now that it is published."""
     if opinion.status == "received":
-        jobs.enqueue(ROUTE_JOB, opinion.id, job_id=f"route-opinion-{opinion.id}-published")
+        from . import routing
+
+        routing.request_routing()
 
 
 def publish(*, user: User, opinion_id: int) -> Opinion:

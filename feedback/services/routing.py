@@ -121,7 +121,8 @@ def route_pending(*, batch_size: int | None = None, now: datetime | None = None)
     size = batch_size or current_app.config.get("ROUTING_BATCH_SIZE", DEFAULT_BATCH_SIZE)
     total = 0
     while True:
-        query = (select(Opinion).where(Opinion.status == "received").order_by(Opinion.id).limit(size)
+        query = (select(Opinion).where(Opinion.status == "received", Opinion.moderation == "published")
+                 .order_by(Opinion.id).limit(size)
                  .with_for_update(skip_locked=True, of=Opinion))
         batch = list(db.session.scalars(query))
         if not batch:
@@ -135,8 +136,8 @@ def route_pending(*, batch_size: int | None = None, now: datetime | None = None)
 def route_opinion(*, opinion_id: int, now: datetime | None = None) -> Opinion | None:
     """Route one received opinion; running it again changes nothing."""
     opinion = db.session.get(Opinion, opinion_id)
-    if opinion is None or opinion.status != "received":
-        return opinion
+    if opinion is None or opinion.status != "received" or opinion.moderation != "published":
+        return opinion  # held or hidden opinions wait for a moderator
     _route_batch([opinion], now=now)
     return db.session.get(Opinion, opinion_id)
 
