@@ -270,7 +270,7 @@ def luhn_valid(digits: str) -> bool:
 
 def _read_landline(chars: str):
     """0 + area code (010, 02x: 3 digits then 8; others: 4 digits then 7–8)."""
-    if not chars.isdigit() or not chars.startswith("0"):
+    if not chars.isdigit() or len(chars) < 2 or not chars.startswith("0"):
         return None
     area = 3 if chars[1] in "12" else 4
     local = chars[area:]
