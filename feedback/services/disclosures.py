@@ -3,9 +3,12 @@ revisions and withdrawal as recorded steps, scope on every read, time limits."""
 from __future__ import annotations
 
 import difflib
+import hashlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
@@ -288,6 +291,79 @@ def withdraw_item(*, user: User, item_id: int, reason: str, now: datetime | None
 
 # --- attachments ------------------------------------------------------------------------
 
+# The first bytes of each accepted type; the name's extension must agree with them.
+FILE_SIGNATURES = {
+    "application/pdf": ((b"%PDF-",), (".pdf",)),
+    "image/png": ((b"\x89PNG\r\n\x1a\n",), (".png",)),
+    "image/jpeg": ((b"\xff\xd8\xff",), (".jpg", ".jpeg")),
+    "image/gif": ((b"GIF87a", b"GIF89a"), (".gif",)),
+}
+
+
+def attachment_dir() -> Path:
+    return Path(current_app.config.get("ATTACHMENT_DIR") or Path(current_app.instance_path) / "attachments")
+
+
+def attachment_limit() -> int:
+    return int(current_app.config.get("ATTACHMENT_MAX_BYTES", 1_000_000))
+
+
+def _sniff(data: bytes) -> str | None:
+    for content_type, (signatures, _extensions) in FILE_SIGNATURES.items():
+        if data.startswith(signatures):
+            return content_type
+    return None
+
+
+def add_attachment(*, user: User, item_id: int, filename: str, data: bytes) -> Attachment:
+    """Keep a PDF or image for the item's next version; type by content, size limited."""
+    _require_editor(user)
+    item = _get(item_id)
+    name = strip_control_characters(Path(filename or "").name).strip()[:200]
+    content_type = _sniff(data)
+    if not data:
+        raise ValidationFailed({"file": [_l("The file is empty.")]})
+    if len(data) > attachment_limit():
+        raise ValidationFailed({"file": [_l("A file may be at most %(n)d KB.", n=attachment_limit() // 1000)]})
+    if content_type is None:
+        raise ValidationFailed({"file": [_l("Only PDF, PNG, JPEG and GIF files can be attached.")]})
+    if not name.lower().endswith(FILE_SIGNATURES[content_type][1]):
+        raise ValidationFailed({"file": [_l("The file name's extension does not match its content.")]})
+    digest = hashlib.sha256(data).hexdigest()
+    folder = attachment_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / digest
+    if not target.exists():
+        target.write_bytes(data)
+    row = Attachment(disclosure_id=item.id, filename=name, content_type=content_type, size=len(data),
+                     sha256=digest, uploaded_by_id=user.id)
+    db.session.add(row)
+    db.session.flush()
+    audit.record(item, "attachment_added", actor=user, filename=name, size=len(data))
+    db.session.commit()
+    return row
+
+
+def remove_attachment(*, user: User, item_id: int, attachment_id: int) -> None:
+    _require_editor(user)
+    row = db.session.get(Attachment, attachment_id)
+    if row is None or row.disclosure_id != item_id or row.removed_at is not None:
+        raise NotFound(_l("There is no such attachment."))
+    row.removed_at = utcnow()
+    audit.record(_get(item_id), "attachment_removed", actor=user, filename=row.filename)
+    db.session.commit()
+
+
+def readable_attachment(*, item_id: int, attachment_id: int, viewer=None) -> tuple[Attachment, Path]:
+    """An attachment listed in a version of an item the viewer may read, and its file."""
+    item = public_item(item_id, viewer)
+    listed = {a["id"] for v in item.versions for a in (v.attachments or [])}
+    row = db.session.get(Attachment, attachment_id)
+    if row is None or row.disclosure_id != item.id or row.id not in listed:
+        raise NotFound(_l("There is no such attachment."))
+    return row, attachment_dir() / row.sha256
+
+
 def active_attachments(item_id: int) -> list[Attachment]:
     return list(db.session.scalars(
         select(Attachment).where(Attachment.disclosure_id == item_id, Attachment.removed_at.is_(None))
@@ -427,3 +503,14 @@ def due_items(*, today: date | None = None, days_ahead: int = 14) -> tuple[list[
     today = today or local_date(utcnow())
     rows = list(db.session.scalars(_due_query().where(Disclosure.publish_due <= today + timedelta(days=days_ahead))))
     return [i for i in rows if i.publish_due < today], [i for i in rows if i.publish_due >= today]
+
+
+def archive_item(item_id: int, viewer=None) -> Disclosure:
+    """The item whose archive file (立卷存档) the viewer may read: staff see every item
+    that was ever published, including withdrawn ones; others what they may read."""
+    if viewer is not None and getattr(viewer, "is_authenticated", False) and viewer.is_staff:
+        item = db.session.get(Disclosure, item_id)
+        if item is not None and item.versions:
+            return item
+        raise NotFound(_l("There is no such item."))
+    return public_item(item_id, viewer)
