@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 import sys
 
@@ -12,14 +13,26 @@ from flask.cli import with_appcontext
 synthesis = click.Group("synthesis", help="Cluster opinions: hot issues and campaigns.")
 
 
+CSV_ENCODINGS = ("utf-8-sig", "gb18030")  # UTF-8 (with or without BOM), else the GBK family
+
+
+def _decode(path: str) -> str:
+    raw = open(path, "rb").read()
+    for encoding in CSV_ENCODINGS:
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise click.UsageError(f"{path} is neither UTF-8 nor GB18030/GBK text")
+
+
 def _read_rows(path: str, text_column: str, id_column: str) -> list[tuple[str, str]]:
-    with open(path, newline="", encoding="utf-8-sig") as handle:
-        reader = csv.DictReader(handle)
-        missing = {text_column, id_column} - set(reader.fieldnames or [])
-        if missing:
-            raise click.UsageError(f"column(s) not in {path}: {', '.join(sorted(missing))}; "
-                                   f"the file has: {', '.join(reader.fieldnames or [])}")
-        return [(row[id_column], row[text_column] or "") for row in reader]
+    reader = csv.DictReader(io.StringIO(_decode(path), newline=""))
+    missing = {text_column, id_column} - set(reader.fieldnames or [])
+    if missing:
+        raise click.UsageError(f"column(s) not in {path}: {', '.join(sorted(missing))}; "
+                               f"the file has: {', '.join(reader.fieldnames or [])}")
+    return [(row[id_column], row[text_column] or "") for row in reader]
 
 
 def cluster_rows(rows: list[tuple[str, str]]) -> list[dict]:

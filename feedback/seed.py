@@ -6,6 +6,7 @@ queues, deadlines and audit trails are what the product itself produces.
 from __future__ import annotations
 
 import random
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -149,8 +150,10 @@ def _opinions(data, items, rng) -> dict[str, Opinion]:
 
 
 def _staff_of(users, department_id) -> User | None:
-    return next((u for u in users.values()
-                 if u.department_id == department_id and u.role in ("department_staff", "department_head")), None)
+    """The department's head (whose answers need no further approval), else a clerk."""
+    staff = [u for u in users.values() if u.department_id == department_id]
+    return next((u for u in staff if u.role == "department_head"),
+                next((u for u in staff if u.role == "department_staff"), None))
 
 
 def _answers(data, opinions, users, departments) -> int:
@@ -174,7 +177,29 @@ def _answers(data, opinions, users, departments) -> int:
     return published
 
 
+@contextmanager
+def _bulk_load():
+    """Per-row background work is pointless while loading: index and cluster once at the end."""
+    from flask import current_app
+
+    saved = {k: current_app.config.get(k, True) for k in ("SEARCH_TRACKING", "LIVE_CLUSTER_ASSIGNMENT")}
+    current_app.config.update(SEARCH_TRACKING=False, LIVE_CLUSTER_ASSIGNMENT=False)
+    try:
+        yield
+    finally:
+        current_app.config.update(saved)
+
+
 def seed_demo(*, reset: bool = True, seed: int = 20261128) -> SeedReport:
+    with _bulk_load():
+        report = _load(reset=reset, seed=seed)
+    from .services.search import rebuild_index
+
+    report.counts["search documents"] = rebuild_index()
+    return report
+
+
+def _load(*, reset: bool, seed: int) -> SeedReport:
     data = build_demo_data(seed)
     if reset:
         _reset()

@@ -15,3 +15,11 @@ def rebuild() -> int:
         from feedback.services import search
 
         return search.rebuild_index()
+
+
+def sync_pending() -> int:
+    """Index every row whose change is pending (one coalesced job serves a burst)."""
+    with job_context():
+        from feedback.services import search
+
+        return search.sync_pending()

@@ -2,12 +2,12 @@
 from .context import job_context
 
 
-def assign_opinions(opinion_ids: list[int]) -> int:
-    """Each new opinion joins its nearest cluster (milliseconds each); idempotent."""
+def assign_pending() -> int:
+    """Each pending new opinion joins its nearest cluster (milliseconds each); idempotent."""
     with job_context():
         from feedback.services import synthesis
 
-        return sum(1 for i in opinion_ids if synthesis.assign_opinion(opinion_id=i) is not None)
+        return synthesis.assign_pending()
 
 
 def recluster() -> dict:

@@ -195,14 +195,52 @@ def _send_changes(session: Session) -> None:
         return
     from flask import has_app_context
 
-    if not has_app_context():
+    if not has_app_context() or not current_app.config.get("SEARCH_TRACKING", True):
         return
-    from . import jobs
-
     keys = sorted(changes)
-    if current_app.extensions.get("feedback.job_mode") == "rq" and jobs.enqueue_nowait(SYNC_JOB, keys, queue="search"):
+    if current_app.extensions.get("feedback.job_mode") == "rq" and _queue_for_the_search_worker(keys):
         return
     _sync_in_thread(current_app._get_current_object(), keys)
+
+
+PENDING_SET = "feedback:search:pending"
+PENDING_JOB = "workers.search.sync_pending"
+SYNC_BATCH = 500
+
+
+def _queue_for_the_search_worker(keys) -> bool:
+    """Add the keys to the pending set; one coalesced job indexes whatever is pending."""
+    import redis
+
+    from . import batching, jobs
+
+    try:
+        jobs.redis_connection().sadd(PENDING_SET, *(f"{kind}:{obj_id}" for kind, obj_id in keys))
+    except (redis.exceptions.RedisError, OSError):
+        return False
+    batching.enqueue_once("search", PENDING_JOB, queue="search")
+    return True
+
+
+def sync_pending() -> int:
+    """Index everything pending, in batches; the search worker's one job."""
+    from . import batching, jobs
+
+    batching.clear("search")
+    connection = jobs.redis_connection()
+    done = 0
+    while True:
+        members = connection.spop(PENDING_SET, SYNC_BATCH)
+        if not members:
+            return done
+        keys = [(kind, int(obj_id)) for kind, obj_id in (m.decode().split(":") for m in members)]
+        sync_documents(keys)
+        done += len(keys)
+
+
+def note_changed(kind: str, obj_id: int) -> None:
+    """For code that changes rows with bulk UPDATE statements, which the ORM events miss."""
+    db.session.info.setdefault("search_changes", set()).add((kind, obj_id))
 
 
 def _sync_in_thread(app, keys) -> None:
