@@ -36,6 +36,7 @@ LINK_PATTERN = re.compile(
     r"|加(?:微信|v|vx|qq)|微信号|qq群)",
     re.IGNORECASE,
 )
+EMAIL_PATTERN = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 RULE_LABELS = {
     "abusive": _l("abusive words"),
     "link": _l("a link or contact advertisement"),
@@ -65,7 +66,7 @@ def screen(*, analysis_text: str, source: str | None, now: datetime | None = Non
     reasons = []
     if any(word in compact for word in ABUSIVE_WORDS):
         reasons.append("abusive")
-    if LINK_PATTERN.search(analysis_text):
+    if LINK_PATTERN.search(EMAIL_PATTERN.sub(" ", analysis_text)):  # a resident's own e-mail is no advert
         reasons.append("link")
     if source and _sent_before(analysis_text, source, (now or utcnow()) - REPEAT_WINDOW):
         reasons.append("repeated")

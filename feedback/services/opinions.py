@@ -29,7 +29,7 @@ EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 ROUTE_JOB = "workers.routing.route_opinion"
 MAX_RATING_COMMENT_CHARS = 1000
 # Steps of an opinion's life a resident sees on the tracking page (moderation is internal).
-PUBLIC_STEPS = ("received", "routed", "triage", "transferred", "accepted", "in_progress", "answered",
+PUBLIC_STEPS = ("received", "routed", "triage", "transferred", "accepted", "in_progress", "answered", "reopened",
                 "closed", "rated")
 
 
@@ -204,35 +204,34 @@ def rating_for(opinion: Opinion) -> Rating | None:
     return db.session.scalar(select(Rating).where(Rating.opinion_id == opinion.id))
 
 
+def can_rate(opinion: Opinion) -> bool:
+    """An answer can be rated while it stands published and the opinion is not closed
+    or reopened (a second answer after "not satisfied" can be rated again)."""
+    return opinion.status == "answered" and published_answer(opinion) is not None
+
+
 def rate_answer(*, tracking_code: str, score: str | None, comment: str | None = None) -> Rating:
-    """The resident's verdict on the published answer: satisfied, basically satisfied or
-    not satisfied, with an optional comment. One rating per opinion."""
+    """The resident's verdict on the published answer, by tracking code: satisfied,
+    basically satisfied or not satisfied, with an optional comment. What follows
+    (closing, or reopening for a second answer) is the response workflow's."""
+    from . import responses
+
     opinion = find_by_tracking_code(tracking_code)
     if opinion is None:
         raise NotFound(_l("No opinion has this tracking code. Please check it and try again."))
-    answer = published_answer(opinion)
-    if answer is None:
-        raise ValidationFailed({"score": [_l("You can rate the answer once it is published.")]})
-    if rating_for(opinion) is not None:
-        raise ValidationFailed({"score": [_l("This answer has already been rated. Thank you.")]})
     comment = _clean_text(comment)
     errors: dict[str, list] = {}
     if score not in RATING_SCORES:
         errors["score"] = [_l("Choose satisfied, basically satisfied or not satisfied.")]
     if len(comment) > MAX_RATING_COMMENT_CHARS:
         errors["comment"] = [_l("Please keep the comment under %(n)d characters.", n=MAX_RATING_COMMENT_CHARS)]
+    if not can_rate(opinion):
+        message = (_l("This answer has already been rated. Thank you.") if rating_for(opinion) is not None
+                   else _l("You can rate the answer once it is published."))
+        errors = {"score": [message]}
     if errors:
         raise ValidationFailed(errors)
-    rating = Rating(opinion_id=opinion.id, response_id=answer.id, score=score, comment=comment)
-    db.session.add(rating)
-    try:
-        db.session.flush()
-    except IntegrityError:  # a double click on the rating form
-        db.session.rollback()
-        raise ValidationFailed({"score": [_l("This answer has already been rated. Thank you.")]}) from None
-    audit.record(opinion, "rated", to_state=None, score=score, response_id=answer.id)
-    db.session.commit()
-    return rating
+    return responses.rate_answer(opinion_id=opinion.id, score=score, comment=comment)
 
 
 def unrouted_opinion_ids(*, older_than_seconds: int = 60, now: datetime | None = None) -> list[int]:

@@ -153,3 +153,7 @@ def test_the_public_timeline_does_not_show_moderation_steps(app, client, make):
     page = client.get(f"/track/{opinion.tracking_code}?lang=en").get_data(as_text=True)
     assert "being checked by a moderator" in page
     assert "system:moderation" not in page and "abusive" not in page
+
+
+def test_a_residents_own_email_address_is_not_taken_for_an_advert(app, client):
+    assert _submit(client, "请回复到我的邮箱 laoli@example.com，谢谢。").moderation == "published"
