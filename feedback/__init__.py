@@ -92,4 +92,4 @@ def _register_blueprints(app: Flask) -> None:
     for module in (public, auth, department, editor, committee, search, api, kiosk, moderation):
         app.register_blueprint(module.bp)
     from .views import dispatch, figures; app.register_blueprint(dispatch.bp); app.register_blueprint(figures.bp)  # noqa: E702
-    from .views import feeds; app.register_blueprint(feeds.bp)  # noqa: E702  disclosure feeds and archive
+    from .views import feeds, supervision; app.register_blueprint(feeds.bp); app.register_blueprint(supervision.bp)  # noqa: E702,E501
