@@ -16,7 +16,7 @@
   var body = document.body;
   var startUrl = body.dataset.startUrl;
   var kioskPrefix = new URL(startUrl, location.href).pathname;
-  var idleMs = Math.max(5, parseInt(body.dataset.idleSeconds || "90", 10)) * 1000;
+  var idleMs = Math.max(2, parseInt(body.dataset.idleSeconds || "90", 10)) * 1000;
   var inFlight = {};
 
   /* ---- the offline queue ---- */
