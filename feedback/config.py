@@ -61,6 +61,11 @@ class Config:
         self.OPINION_MAX_CHARS = _int("FEEDBACK_OPINION_MAX_CHARS", 2000)
         self.OPINION_RATE_LIMIT = os.environ.get("FEEDBACK_OPINION_RATE_LIMIT", "10 per hour")
         self.RATELIMIT_STORAGE_URI = os.environ.get("FEEDBACK_RATELIMIT_STORAGE_URL", self.REDIS_URL)
+        # Kiosks count per device and channel keys per key, not per address (README "Kiosk").
+        self.KIOSK_RATE_LIMIT = os.environ.get("FEEDBACK_KIOSK_RATE_LIMIT", "120 per hour")
+        self.KIOSK_IDLE_SECONDS = _int("FEEDBACK_KIOSK_IDLE_SECONDS", 90)
+        self.KIOSK_PUBLIC_URL = os.environ.get("FEEDBACK_KIOSK_PUBLIC_URL", "")
+        self.CHANNEL_RATE_LIMIT = os.environ.get("FEEDBACK_CHANNEL_RATE_LIMIT", "6000 per hour")
         self.RATELIMIT_HEADERS_ENABLED = True
         self.RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
         self.RATELIMIT_SWALLOW_ERRORS = True
