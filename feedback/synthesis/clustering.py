@@ -1,0 +1,423 @@
+"""Hot issues: clusters of short Chinese opinions, their number found from the data.
+
+Method (measured in `bench/synthesis.py`):
+
+1. Vectors. TF-IDF over the stored jieba tokens, plus TF-IDF over character 2–3-grams
+   of the tokens joined (the normalised text without stop words and punctuation, so
+   that `ClusterModel.assign` can rebuild it from tokens alone); each block
+   L2-normalised and weighted, so a cosine is 0.6·words + 0.4·characters. Above
+   `SVD_MIN_DOCS` opinions, reduced with TruncatedSVD and normalised again.
+2. Density. Each opinion's nearest neighbours by cosine (exact in blocks, or within
+   nearby coarse k-means cells above `EXACT_NEIGHBOURS_MAX`). An opinion with at
+   least `min_samples` neighbours at `similarity` or more is a core; cores joined by
+   such a neighbour link form a group, others join the group of their most similar
+   core, groups smaller than `min_cluster_size` are noise (None): one-off opinions
+   are not forced into a hot issue.
+3. Refinement. One centroid pass: every opinion goes to its most similar centroid if
+   that is at least `similarity`, which splits nothing but mends the edges of groups.
+4. Copy-paste campaigns (`campaigns.find_campaigns`) are taken out before step 2 and
+   become clusters of their own (`is_campaign`), so 500 copies of one letter are
+   shown as one campaign, neither drowning an organic cluster nor being dropped.
+5. Labels by class-based TF-IDF over tokens; representatives are the members
+   closest to the centroid.
+"""
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import numpy as np
+from scipy import sparse
+from scipy.optimize import linear_sum_assignment
+from sklearn.cluster import AgglomerativeClustering, MiniBatchKMeans
+from sklearn.decomposition import TruncatedSVD
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.preprocessing import normalize
+
+from .campaigns import Campaign, find_campaigns
+from .text import normalise
+
+WORD_WEIGHT, CHAR_WEIGHT = 0.6, 0.4
+SVD_MIN_DOCS = 5000
+SVD_COMPONENTS = 160
+EXACT_NEIGHBOURS_MAX = 20000
+NEIGHBOURS = 15
+PROBE_CELLS = 8
+BLOCK_ROWS = 1024
+DEFAULT_SIMILARITY = 0.25
+SPLIT_SIMILARITY = 0.12  # average-link cosine below which a density group is two issues
+LINKAGE_MAX_ROWS = 3000
+UNSPECIFIED_STANCE = "unspecified"
+# Courtesy and petition formulas: they say how, not what, and would otherwise join
+# unrelated opinions that share "请相关部门尽快解决，谢谢". Stance is counted apart.
+BOILERPLATE = frozenset("""
+您好 你好 领导 领导好 谢谢 感谢 辛苦 辛苦了 盼复 期待 回复 答复 反映 再次 问题 请问 请 麻烦
+相关 部门 相关部门 重视 尽快 解决 处理 希望 建议 能否 能不能 可以 是否 一下 我是 本人 情况
+我 我家 附近 居民 市民
+""".split())
+
+
+@dataclass
+class OpinionDoc:
+    id: Hashable
+    tokens: list[str]
+    stance: str | None = None
+    created_at: datetime | None = None
+    text: str = ""
+
+
+@dataclass
+class Cluster:
+    id: int
+    members: list[Hashable]
+    label: str
+    key_terms: list[str]
+    representatives: list[Hashable]
+    stance_counts: dict[str, int]
+    centroid: np.ndarray = field(repr=False)
+    is_campaign: bool = False
+
+    @property
+    def size(self) -> int:
+        return len(self.members)
+
+
+def _identity(tokens):
+    return tokens
+
+
+def topic_tokens(tokens: list[str]) -> list[str]:
+    """The tokens that say what an opinion is about (boilerplate dropped)."""
+    return [t for t in tokens if t not in BOILERPLATE]
+
+
+class OpinionVectoriser:
+    """Tokens → L2-normalised vectors (word TF-IDF ⊕ char 2–3-gram TF-IDF, maybe SVD)."""
+
+    def __init__(self, svd_components: int = SVD_COMPONENTS, svd_min_docs: int = SVD_MIN_DOCS):
+        self.svd_components, self.svd_min_docs = svd_components, svd_min_docs
+        self.words = self.chars = self.svd = None
+
+    def fit_transform(self, token_lists: Sequence[list[str]]):
+        token_lists = [topic_tokens(tokens) for tokens in token_lists]
+        min_df = 2 if len(token_lists) >= 50 else 1
+        self.words = TfidfVectorizer(analyzer=_identity, min_df=min_df, sublinear_tf=True, dtype=np.float32)
+        self.chars = TfidfVectorizer(analyzer="char", ngram_range=(2, 3), min_df=min_df,
+                                     sublinear_tf=True, dtype=np.float32)
+        joined = self._stack(self.words.fit_transform(token_lists),
+                             self.chars.fit_transform(_joined(token_lists)))
+        if len(token_lists) >= self.svd_min_docs and joined.shape[1] > self.svd_components:
+            self.svd = TruncatedSVD(self.svd_components, algorithm="randomized", n_iter=4, random_state=0)
+            return normalize(self.svd.fit_transform(joined)).astype(np.float32)
+        return joined
+
+    def transform(self, token_lists: Sequence[list[str]]):
+        token_lists = [topic_tokens(tokens) for tokens in token_lists]
+        joined = self._stack(self.words.transform(token_lists), self.chars.transform(_joined(token_lists)))
+        if self.svd is not None:
+            return normalize(self.svd.transform(joined)).astype(np.float32)
+        return joined
+
+    @staticmethod
+    def _stack(words, chars):
+        blocks = [normalize(words) * math.sqrt(WORD_WEIGHT), normalize(chars) * math.sqrt(CHAR_WEIGHT)]
+        return normalize(sparse.hstack(blocks, format="csr"))
+
+
+def _joined(token_lists: Sequence[list[str]]) -> list[str]:
+    return ["".join(tokens) for tokens in token_lists]
+
+
+class ClusterModel:
+    """What a clustering run learnt, to place a new opinion without re-clustering.
+
+    `assign` does not go through sklearn's `transform` (about 5 ms a call of input
+    checks for one short text): it computes the same vector from the fitted
+    vocabularies and idf weights directly, and scores it against centroids that
+    are kept per feature (projected through the SVD when one was used).
+    """
+
+    def __init__(self, vectoriser: OpinionVectoriser, centroids: np.ndarray, similarity: float):
+        self.vectoriser, self.similarity = vectoriser, similarity
+        self.centroids = np.asarray(centroids, dtype=np.float32)
+        self._word_index = vectoriser.words.vocabulary_ if vectoriser.words else {}
+        self._char_index = vectoriser.chars.vocabulary_ if vectoriser.chars else {}
+        self._word_offset = len(self._word_index)
+        if len(self.centroids) and vectoriser.svd is not None:
+            self._feature_space = vectoriser.svd.components_.T.astype(np.float32)  # features × components
+        else:
+            self._feature_space = None
+
+    def assign(self, tokens: list[str]) -> tuple[int | None, float]:
+        """(cluster index, cosine to its centroid); index None below the threshold."""
+        if len(self.centroids) == 0:
+            return None, 0.0
+        features, values = self._features(topic_tokens(tokens))
+        if not len(features):
+            return None, 0.0
+        if self._feature_space is None:
+            scores = self.centroids[:, features] @ values
+        else:
+            vector = values @ self._feature_space[features]
+            norm = float(np.linalg.norm(vector))
+            if norm == 0.0:
+                return None, 0.0
+            scores = self.centroids @ (vector / norm)
+        best = int(np.argmax(scores))
+        score = float(scores[best])
+        return (best if score >= self.similarity else None), score
+
+    def _features(self, tokens: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Sparse (indexes, values) of the stacked, normalised TF-IDF vector."""
+        words = self._tfidf(Counter(tokens), self._word_index, self.vectoriser.words, 0)
+        text = "".join(tokens)
+        grams = Counter(text[i:i + n] for n in (2, 3) for i in range(len(text) - n + 1))
+        chars = self._tfidf(grams, self._char_index, self.vectoriser.chars, self._word_offset)
+        parts = [(i, v * math.sqrt(WORD_WEIGHT)) for i, v in words] + [(i, v * math.sqrt(CHAR_WEIGHT)) for i, v in chars]
+        if not parts:
+            return np.zeros(0, np.int64), np.zeros(0, np.float32)
+        indexes = np.array([i for i, _ in parts], dtype=np.int64)
+        values = np.array([v for _, v in parts], dtype=np.float32)
+        return indexes, values / np.linalg.norm(values)
+
+    @staticmethod
+    def _tfidf(counts: Counter, index: dict, vectoriser, offset: int) -> list[tuple[int, float]]:
+        known = [(index[t], (1.0 + math.log(c)) * vectoriser.idf_[index[t]]) for t, c in counts.items() if t in index]
+        norm = math.sqrt(sum(v * v for _, v in known))
+        return [(i + offset, v / norm) for i, v in known] if norm else []
+
+
+@dataclass
+class ClusteringResult:
+    clusters: list[Cluster]
+    assignments: dict[Hashable, int | None]
+    campaigns: list[Campaign]
+    model: ClusterModel
+
+
+def cluster_opinions(
+    docs: Sequence[OpinionDoc],
+    similarity: float = DEFAULT_SIMILARITY,
+    min_cluster_size: int = 5,
+    min_samples: int = 3,
+    campaign_threshold: float = 0.8,
+) -> ClusteringResult:
+    """Group opinions into hot issues and campaigns; the rest are assigned None."""
+    campaigns = find_campaigns([(d.id, normalise(d.text)) for d in docs if d.text],
+                               threshold=campaign_threshold, min_size=min_cluster_size)
+    in_campaign = {member: n for n, c in enumerate(campaigns) for member in c.members}
+    vectoriser = OpinionVectoriser()
+    vectors = vectoriser.fit_transform([d.tokens for d in docs])
+    organic = np.array([i for i, d in enumerate(docs) if d.id not in in_campaign], dtype=np.int64)
+    labels = np.full(len(docs), -1, dtype=np.int64)
+    if len(organic):
+        groups = density_groups(vectors[organic], similarity, min_samples, min_cluster_size)
+        labels[organic] = split_chained_groups(vectors[organic], groups, min_cluster_size)
+    labels = refine_by_centroids(vectors, labels, organic, similarity, min_cluster_size)
+    next_label = labels.max(initial=-1) + 1
+    for n, campaign in enumerate(campaigns):
+        labels[[i for i, d in enumerate(docs) if in_campaign.get(d.id) == n]] = next_label + n
+    clusters = _describe_clusters(docs, vectors, labels, campaign_labels=set(range(next_label, next_label + len(campaigns))))
+    assignments = {d.id: None for d in docs}
+    for cluster in clusters:
+        assignments.update({member: cluster.id for member in cluster.members})
+    centroids = np.vstack([c.centroid for c in clusters]) if clusters else np.zeros((0, 1), np.float32)
+    return ClusteringResult(clusters, assignments, campaigns, ClusterModel(vectoriser, centroids, similarity))
+
+
+# --- neighbours and density -----------------------------------------------------
+
+def nearest_neighbours(vectors, k: int = NEIGHBOURS) -> tuple[np.ndarray, np.ndarray]:
+    """(indexes, similarities), each n × k, best first; self excluded, -1 for none."""
+    n = vectors.shape[0]
+    k = max(1, min(k, n - 1))
+    indexes = np.full((n, k), -1, dtype=np.int64)
+    similarities = np.full((n, k), -1.0, dtype=np.float32)
+    for queries, candidates in _search_blocks(vectors):
+        for start in range(0, len(queries), BLOCK_ROWS):
+            rows = queries[start:start + BLOCK_ROWS]
+            scores = _dense(vectors[rows] @ vectors[candidates].T)
+            scores[candidates[np.newaxis, :] == rows[:, np.newaxis]] = -1.0
+            top = min(k, scores.shape[1])
+            best = np.argpartition(-scores, top - 1, axis=1)[:, :top]
+            best_scores = np.take_along_axis(scores, best, axis=1)
+            order = np.argsort(-best_scores, axis=1)
+            indexes[rows, :top] = candidates[np.take_along_axis(best, order, axis=1)]
+            similarities[rows, :top] = np.take_along_axis(best_scores, order, axis=1)
+    return indexes, similarities
+
+
+def _dense(matrix) -> np.ndarray:
+    return matrix.toarray() if sparse.issparse(matrix) else np.asarray(matrix)
+
+
+def _search_blocks(vectors):
+    """(query rows, candidate rows) blocks: everything against everything when small;
+    above `EXACT_NEIGHBOURS_MAX`, each coarse k-means cell against its nearest cells
+    (an inverted-file search, approximate but far cheaper than n² at 100k)."""
+    n = vectors.shape[0]
+    everything = np.arange(n)
+    if n <= EXACT_NEIGHBOURS_MAX:
+        yield everything, everything
+        return
+    cell_count = int(math.sqrt(n))
+    cells = MiniBatchKMeans(cell_count, random_state=0, n_init=1, batch_size=4096).fit(vectors)
+    centres = normalize(cells.cluster_centers_)
+    nearest_cells = np.argsort(-(centres @ centres.T), axis=1)[:, :PROBE_CELLS]
+    members = [np.flatnonzero(cells.labels_ == c) for c in range(cell_count)]
+    for cell in range(cell_count):
+        if len(members[cell]):
+            yield members[cell], np.concatenate([members[c] for c in nearest_cells[cell]])
+
+
+def density_groups(vectors, similarity: float, min_samples: int, min_cluster_size: int) -> np.ndarray:
+    """Group label per row (-1 for noise): cores linked by close neighbours, borders
+    attached to their most similar core, small groups dropped."""
+    n = vectors.shape[0]
+    if n < min_cluster_size:
+        return np.full(n, -1, dtype=np.int64)
+    indexes, similarities = nearest_neighbours(vectors)
+    close = (similarities >= similarity) & (indexes >= 0)
+    core = close.sum(axis=1) >= min_samples
+    parent = np.arange(n)
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, j in zip(*np.nonzero(close & core[:, np.newaxis])):
+        other = indexes[i, j]
+        if core[other]:
+            parent[root(other)] = root(i)
+    labels = np.full(n, -1, dtype=np.int64)
+    labels[core] = [root(i) for i in np.flatnonzero(core)]
+    for i in np.flatnonzero(~core):
+        linked = [indexes[i, j] for j in np.flatnonzero(close[i]) if core[indexes[i, j]]]
+        if linked:
+            labels[i] = labels[linked[0]]  # neighbours are sorted: the most similar core
+    return _drop_small(labels, min_cluster_size)
+
+
+def split_chained_groups(vectors, labels: np.ndarray, min_cluster_size: int,
+                         min_similarity: float = SPLIT_SIMILARITY) -> np.ndarray:
+    """Split each density group by average linkage: neighbour links chain two issues
+    through a few opinions that mention both ("我住5号楼" in a parking and in an
+    elevator complaint); the average similarity between the halves stays low."""
+    split = np.full(len(labels), -1, dtype=np.int64)
+    next_label = 0
+    for label in range(labels.max(initial=-1) + 1):
+        rows = np.flatnonzero(labels == label)
+        parts = _average_linkage(vectors[rows], min_similarity) if len(rows) >= 2 * min_cluster_size else np.zeros(len(rows), np.int64)
+        split[rows] = parts + next_label
+        next_label += parts.max() + 1
+    return _drop_small(split, min_cluster_size)
+
+
+def _average_linkage(vectors, min_similarity: float) -> np.ndarray:
+    """Average-linkage labels; above `LINKAGE_MAX_ROWS` rows, fitted on a sample and
+    the rest given to the most similar part centroid."""
+    n = vectors.shape[0]
+    sample = np.arange(n) if n <= LINKAGE_MAX_ROWS else np.random.RandomState(0).choice(n, LINKAGE_MAX_ROWS, replace=False)
+    distances = np.clip(1.0 - _dense(vectors[sample] @ vectors[sample].T), 0.0, 2.0)
+    model = AgglomerativeClustering(n_clusters=None, metric="precomputed", linkage="average",
+                                    distance_threshold=1.0 - min_similarity)
+    sample_labels = model.fit_predict(distances)
+    if n == len(sample):
+        return sample_labels.astype(np.int64)
+    centroids = group_centroids(vectors[sample], sample_labels)
+    return np.asarray(_dense(vectors @ centroids.T).argmax(axis=1), dtype=np.int64)
+
+
+def _drop_small(labels: np.ndarray, min_size: int) -> np.ndarray:
+    """Small groups become noise; the rest are renumbered 0.. by size, largest first."""
+    counts = Counter(int(label) for label in labels if label >= 0)
+    kept = [label for label, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])) if count >= min_size]
+    renumber = {old: new for new, old in enumerate(kept)}
+    return np.array([renumber.get(int(label), -1) for label in labels], dtype=np.int64)
+
+
+def refine_by_centroids(vectors, labels: np.ndarray, rows: np.ndarray, similarity: float,
+                        min_size: int) -> np.ndarray:
+    """One centroid pass over `rows`: each goes to its most similar group centroid
+    when that is at least `similarity`, otherwise to noise."""
+    if labels.max(initial=-1) < 0 or not len(rows):
+        return labels
+    centroids = group_centroids(vectors, labels)
+    refined = labels.copy()
+    for start in range(0, len(rows), 4 * BLOCK_ROWS):
+        block = rows[start:start + 4 * BLOCK_ROWS]
+        scores = _dense(vectors[block] @ centroids.T)
+        best = scores.argmax(axis=1)
+        refined[block] = np.where(scores[np.arange(len(block)), best] >= similarity, best, -1)
+    return _drop_small(refined, min_size)
+
+
+def group_centroids(vectors, labels: np.ndarray) -> np.ndarray:
+    """L2-normalised mean vector of each label 0..max."""
+    count = labels.max() + 1
+    rows = np.flatnonzero(labels >= 0)
+    membership = sparse.csr_matrix((np.ones(len(rows), np.float32), (labels[rows], rows)),
+                                   shape=(count, vectors.shape[0]))
+    return normalize(_dense(membership @ vectors)).astype(np.float32)
+
+
+# --- describing clusters ---------------------------------------------------------
+
+def _describe_clusters(docs, vectors, labels: np.ndarray, campaign_labels: set[int]) -> list[Cluster]:
+    if labels.max(initial=-1) < 0:
+        return []
+    centroids = group_centroids(vectors, labels)
+    member_rows = [np.flatnonzero(labels == label) for label in range(len(centroids))]
+    key_terms = class_key_terms([[topic_tokens(docs[i].tokens) for i in rows] for rows in member_rows],
+                                [topic_tokens(docs[i].tokens) for i in np.flatnonzero(labels < 0)])
+    clusters = []
+    for label, rows in enumerate(member_rows):
+        closeness = _dense(vectors[rows] @ centroids[label][:, np.newaxis]).ravel()
+        representatives = [docs[rows[i]].id for i in np.argsort(-closeness, kind="stable")[:3]]
+        stances = Counter(docs[i].stance or UNSPECIFIED_STANCE for i in rows)
+        clusters.append(Cluster(
+            id=label, members=[docs[i].id for i in rows], label=" / ".join(key_terms[label][:3]),
+            key_terms=key_terms[label], representatives=representatives,
+            stance_counts=dict(stances), centroid=centroids[label], is_campaign=label in campaign_labels,
+        ))
+    return clusters
+
+
+def class_key_terms(classes: list[list[list[str]]], rest: list[list[str]], top: int = 5) -> list[list[str]]:
+    """Class-based TF-IDF: a term ranks high for a cluster when it is frequent in the
+    cluster and rare across all clusters (and the unclustered rest)."""
+    counts = [Counter(token for tokens in docs for token in tokens) for docs in classes + [rest]]
+    overall: Counter[str] = Counter()
+    for count in counts:
+        overall.update(count)
+    average = sum(overall.values()) / max(1, len(counts))
+    terms = []
+    for count in counts[:len(classes)]:
+        total = sum(count.values()) or 1
+        scores = {t: (c / total) * math.log(1 + average / overall[t]) for t, c in count.items()}
+        terms.append(sorted(scores, key=lambda t: (-scores[t], t))[:top])
+    return terms
+
+
+# --- identity across runs --------------------------------------------------------
+
+def match_previous(old_clusters: Sequence[Cluster], new_clusters: Sequence[Cluster],
+                   min_overlap: float = 0.3) -> dict[int, int]:
+    """{new cluster id: old cluster id} for clusters that carry on, by Hungarian
+    matching on member overlap (Jaccard of member ids, at least `min_overlap`).
+
+    Centroids of two runs live in differently fitted vector spaces, so members, not
+    centroids, carry identity; a cluster whose members are all new starts fresh.
+    """
+    if not old_clusters or not new_clusters:
+        return {}
+    old_sets = [set(c.members) for c in old_clusters]
+    new_sets = [set(c.members) for c in new_clusters]
+    overlap = np.array([[len(n & o) / len(n | o) if n | o else 0.0 for o in old_sets] for n in new_sets])
+    rows, cols = linear_sum_assignment(-overlap)
+    return {new_clusters[r].id: old_clusters[c].id for r, c in zip(rows, cols) if overlap[r, c] >= min_overlap}

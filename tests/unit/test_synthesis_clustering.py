@@ -1,0 +1,136 @@
+"""Hot issues phrased many ways each land in one clean cluster; campaigns stay apart;
+a new opinion is placed fast; cluster identity carries over between runs."""
+import time
+from collections import Counter
+
+import pytest
+
+from feedback.synthesis.clustering import OpinionDoc, cluster_opinions, match_previous
+from feedback.synthesis.samples import CAMPAIGN, generate_opinions, hot_issue_opinion
+from feedback.synthesis.text import tokenise
+
+HOT = {"parking": 40, "dance_noise": 25, "elevator": 60, "elderly_canteen": 8}
+
+
+def _docs(opinions):
+    return [OpinionDoc(i, tokenise(o.text), o.stance, None, o.text) for i, o in enumerate(opinions)]
+
+
+@pytest.fixture(scope="module")
+def run():
+    opinions = generate_opinions(HOT, background=300, campaign=12, seed=8, traditional_share=0.15)
+    return opinions, cluster_opinions(_docs(opinions))
+
+
+def _main_cluster(opinions, result, topic):
+    ids = [i for i, o in enumerate(opinions) if o.topic == topic]
+    cluster_id, count = Counter(result.assignments[i] for i in ids).most_common(1)[0]
+    return ids, cluster_id, count
+
+
+@pytest.mark.parametrize("topic", sorted(HOT))
+def test_each_hot_issue_lands_mostly_in_one_cluster_that_is_about_it(run, topic):
+    opinions, result = run
+    ids, cluster_id, count = _main_cluster(opinions, result, topic)
+    assert cluster_id is not None
+    assert count >= 0.8 * len(ids)
+    cluster = result.clusters[cluster_id]
+    on_topic = sum(opinions[m].topic == topic for m in cluster.members)
+    assert on_topic >= 0.8 * cluster.size
+    assert not cluster.is_campaign
+
+
+def test_traditional_character_variants_land_in_the_same_cluster(run):
+    opinions, result = run
+    placed, traditional = 0, 0
+    for topic in HOT:
+        _, cluster_id, _ = _main_cluster(opinions, result, topic)
+        variants = [i for i, o in enumerate(opinions) if o.topic == topic and o.text != _simplified(o.text)]
+        traditional += len(variants)
+        placed += sum(result.assignments[i] == cluster_id for i in variants)
+    assert traditional >= 10, "the sample has traditional variants"
+    assert placed >= 0.9 * traditional
+
+
+def _simplified(text):
+    from feedback.synthesis.text import to_simplified
+
+    return to_simplified(text)
+
+
+def test_campaign_is_kept_apart_and_its_members_are_not_dropped(run):
+    opinions, result = run
+    letters = {i for i, o in enumerate(opinions) if o.topic == CAMPAIGN}
+    [campaign] = [c for c in result.campaigns if set(c.members) & letters]
+    assert set(campaign.members) == letters
+    cluster_ids = {result.assignments[i] for i in letters}
+    assert len(cluster_ids) == 1 and None not in cluster_ids
+    assert result.clusters[cluster_ids.pop()].is_campaign
+
+
+def test_clusters_describe_themselves(run):
+    opinions, result = run
+    _, cluster_id, _ = _main_cluster(opinions, result, "dance_noise")
+    cluster = result.clusters[cluster_id]
+    assert "广场舞" in cluster.key_terms
+    assert cluster.label == " / ".join(cluster.key_terms[:3])
+    assert 1 <= len(cluster.representatives) <= 3
+    assert set(cluster.representatives) <= set(cluster.members)
+    assert sum(cluster.stance_counts.values()) == cluster.size
+    assert cluster.id == result.clusters.index(cluster)
+
+
+def test_new_opinion_is_assigned_to_its_issue_quickly(run):
+    import random
+
+    opinions, result = run
+    _, cluster_id, _ = _main_cluster(opinions, result, "elevator")
+    new = tokenise(hot_issue_opinion("elevator", random.Random(99)).text)
+    assigned, similarity = result.model.assign(new)
+    assert assigned == cluster_id and similarity >= result.model.similarity
+    started = time.perf_counter()
+    for _ in range(50):
+        result.model.assign(new)
+    assert (time.perf_counter() - started) / 50 < 0.005
+
+
+def test_unrelated_new_opinion_is_not_forced_into_a_cluster(run):
+    _, result = run
+    assigned, _ = result.model.assign(tokenise("量子计算机的超导芯片冷却方案"))
+    assert assigned is None
+
+
+def test_identity_carries_over_to_the_next_run(run):
+    opinions, result = run
+    more = opinions + generate_opinions({"parking": 10, "elevator": 10}, background=30, seed=21)
+    second = cluster_opinions(_docs(more))
+    carried = match_previous(result.clusters, second.clusters)
+    for topic in ("parking", "elevator", "dance_noise"):
+        _, old_id, _ = _main_cluster(opinions, result, topic)
+        _, new_id, _ = _main_cluster(more, second, topic)
+        assert carried[new_id] == old_id
+    assert len(set(carried.values())) == len(carried)
+
+
+def test_too_few_opinions_make_no_cluster():
+    opinions = generate_opinions({"parking": 3}, background=0, seed=1)
+    result = cluster_opinions(_docs(opinions))
+    assert result.clusters == [] and set(result.assignments.values()) == {None}
+    assert result.model.assign(tokenise("停车位不够")) == (None, 0.0)
+
+
+def test_fast_assignment_scores_like_the_fitted_vectoriser_also_with_svd():
+    import numpy as np
+
+    from feedback.synthesis.clustering import ClusterModel, OpinionVectoriser, group_centroids
+
+    opinions = generate_opinions({"parking": 30, "elevator": 30}, background=60, seed=5)
+    tokens = [tokenise(o.text) for o in opinions]
+    for vectoriser in (OpinionVectoriser(), OpinionVectoriser(svd_components=20, svd_min_docs=50)):
+        vectors = vectoriser.fit_transform(tokens)
+        labels = np.array([["parking", "elevator", "background"].index(o.topic) for o in opinions])
+        model = ClusterModel(vectoriser, group_centroids(vectors, labels), similarity=0.2)
+        for toks in tokens[:20]:
+            expected = np.asarray(vectoriser.transform([toks]) @ model.centroids.T).ravel()
+            index, score = model.assign(toks)
+            assert score == pytest.approx(float(expected.max()), abs=1e-4)
