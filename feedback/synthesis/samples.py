@@ -181,3 +181,36 @@ def generate_opinions(
     opinions += [campaign_opinion(rng) for _ in range(campaign)]
     rng.shuffle(opinions)
     return opinions
+
+
+DEPARTMENT_TOPICS: dict[str, list[str]] = {
+    "城管": ["占道经营", "乱摆摊", "违章搭建", "广场舞噪音", "餐馆油烟", "乱贴小广告", "渣土车撒漏", "户外广告牌"],
+    "住建": ["加装电梯", "老旧小区改造", "外墙脱落", "物业管理", "维修基金", "房屋漏水", "工地施工", "燃气管道"],
+    "交通": ["公交线路", "红绿灯", "停车难", "地铁站", "网约车", "道路拥堵", "共享单车", "公交站台"],
+    "教育": ["学区划分", "幼儿园入园", "课后托管", "学校门口交通", "校服费用", "教师补课", "食堂伙食", "校车"],
+    "卫健": ["社区医院", "疫苗接种", "挂号难", "医保报销", "家庭医生", "药房缺药", "急救车", "体检中心"],
+    "民政": ["低保申请", "养老服务", "老年助餐点", "残疾人补贴", "婚姻登记", "殡葬服务", "社区食堂", "困难救助"],
+    "市场监管": ["菜价上涨", "食品安全", "缺斤短两", "预付卡跑路", "假冒商品", "农贸市场", "价格欺诈", "过期食品"],
+}
+ROUTED_PATTERNS = [
+    "{topic}{problem}，{request}", "关于{topic}的问题：{problem}，{request}", "{where}{topic}{problem}",
+    "{request}，{where}的{topic}{problem}", "{topic}这件事{problem}，{request}", "请问{topic}{problem}怎么办",
+]
+
+
+def generate_routed(count: int, seed: int = 11, traditional_share: float = 0.1) -> tuple[list[str], list[str]]:
+    """(texts, departments) for training and evaluating the router."""
+    rng = random.Random(seed)
+    departments = sorted(DEPARTMENT_TOPICS)
+    texts, labels = [], []
+    for _ in range(count):
+        department = rng.choice(departments)
+        text = rng.choice(ROUTED_PATTERNS).format(
+            topic=rng.choice(DEPARTMENT_TOPICS[department]), problem="，".join(rng.sample(PROBLEMS, 2)),
+            request=rng.choice(REQUESTS), where=rng.choice(WHERE) or "我们这里",
+        ) + rng.choice(CLOSINGS)
+        if rng.random() < traditional_share:
+            text = _to_traditional().convert(text)
+        texts.append(text)
+        labels.append(department)
+    return texts, labels

@@ -1,0 +1,74 @@
+"""The router learns departments from history, its confidence means something, and
+a saved model routes the same after loading."""
+import numpy as np
+import pytest
+
+from feedback.synthesis.router import RouterModel, evaluate_router, precision_at_coverage, train_router
+from feedback.synthesis.samples import DEPARTMENT_TOPICS, generate_routed
+
+
+@pytest.fixture(scope="module")
+def history():
+    return generate_routed(700, seed=11)
+
+
+@pytest.fixture(scope="module")
+def model(history):
+    texts, departments = history
+    return train_router(texts[:500], departments[:500])
+
+
+def test_router_learns_the_departments_of_unseen_opinions(model, history):
+    texts, departments = history
+    predictions = model.predict(texts[500:])
+    accuracy = np.mean([p.department == d for p, d in zip(predictions, departments[500:])])
+    assert accuracy >= 0.9
+    assert set(model.departments) == set(DEPARTMENT_TOPICS)
+
+
+def test_traditional_and_full_width_input_routes_like_simplified(model):
+    simplified, traditional = model.predict(["幼儿园入园太难了，学位不够", "幼兒園入園太難了，學位不夠"])
+    assert simplified.department == traditional.department == "教育"
+    assert traditional.confidence == pytest.approx(simplified.confidence, abs=1e-6)
+
+
+def test_confidence_orders_correctness(model, history):
+    texts, departments = history
+    predictions = model.predict(texts[500:])
+    correct = np.array([p.department == d for p, d in zip(predictions, departments[500:])])
+    confidence = np.array([p.confidence for p in predictions])
+    assert all(0.0 <= c <= 1.0 for c in confidence)
+    if (~correct).any():
+        assert confidence[correct].mean() > confidence[~correct].mean()
+    vague = model.predict(["你好，请问一下"])[0]
+    assert vague.confidence < np.median(confidence)
+
+
+def test_saved_model_predicts_the_same_after_loading(model, tmp_path):
+    path = tmp_path / "router.joblib"
+    model.save(path)
+    loaded = RouterModel.load(path)
+    sample = ["菜价上涨太快，农贸市场缺斤短两", "红绿灯时间太短，老人过不了马路"]
+    assert loaded.predict(sample) == model.predict(sample)
+    assert loaded.model_version == model.model_version and loaded.model_version.startswith("router-")
+
+
+def test_evaluation_reports_our_model_and_the_baseline(history):
+    texts, departments = history
+    evaluation = evaluate_router(texts[:210], departments[:210], folds=3)
+    assert evaluation.folds == 3 and evaluation.samples == 210
+    assert evaluation.accuracy >= 0.85 and evaluation.macro_f1 >= 0.85
+    assert evaluation.precision_at_80_coverage >= evaluation.accuracy
+    assert 0.0 < evaluation.baseline_accuracy <= 1.0
+
+
+def test_precision_at_coverage_counts_only_the_surest():
+    truth = ["a", "a", "b", "b", "b"]
+    predicted = ["a", "a", "b", "b", "a"]
+    assert precision_at_coverage(truth, predicted, [0.9, 0.8, 0.7, 0.6, 0.1]) == 1.0
+    assert precision_at_coverage(truth, predicted, [0.1, 0.8, 0.7, 0.6, 0.9]) == 0.75
+
+
+def test_training_needs_two_departments():
+    with pytest.raises(ValueError):
+        train_router(["停车难", "车位少"], ["交通", "交通"])
