@@ -5,7 +5,7 @@ Accept-Language, else Chinese.
 """
 from __future__ import annotations
 
-from flask import Flask, request, session
+from flask import Flask, has_request_context, request, session
 from flask_babel import get_locale, refresh
 
 from .extensions import babel
@@ -13,6 +13,8 @@ from .extensions import babel
 
 def select_locale() -> str:
     languages = list(_languages())
+    if not has_request_context():  # jobs and commands: the default language
+        return languages[0]
     asked = request.args.get("lang")
     if asked in languages:
         session["lang"] = asked

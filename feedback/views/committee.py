@@ -99,7 +99,12 @@ def _static_files_only(url: str) -> dict:
     target = (static / path.removeprefix("/static/")).resolve()
     if not path.startswith("/static/") or static not in target.parents or not target.is_file():
         raise ValueError(f"not fetched while rendering a PDF: {url}")
-    return {"string": target.read_bytes(), "mime_type": "text/css" if target.suffix == ".css" else None}
+    mime_type = "text/css" if target.suffix == ".css" else "application/octet-stream"
+    try:  # WeasyPrint ≥ 66 wants a response object; older versions a dict
+        from weasyprint.urls import URLFetcherResponse
+    except ImportError:
+        return {"string": target.read_bytes(), "mime_type": mime_type}
+    return URLFetcherResponse(url, body=target.read_bytes(), headers={"Content-Type": mime_type})
 
 
 @bp.get("/review.csv")
