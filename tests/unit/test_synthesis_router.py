@@ -55,8 +55,8 @@ def test_saved_model_predicts_the_same_after_loading(model, tmp_path):
 
 def test_evaluation_reports_our_model_and_the_baseline(history):
     texts, departments = history
-    evaluation = evaluate_router(texts[:210], departments[:210], folds=3)
-    assert evaluation.folds == 3 and evaluation.samples == 210
+    evaluation = evaluate_router(texts[:350], departments[:350], folds=3)
+    assert evaluation.folds == 3 and evaluation.samples == 350
     assert evaluation.accuracy >= 0.85 and evaluation.macro_f1 >= 0.85
     assert evaluation.precision_at_80_coverage >= evaluation.accuracy
     assert 0.0 < evaluation.baseline_accuracy <= 1.0
