@@ -1,0 +1,116 @@
+"""Benchmark of hot-issue clustering against a plain TF-IDF + MiniBatchKMeans baseline.
+
+    .venv/bin/python bench/synthesis.py [--sizes 10000 100000]
+
+For each size: N generated opinions (a few hot issues, one copy-paste campaign,
+diverse background), tokenised once (the app stores tokens), then timed with peak
+traced memory: full clustering, assignment of one new opinion (median of 200), and
+the baseline on the same texts. Quality: the share of each hot issue in its main
+cluster and the purity of that cluster (the target is ≥ 0.8 for both).
+"""
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import time
+import tracemalloc
+from collections import Counter
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from feedback.synthesis.clustering import OpinionDoc, cluster_opinions  # noqa: E402
+from feedback.synthesis.samples import CAMPAIGN, HOT_ISSUES, generate_opinions, hot_issue_opinion  # noqa: E402
+from feedback.synthesis.text import tokenise  # noqa: E402
+
+
+def sample(size: int, seed: int = 7):
+    hot = {topic: max(5, min(60 * size // 10_000, size // 50)) for topic in HOT_ISSUES}
+    campaign = max(5, size // 200)
+    opinions = generate_opinions(hot, background=size - sum(hot.values()) - campaign, campaign=campaign, seed=seed)
+    docs = [OpinionDoc(i, tokenise(o.text), o.stance, None, o.text) for i, o in enumerate(opinions)]
+    return opinions, docs
+
+
+def measured(function):
+    tracemalloc.start()
+    started = time.perf_counter()
+    value = function()
+    seconds = time.perf_counter() - started
+    peak = tracemalloc.get_traced_memory()[1] / 2**20
+    tracemalloc.stop()
+    return value, seconds, peak
+
+
+def baseline(texts: list[str], clusters: int):
+    from sklearn.cluster import MiniBatchKMeans
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    vectoriser = TfidfVectorizer(analyzer="char", ngram_range=(1, 2), min_df=2)
+    vectors = vectoriser.fit_transform(texts)
+    model = MiniBatchKMeans(clusters, random_state=0, n_init=3, batch_size=4096).fit(vectors)
+    return vectoriser, model, model.labels_
+
+
+def hot_issue_quality(opinions, assignment_of) -> dict[str, tuple[float, float]]:
+    """{topic: (share of the issue in its main cluster, purity of that cluster)}."""
+    members: dict[object, Counter] = {}
+    for i, o in enumerate(opinions):
+        members.setdefault(assignment_of(i), Counter())[o.topic] += 1
+    quality = {}
+    for topic in list(HOT_ISSUES) + [CAMPAIGN]:
+        ids = [i for i, o in enumerate(opinions) if o.topic == topic]
+        label, count = Counter(assignment_of(i) for i in ids).most_common(1)[0]
+        purity = 0.0 if label is None else members[label][topic] / sum(members[label].values())
+        quality[topic] = (count / len(ids), purity)
+    return quality
+
+
+def median_assign_ms(assign, new_tokens) -> float:
+    times = []
+    for tokens in new_tokens:
+        started = time.perf_counter()
+        assign(tokens)
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
+def run(size: int) -> None:
+    opinions, docs = sample(size)
+    rng = random.Random(5)
+    new_tokens = [tokenise(hot_issue_opinion(rng.choice(list(HOT_ISSUES)), rng).text) for _ in range(200)]
+
+    result, ours_s, ours_mb = measured(lambda: cluster_opinions(docs))
+    ours_assign = median_assign_ms(result.model.assign, new_tokens)
+    clusters = max(2, len(result.clusters))
+    texts = [o.text for o in opinions]
+    (vectoriser, kmeans, labels), base_s, base_mb = measured(lambda: baseline(texts, clusters))
+    new_texts = ["".join(t) for t in new_tokens]
+    base_assign = median_assign_ms(lambda t: kmeans.predict(vectoriser.transform([t])), new_texts)
+
+    ours_q = hot_issue_quality(opinions, lambda i: result.assignments[i])
+    base_q = hot_issue_quality(opinions, lambda i: int(labels[i]))
+    noise = sum(v is None for v in result.assignments.values())
+    print(f"\n## {size} opinions: {len(result.clusters)} clusters ({len(result.campaigns)} campaigns), "
+          f"{noise} unclustered; baseline k = {clusters}")
+    print(f"{'':28}{'ours':>12}{'baseline':>12}{'ratio':>8}")
+    for name, ours, base in [("full clustering (s)", ours_s, base_s), ("peak traced memory (MiB)", ours_mb, base_mb),
+                             ("assign one, median (ms)", ours_assign, base_assign)]:
+        print(f"{name:28}{ours:12.2f}{base:12.2f}{ours / base if base else float('nan'):8.2f}")
+    print(f"{'hot issue (share, purity)':28}{'ours':>16}{'baseline':>16}")
+    for topic in ours_q:
+        o, b = ours_q[topic], base_q[topic]
+        print(f"{topic:28}{o[0]:8.2f}{o[1]:8.2f}{b[0]:8.2f}{b[1]:8.2f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000])
+    for size in parser.parse_args().sizes:
+        run(size)
+
+
+if __name__ == "__main__":
+    main()
