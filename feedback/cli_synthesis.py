@@ -47,13 +47,9 @@ def cluster_rows(rows: list[tuple[str, str]]) -> list[dict]:
                                created_at=None, text=analysis))
     result = cluster_opinions(docs)
     answer: dict[int, tuple] = {}
-    for number, cluster in enumerate(result.clusters):
-        for member in cluster.member_ids:
-            answer[member] = (number, cluster.label, False)
-    for offset, campaign in enumerate(result.campaigns):
-        label = f"×{campaign.size} " + rows[campaign.representative][1][:40]
-        for member in campaign.members:
-            answer[member] = (len(result.clusters) + offset, label, True)
+    for cluster in result.clusters:
+        for member in cluster.members:
+            answer[member] = (cluster.id, cluster.label, cluster.is_campaign)
     out = []
     for index, (row_id, _) in enumerate(rows):
         cluster, label, is_campaign = answer.get(index, (None, None, False))

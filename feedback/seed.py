@@ -16,7 +16,7 @@ from .demo_data import build_demo_data
 from .extensions import db
 from .models import Department, Disclosure, Heading, Opinion, Organisation, User
 from .models.base import utcnow
-from .services import audit, disclosures, responses, routing
+from .services import audit, disclosures, responses, routing, synthesis
 from .services.opinions import new_tracking_code
 from .synthesis.text import normalise, tokenise
 
@@ -157,24 +157,26 @@ def _staff_of(users, department_id) -> User | None:
 
 
 def _answers(data, opinions, users, departments) -> int:
-    """Answer the opinions the data marks as answered, one answer per hot issue."""
+    """Answer what the data marks as answered: a hot issue once, for its whole cluster."""
     admin = next((u for u in users.values() if u.role == "admin"), None)
     by_issue: dict[str, list] = {}
     for spec in data.opinions:
         if spec.answered:
             by_issue.setdefault(spec.hot_issue or spec.key, []).append(spec.key)
     texts = {(a.hot_issue or a.opinion_key): a for a in data.answers}
-    published = 0
     for issue, keys in by_issue.items():
         answer = texts.get(issue)
+        if answer is None:
+            continue
         for key in keys:
             opinion = opinions[key]
-            if answer is None or opinion.status not in ("routed", "accepted", "in_progress"):
-                continue
+            db.session.refresh(opinion)
+            if opinion.status not in ("routed", "accepted", "in_progress"):
+                continue  # already covered by this issue's cluster answer, or in triage
             author = _staff_of(users, opinion.department_id) or admin
-            responses.answer_opinion(user=author, opinion_id=opinion.id, text=answer.text_zh)
-            published += 1
-    return published
+            responses.answer_opinion(user=author, opinion_id=opinion.id, text=answer.text_zh,
+                                     whole_cluster=bool(answer.hot_issue and opinion.cluster_id))
+    return db.session.scalar(select(db.func.count()).select_from(Opinion).where(Opinion.status == "answered"))
 
 
 @contextmanager
@@ -211,11 +213,13 @@ def _load(*, reset: bool, seed: int) -> SeedReport:
     db.session.commit()
     items = _items(data, headings, departments, users)
     opinions = _opinions(data, items, rng)
+    clustering = synthesis.recluster()
     answered = _answers(data, opinions, users, departments)
     report = SeedReport(accounts=accounts)
     report.counts = {
         "organisations": len(orgs), "departments": len(departments), "headings": len(headings),
         "items": len(items), "opinions": len(opinions), "answered opinions": answered,
         "routed": db.session.scalar(select(db.func.count()).select_from(Opinion).where(Opinion.status != "triage")),
+        "concerns (clusters)": clustering.clusters, "campaigns": clustering.campaigns,
     }
     return report

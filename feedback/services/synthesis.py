@@ -125,17 +125,20 @@ def recluster() -> ReclusterReport:
     docs = [OpinionDoc(id=o.id, tokens=o.tokens, stance=o.stance, created_at=o.created_at, text=o.analysis_text)
             for o in opinions]
     result = cluster_opinions(docs)
-    organic = [{"members": c.member_ids, "label": c.label, "key_terms": c.key_terms,
-                "representatives": c.representative_ids} for c in result.clusters]
-    campaigns = [{"members": c.members, "label": by_id[c.representative].text[:60],
-                  "representatives": [c.representative]} for c in result.campaigns]
+    groups = [{"members": c.members, "label": c.label, "key_terms": c.key_terms,
+               "representatives": c.representatives, "is_campaign": c.is_campaign} for c in result.clusters]
     for opinion in opinions:
         opinion.cluster_id = None
-    organic_rows, kept_organic = _store_groups(organic, is_campaign=False, by_id=by_id)
-    campaign_rows, kept_campaigns = _store_groups(campaigns, is_campaign=True, by_id=by_id)
+    organic_rows, kept_organic = _store_groups([g for g in groups if not g["is_campaign"]],
+                                               is_campaign=False, by_id=by_id)
+    campaign_rows, kept_campaigns = _store_groups([g for g in groups if g["is_campaign"]],
+                                                  is_campaign=True, by_id=by_id)
     retired = _retire_unmatched({c.id for c in organic_rows + campaign_rows})
     db.session.commit()
-    _save_model(result.model, [c.id for c in organic_rows])
+    # The model's centroids follow result.clusters; map each back to its row.
+    rows_in_model_order = iter(organic_rows), iter(campaign_rows)
+    cluster_ids = [next(rows_in_model_order[g["is_campaign"]]).id for g in groups]
+    _save_model(result.model, cluster_ids)
     return ReclusterReport(opinions=len(opinions), clusters=len(organic_rows), campaigns=len(campaign_rows),
                            kept=kept_organic + kept_campaigns, retired=retired,
                            unclustered=sum(1 for o in opinions if o.cluster_id is None))
