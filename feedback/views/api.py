@@ -61,26 +61,35 @@ class Unauthorised(ServiceError):
     status_code = 401
 
 
-def channel_key():
-    """The channel key presented as `Authorization: Bearer …` (or `X-API-Key`), once per
-    request; a key that is presented but unknown or disabled is refused outright."""
+def _presented_key():
+    """(key row or None, refused) for this request, looked up once. Never raises: the
+    rate limiter calls this, and an exception there would switch it to its fallback."""
     if not hasattr(request, "channel_key"):  # once per request (g may outlive it in tests)
         header = request.headers.get("Authorization", "")
         secret = header[7:].strip() if header.lower().startswith("bearer ") else None
         secret = secret or request.headers.get("X-API-Key", "").strip() or None
         request.channel_key = channels.channel_key_by_secret(secret)
         request.channel_key_refused = bool(secret) and request.channel_key is None
-    if request.channel_key_refused:
+    return request.channel_key, request.channel_key_refused
+
+
+def channel_key():
+    """The channel key presented as `Authorization: Bearer …` (or `X-API-Key`); a key that
+    is presented but unknown or disabled is refused outright (401)."""
+    row, refused = _presented_key()
+    if refused:
         raise Unauthorised(_("This API key is unknown or disabled."))
-    return request.channel_key
+    return row
 
 
 def _has_channel_key() -> bool:
-    return channel_key() is not None
+    """Only a valid key lifts the per-address limit (guessing keys stays limited)."""
+    return _presented_key()[0] is not None
 
 
 def _channel_key_id() -> str:
-    return f"channel-key:{channel_key().id}"
+    row = _presented_key()[0]
+    return f"channel-key:{row.id}" if row is not None else f"no-key:{request.remote_addr}"
 
 
 def channel_rate_limit() -> str:

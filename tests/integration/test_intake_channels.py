@@ -77,6 +77,18 @@ def test_a_channel_key_lifts_the_per_address_limit_and_has_its_own(limited_app, 
     assert db.session.query(Opinion).count() == 6
 
 
+def test_a_refused_key_neither_lifts_nor_breaks_the_limits(limited_app, db):
+    """Guessing keys is limited per address like any public client, and a refused key must
+    not knock the limiter onto its in-memory fallback (counts would start again)."""
+    client = limited_app.test_client()
+    assert client.post("/api/v1/opinions", json=_opinion(0), headers={"X-API-Key": "fbk_guess"}).status_code == 401
+    statuses = [client.post("/api/v1/opinions", json=_opinion(n)).status_code for n in range(3)]
+    assert statuses == [201, 429, 429]
+    valid = {"X-API-Key": _key()}
+    assert [client.post("/api/v1/opinions", json=_opinion(10 + n), headers=valid).status_code
+            for n in range(5)] == [201, 201, 201, 201, 429]
+
+
 def test_each_channel_key_has_its_own_budget(limited_app, db):
     client = limited_app.test_client()
     first, second = _key(name="网关一"), _key(name="网关二")
