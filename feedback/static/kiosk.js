@@ -147,11 +147,15 @@
     });
   }
 
+  /* Back to the start screen in the default language, with the form and switches cleared. */
   function resetForNextPerson() {
     sessionStorage.clear();
     var onStart = body.classList.contains("screen-start");
-    if (onStart && !document.documentElement.classList.contains("large-text")) { return false; }
-    location.replace(startUrl);
+    var defaultLanguage = body.dataset.lang === body.dataset.defaultLang;
+    if (onStart && defaultLanguage && !document.documentElement.classList.contains("large-text")) {
+      return false;
+    }
+    location.replace(startUrl + "?lang=" + encodeURIComponent(body.dataset.defaultLang));
     return true;
   }
 

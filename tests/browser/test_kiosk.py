@@ -78,9 +78,12 @@ def test_the_kiosk_forgets_everything_after_the_idle_timeout(kiosk, app, live_se
         page.get_by_test_id("other-matters").tap()
     page.get_by_role("button", name="大字").tap()
     assert "large-text" in page.evaluate("document.documentElement.className")
+    with page.expect_navigation():
+        page.get_by_role("link", name="English").tap()
     page.locator("textarea[name=text]").fill("我的私人意见，不应留给下一位。")
-    page.wait_for_url(f"{live_server}/kiosk/", timeout=8000)
+    page.wait_for_url(f"{live_server}/kiosk/?lang=zh", timeout=8000)
     assert "large-text" not in page.evaluate("document.documentElement.className")
+    assert page.evaluate("document.documentElement.lang") == "zh-CN"
     with page.expect_navigation():
         page.get_by_test_id("other-matters").tap()
     assert page.locator("textarea[name=text]").input_value() == ""
