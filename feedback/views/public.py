@@ -152,8 +152,16 @@ def _render_track(opinion: Opinion, rating_form: RatingForm, status: int = 200):
         answer=opinions.published_answer(opinion), rating=opinions.rating_for(opinion),
         can_rate=opinions.can_rate(opinion),
         rating_form=rating_form, rating_labels=dict(rating_choices()),
-        just_submitted=request.args.get("new") == "1",
+        just_submitted=request.args.get("new") == "1", qr_svg=_qr_svg(opinion),
     ), status
+
+
+def _qr_svg(opinion: Opinion) -> str:
+    """The tracking page as a QR code, for keeping the code on a phone (inline SVG, no network)."""
+    import segno
+
+    url = url_for("public.track", code=opinion.tracking_code, _external=True)
+    return segno.make(url, error="m").svg_inline(scale=4, border=4, dark="#000", light="#fff")
 
 
 @bp.get("/track/<code>")

@@ -158,3 +158,12 @@ def test_published_opinions_on_an_item_are_masked_and_staff_see_the_original(app
     for secret in SECRETS:
         assert secret not in page, secret
     assert db.session.get(Opinion, submission.opinion.id).text == RUNNING_TEXT  # the original is kept
+
+
+def test_the_web_receipt_carries_a_qr_code_of_the_tracking_page(app, client, make):
+    opinion = make.opinion()
+    import segno
+
+    page = client.get(f"/track/{opinion.tracking_code}?new=1").get_data(as_text=True)
+    expected = segno.make(f"http://localhost/track/{opinion.tracking_code}", error="m")
+    assert expected.svg_inline(scale=4, border=4, dark="#000", light="#fff") in page
