@@ -64,8 +64,8 @@ def query(index_or_dir, text: str, *, audiences: list[str], kinds=None, heading_
     prefix such as "A01"; date_from/date_to: dates or datetimes on `created`,
     inclusive). sort is "relevance" or "date" (newest first). Facet counts are for
     the whole filtered result; they make a query touch every match, so pass
-    facets=False where they are not shown. Raises SearchUnavailable when the index is missing
-    or damaged; bad input gives an empty result.
+    facets=False where they are not shown. Raises SearchUnavailable when the
+    index is missing or damaged; bad input gives an empty result.
     """
     page, per_page = _clamp_page(page), _clamp_per_page(per_page)
     try:
@@ -74,7 +74,7 @@ def query(index_or_dir, text: str, *, audiences: list[str], kinds=None, heading_
                                    heading_path=heading_path, department_id=department_id,
                                    status=status, date_from=date_from, date_to=date_to)
     except _NoResults:
-        return SearchResult(facets={name: {} for name in FACETS}, page=page)
+        return SearchResult(facets={name: {} for name in FACETS} if facets else {}, page=page)
     with searcher_for(index_or_dir) as searcher:
         results = run_search(searcher, whoosh_query, sort=sort, limit=page * per_page, facets=facets)
         return _result(searcher, results, words, page=page, per_page=per_page)
