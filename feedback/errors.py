@@ -26,7 +26,7 @@ def _messages():
 
 
 def wants_json() -> bool:
-    return request.path.startswith("/api/")
+    return request.path.startswith("/api/") or request.path == "/kiosk/opinions"  # the kiosk's JSON intake
 
 
 def error_response(status: int, message: str, errors: dict | None = None):

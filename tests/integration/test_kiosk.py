@@ -142,7 +142,17 @@ def test_rate_limits_count_per_device_not_per_address(database_url, _migrated_ap
     statuses = [_send(client, busy, {"text": f"第{n}条意见：大厅需要更多座椅。", "stance": "suggestion"}, key=str(n)).status_code
                 for n in range(3)]
     assert statuses == [201, 201, 429]
+    refused = _send(client, busy, key="9", **{"Accept-Language": "en"})
+    assert "Too many submissions" in refused.get_json()["error"]  # JSON for kiosk.js, in the kiosk's language
     assert _send(client, other, key="x").status_code == 201
+
+
+def test_a_huge_kiosk_submission_is_refused_clearly(app, db):
+    _, token = _kiosk()
+    response = _send(app.test_client(), token, {"text": "长" * (2 * 1024 * 1024), "stance": "support"})
+    assert response.status_code == 413
+    assert response.get_json()["error"]
+    assert db.session.query(Opinion).count() == 0
 
 
 def test_the_receipt_shows_the_code_and_a_qr_code_of_the_tracking_page(app, db):
