@@ -39,6 +39,27 @@ def _targets_too_small(page) -> list[str]:
         .map(([html]) => html)""")
 
 
+def _contrast(foreground: str, background: str) -> float:
+    """WCAG contrast ratio of two CSS rgb() colours."""
+    def luminance(css: str) -> float:
+        channels = [int(v) / 255 for v in re.findall(r"\d+", css)[:3]]
+        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    light, dark = sorted((luminance(foreground), luminance(background)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def _lowest_contrast(page) -> float:
+    pairs = page.evaluate("""() => [...document.querySelectorAll('h1, p, label span, .kiosk-button, .tile strong')]
+        .filter(el => el.offsetParent !== null && el.textContent.trim())
+        .map(el => { let bg = 'rgba(0, 0, 0, 0)', node = el;
+            while (node && (bg === 'rgba(0, 0, 0, 0)' || bg === 'transparent')) {
+                bg = getComputedStyle(node).backgroundColor; node = node.parentElement; }
+            return [getComputedStyle(el).color, bg === 'rgba(0, 0, 0, 0)' ? 'rgb(255, 255, 255)' : bg]; })""")
+    return min(_contrast(fg, bg) for fg, bg in pairs)
+
+
 def _decode_qr(png: bytes) -> str:
     import zxingcpp
     from PIL import Image
@@ -54,6 +75,7 @@ def test_a_resident_gives_an_opinion_and_gets_a_receipt_with_a_working_qr_code(k
     with page.expect_navigation():
         page.get_by_role("link", name=re.compile("社区事务受理中心周六延长服务时间")).tap()
     assert _targets_too_small(page) == []
+    assert _lowest_contrast(page) >= 7  # WCAG AAA for text
     page.locator(".stance-button", has_text="支持").tap()
     page.locator("textarea[name=text]").fill("支持周六延长服务时间，上班族终于可以来办事了。")
     page.get_by_role("button", name="提交意见").tap()
