@@ -20,6 +20,10 @@ log = logging.getLogger(__name__)
 FLAG_TTL_SECONDS = 120
 
 
+def _redis() -> redis.Redis:
+    return jobs.redis_connection()
+
+
 def flag_key(name: str) -> str:
     return f"feedback:pending:{name}"
 
@@ -28,7 +32,7 @@ def enqueue_once(name: str, func_path: str, *args, queue: str = "default") -> bo
     """Enqueue `func_path` unless a run is already pending; True when it enqueued."""
     if current_app.extensions.get("feedback.job_mode") == "rq":
         try:
-            connection = jobs.redis_connection()
+            connection = _redis()
             if not connection.set(flag_key(name), 1, nx=True, ex=FLAG_TTL_SECONDS):
                 return False
         except (redis.exceptions.RedisError, OSError):
@@ -40,6 +44,6 @@ def enqueue_once(name: str, func_path: str, *args, queue: str = "default") -> bo
 def clear(name: str) -> None:
     """Called by the job before it reads the pending rows."""
     try:
-        jobs.redis_connection().delete(flag_key(name))
+        _redis().delete(flag_key(name))
     except (redis.exceptions.RedisError, OSError):
         pass

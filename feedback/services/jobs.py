@@ -18,8 +18,16 @@ log = logging.getLogger(__name__)
 RETRY = Retry(max=3, interval=[10, 60, 300])
 
 
+_connections: dict[str, redis.Redis] = {}
+
+
 def redis_connection(url: str | None = None) -> redis.Redis:
-    return redis.Redis.from_url(url or current_app.config["REDIS_URL"], socket_connect_timeout=1)
+    """One pooled client per URL and process: a TCP connection per commit costs more
+    than the commit (redis-py re-opens its pool after a fork)."""
+    url = url or current_app.config["REDIS_URL"]
+    if url not in _connections:
+        _connections[url] = redis.Redis.from_url(url, socket_connect_timeout=1)
+    return _connections[url]
 
 
 def redis_available(url: str) -> bool:

@@ -22,10 +22,10 @@ from datetime import datetime
 from functools import lru_cache
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, insert, select, update
 
 from ..extensions import db
-from ..models import Department, Disclosure, Opinion
+from ..models import AuditEvent, Department, Disclosure, Opinion
 from ..models.base import utcnow
 from . import audit, batching, calendar
 
@@ -89,7 +89,8 @@ def classify_texts(texts: list[str], departments: list[Department]) -> list[Rout
     return [d or classify_by_keywords(normalise(t), departments) for d, t in zip(decisions, texts)]
 
 
-def decide_many(opinions: list[Opinion]) -> dict[int, RoutingDecision]:
+def decide_many(opinions) -> dict[int, RoutingDecision]:
+    """Decisions for rows with `id`, `text` and `disclosure_id` (ORM rows or claimed tuples)."""
     item_ids = {o.disclosure_id for o in opinions if o.disclosure_id}
     item_departments = dict(db.session.execute(
         select(Disclosure.id, Disclosure.department_id).where(Disclosure.id.in_(item_ids))).all()) if item_ids else {}
@@ -121,63 +122,68 @@ def route_pending(*, batch_size: int | None = None, now: datetime | None = None)
     size = batch_size or current_app.config.get("ROUTING_BATCH_SIZE", DEFAULT_BATCH_SIZE)
     total = 0
     while True:
-        query = (select(Opinion).where(Opinion.status == "received", Opinion.moderation == "published")
-                 .order_by(Opinion.id).limit(size)
-                 .with_for_update(skip_locked=True, of=Opinion))
-        batch = list(db.session.scalars(query))
-        if not batch:
-            db.session.rollback()
-            return total
-        total += _route_batch(batch, now=now)
-        if len(batch) < size:
+        pending = select(Opinion.id).where(Opinion.status == "received").order_by(Opinion.id).limit(size)
+        if db.engine.dialect.name == "postgresql":
+            pending = pending.with_for_update(skip_locked=True)
+        routed = _route_claimed(Opinion.id.in_(pending.scalar_subquery()), now=now)
+        total += routed
+        if routed < size:
             return total
 
 
 def route_opinion(*, opinion_id: int, now: datetime | None = None) -> Opinion | None:
     """Route one received opinion; running it again changes nothing."""
-    opinion = db.session.get(Opinion, opinion_id)
-    if opinion is None or opinion.status != "received" or opinion.moderation != "published":
-        return opinion  # held or hidden opinions wait for a moderator
-    _route_batch([opinion], now=now)
+    _route_claimed(Opinion.id == opinion_id, now=now)
     return db.session.get(Opinion, opinion_id)
 
 
-def _route_batch(batch: list[Opinion], *, now: datetime | None = None) -> int:
+def _route_claimed(which, *, now: datetime | None = None) -> int:
+    """Claim the received opinions matching `which` with one UPDATE … RETURNING (the
+    first statement of the transaction, so SQLite takes its write lock at once and
+    PostgreSQL locks the rows), decide them all in one classifier call, write them
+    with one executemany, record their audit steps with another, commit once."""
+    table = Opinion.__table__
+    claimed = db.session.execute(
+        update(table).where(which, table.c.status == "received").values(status="routing")
+        .returning(table.c.id, table.c.text, table.c.disclosure_id, table.c.stance, table.c.kind,
+                   table.c.revision)).all()
+    if not claimed:
+        db.session.rollback()
+        return 0
     config = current_app.config
     threshold = config.get("ROUTING_CONFIDENCE_THRESHOLD", 0.5)
     now = now or utcnow()
     today = calendar.local_date(now)
     overrides = calendar.calendar_overrides()
     due_cache: dict[str, object] = {}
-    decisions = decide_many(batch)
-    routed_to: Counter = Counter()
-    done = 0
-    for opinion in batch:
-        decision = decisions[opinion.id]
-        kind = opinion.kind or calendar.kind_for_stance(opinion.stance)
-        values = {"routed_at": now, "routing_confidence": decision.confidence, "kind": kind,
-                  "revision": (opinion.revision or 0) + 1}
+    decisions = decide_many(claimed)
+    updates, steps, routed_to = [], [], Counter()
+    for row in claimed:
+        decision = decisions[row.id]
+        kind = row.kind or calendar.kind_for_stance(row.stance)
+        values = {"b_id": row.id, "routed_at": now, "routing_confidence": decision.confidence, "kind": kind,
+                  "revision": (row.revision or 0) + 1, "status": "triage", "department_id": None, "due_on": None}
         if decision.department_id is not None and decision.confidence >= threshold:
             if kind not in due_cache:
                 due_cache[kind] = calendar.due_date(today, kind, config=config, overrides=overrides)
             values.update(status="routed", department_id=decision.department_id, due_on=due_cache[kind])
-        else:
-            values.update(status="triage")
-        # Compare-and-set: another worker may have routed it since we read it.
-        result = db.session.execute(
-            update(Opinion).where(Opinion.id == opinion.id, Opinion.status == "received").values(**values)
-            .execution_options(synchronize_session=False))
-        if result.rowcount != 1:
-            continue
-        done += 1
-        audit.record(
-            opinion, values["status"], actor_label=audit.SYSTEM_ROUTER, from_state="received",
-            to_state=values["status"], department_id=values.get("department_id"), reason=decision.reason,
-            confidence=round(decision.confidence, 4), model_version=decision.model_version,
-            threshold=threshold,
-        )
-        if values["status"] == "routed":
-            routed_to[values["department_id"]] += 1
+            routed_to[decision.department_id] += 1
+        updates.append(values)
+        steps.append({
+            "subject_type": "opinion", "subject_id": row.id, "action": values["status"], "actor_id": None,
+            "actor_label": audit.SYSTEM_ROUTER, "from_state": "received", "to_state": values["status"],
+            "created_at": now,
+            "detail": {"department_id": values["department_id"], "reason": decision.reason,
+                       "confidence": round(decision.confidence, 4), "model_version": decision.model_version,
+                       "threshold": threshold},
+        })
+    db.session.execute(
+        update(table).where(table.c.id == bindparam("b_id")).values(
+            status=bindparam("status"), department_id=bindparam("department_id"), due_on=bindparam("due_on"),
+            routed_at=bindparam("routed_at"), routing_confidence=bindparam("routing_confidence"),
+            kind=bindparam("kind"), revision=bindparam("revision")),
+        updates, execution_options={"synchronize_session": False})
+    db.session.execute(insert(AuditEvent.__table__), steps)
     _notify_new(routed_to, now)
     db.session.commit()
     db.session.expire_all()
@@ -185,7 +191,7 @@ def _route_batch(batch: list[Opinion], *, now: datetime | None = None) -> int:
         from . import notifications
 
         notifications.deliver_soon()
-    return done
+    return len(claimed)
 
 
 def _notify_new(routed_to: Counter, now: datetime) -> None:
