@@ -19,14 +19,13 @@ from ..models.base import utcnow
 from ..models.channels import RATING_SCORES, Rating
 from ..models.opinions import CHANNELS, STANCES
 from ..synthesis.text import normalise, strip_control_characters
-from . import audit, jobs, moderation
+from . import audit, moderation
 from .errors import Conflict, NotFound, ValidationFailed
 
 TRACKING_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L
 TRACKING_CODE_PATTERN = re.compile(r"^FB-[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}$")
 PHONE_PATTERN = re.compile(r"^\+?[\d\s\-()]{7,20}$")
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-ROUTE_JOB = "workers.routing.route_opinion"
 MAX_RATING_COMMENT_CHARS = 1000
 # Steps of an opinion's life a resident sees on the tracking page (moderation is internal).
 PUBLIC_STEPS = ("received", "routed", "triage", "transferred", "accepted", "in_progress", "answered", "reopened",
