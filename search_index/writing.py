@@ -91,14 +91,15 @@ def _open_writer(ix, *, lock_timeout: float):
         ) from None
 
 
-def rebuild(index_dir, docs: Iterable[Mapping], *, procs: int = 1, limitmb: int = 256,
+def rebuild(index_dir, docs: Iterable[Mapping], *, procs: int = 1, limitmb: int = 1024,
             lock_timeout: float = REBUILD_LOCK_TIMEOUT) -> int:
     """Build a complete new index from `docs` beside the live one, then swap it in
     atomically and delete older versions. Readers keep using the old index until
     the swap. Returns the number of documents indexed.
 
-    procs > 1 uses Whoosh's multi-process writer (see bench/search.py for when it
-    pays)."""
+    limitmb is the posting pool held in memory before Whoosh spills sorted runs
+    to disk; merging runs dominated a 100k rebuild at 256 MB (bench/search.py).
+    procs > 1 uses Whoosh's multi-process writer."""
     live = live_version(index_dir)
     with write_lock(live, timeout=lock_timeout) if live is not None else nullcontext():
         version = new_version_dir(index_dir)
