@@ -210,6 +210,8 @@ def cluster_opinions(
                                threshold=campaign_threshold, min_size=min_cluster_size)
     in_campaign = {member: n for n, c in enumerate(campaigns) for member in c.members}
     vectoriser = OpinionVectoriser()
+    if len(docs) < min_cluster_size or not any(topic_tokens(d.tokens) for d in docs):
+        return ClusteringResult([], {d.id: None for d in docs}, [], ClusterModel(vectoriser, np.zeros((0, 1)), similarity))
     vectors = vectoriser.fit_transform([d.tokens for d in docs])
     organic = np.array([i for i, d in enumerate(docs) if d.id not in in_campaign], dtype=np.int64)
     labels = np.full(len(docs), -1, dtype=np.int64)

@@ -134,3 +134,10 @@ def test_fast_assignment_scores_like_the_fitted_vectoriser_also_with_svd():
             expected = np.asarray(vectoriser.transform([toks]) @ model.centroids.T).ravel()
             index, score = model.assign(toks)
             assert score == pytest.approx(float(expected.max()), abs=1e-4)
+
+
+def test_no_opinions_or_only_boilerplate_make_no_cluster():
+    assert cluster_opinions([]).clusters == []
+    polite = [OpinionDoc(i, tokenise("您好，谢谢！"), None, None, "您好，谢谢！") for i in range(6)]
+    result = cluster_opinions(polite)
+    assert result.clusters == [] and result.model.assign(["谢谢"]) == (None, 0.0)
