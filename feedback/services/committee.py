@@ -53,8 +53,9 @@ def _require(user: User, roles) -> None:
         raise PermissionDenied(_l("Only committee members may do this."))
 
 
-def _opinions_in_scope(*, disclosure_id, heading_id, date_from, date_to) -> list[Opinion]:
-    query = select(Opinion).where(Opinion.moderation != "hidden")
+def _opinions_in_scope(*, disclosure_id, heading_id, date_from, date_to, public=False) -> list[Opinion]:
+    visible = Opinion.moderation == "published" if public else Opinion.moderation != "hidden"
+    query = select(Opinion).where(visible)
     if disclosure_id is not None:
         query = query.where(Opinion.disclosure_id == disclosure_id)
     if heading_id is not None:
@@ -97,9 +98,11 @@ def _summarise_clusters(opinions: list[Opinion], locale: str) -> list[ClusterSum
 
 
 def review(*, disclosure_id: int | None = None, heading_id: int | None = None,
-           date_from: date | None = None, date_to: date | None = None, locale: str = "zh") -> Review:
+           date_from: date | None = None, date_to: date | None = None, locale: str = "zh",
+           public: bool = False) -> Review:
+    """The summary; `public=True` counts only opinions published by moderation."""
     opinions = _opinions_in_scope(disclosure_id=disclosure_id, heading_id=heading_id,
-                                  date_from=date_from, date_to=date_to)
+                                  date_from=date_from, date_to=date_to, public=public)
     summaries = _summarise_clusters(opinions, locale)
     volume = Counter(o.created_at.date() for o in opinions)
     return Review(

@@ -9,9 +9,10 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from ..extensions import db, limiter
-from ..forms import OpinionForm, RatingForm, TrackForm, rating_choices
-from ..models import Decision, Heading, Opinion
-from ..services import disclosures, opinions, responses
+from ..forms import OpinionForm, RatingForm, TrackForm, outcome_choices, rating_choices
+from ..i18n import current_locale
+from ..models import Heading, Opinion
+from ..services import committee, disclosures, opinions, responses
 from ..services.errors import NotFound, ValidationFailed
 
 bp = Blueprint("public", __name__)
@@ -61,12 +62,11 @@ def _render_item(item, form):
             select(Opinion).where(Opinion.disclosure_id == item.id, Opinion.moderation == "published")
             .order_by(Opinion.created_at.desc()).limit(50)
         ).all()
-    decisions = db.session.scalars(
-        select(Decision).where(Decision.disclosure_id == item.id, Decision.published_at.is_not(None))
-    ).all()
     return render_template(
         "public/item.html", item=item, version=item.current_version, form=form,
-        answers=responses.published_answers_for_item(item.id), decisions=decisions,
+        answers=responses.published_answers_for_item(item.id),
+        decisions=committee.published_decisions(item.id), outcomes=dict(outcome_choices()),
+        heard=committee.review(disclosure_id=item.id, locale=current_locale(), public=True),
         published_opinions=published_opinions,
     )
 

@@ -81,3 +81,13 @@ def test_only_committee_roles_see_the_review(app, client, make, db):
     _login(client, make.user(role="department_staff", department_id=make.department().id))
     assert client.get(f"/committee/review?item={item.id}").status_code == 403
     assert client.get(f"/committee/items/{item.id}/decision").status_code == 403
+
+
+def test_item_page_shows_what_we_heard_beside_what_was_decided(app, client, make, db):
+    item, elevator = _clustered_item(make, db)
+    make.opinion(disclosure=item, text="隐藏的辱骂内容", stance="oppose", moderation="hidden")
+    page = client.get(f"/items/{item.id}?lang=en").get_data(as_text=True)
+    heard = page[page.index('id="heard"'):]
+    assert "8 opinions" in heard  # 4 in the concern, 3 in the campaign, 1 alone; the hidden one not counted
+    assert "加装电梯 / 费用分摊" in heard and "×3" in heard
+    assert "0 of 4 answered" in heard
