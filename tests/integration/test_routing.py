@@ -1,0 +1,145 @@
+"""Routing on real parts: item opinions go to the item's department, general ones are
+classified by a router trained on the organisation's own history (here the demo
+district's labelled opinions), unsure ones wait for a dispatcher, every decision is
+in the audit trail, a transfer retrains the router, and one job routes a burst."""
+from __future__ import annotations
+
+import csv
+import json
+
+import pytest
+
+from feedback.demo_data import build_demo_data
+from feedback.models import Department, Opinion
+from feedback.models.response_workflow import RouterRun
+from feedback.services import audit
+
+CAT_TEXTS = ["小区流浪猫越来越多，希望组织绝育和领养。", "流浪猫夜里叫声扰民，能否设置猫舍统一喂养？",
+             "楼道里有人喂流浪猫，猫砂气味很大。", "请安排流浪猫绝育，控制数量。"]
+
+
+@pytest.fixture(scope="module")
+def demo():
+    return build_demo_data()
+
+
+@pytest.fixture
+def departments(make, demo):
+    return {d.key: make.department(key=d.key, name_zh=d.name_zh, name_en=d.name_en,
+                                   routing_keywords=" ".join(d.routing_keywords)) for d in demo.departments}
+
+
+def history(make, departments, demo) -> None:
+    """The demo district's opinions, answered by their true departments."""
+    from feedback.services.opinions import new_tracking_code
+
+    make.db.session.add_all([Opinion(tracking_code=new_tracking_code(), text=spec.text_zh, stance=spec.stance,
+                                     status="answered", department_id=departments[spec.department_key].id)
+                             for spec in demo.opinions])
+    make.db.session.commit()
+
+
+def submit(client_app_text: str, stance: str = "suggestion"):
+    from feedback.services.opinions import submit_opinion
+
+    return submit_opinion(text=client_app_text, stance=stance, channel="api").opinion
+
+
+def test_an_unsure_general_opinion_waits_for_the_dispatcher_with_its_reasons_recorded(app, make, db, run_jobs):
+    make.department(routing_keywords="电梯 加装")
+    with app.test_request_context():
+        opinion = submit("我想说说对未来生活的一些感想和期待。")
+    run_jobs()
+    db.session.expire_all()
+    assert opinion.status == "triage" and opinion.department_id is None
+    step = audit.trail("opinion", opinion.id)[-1]
+    assert step.action == "triage" and step.actor_label == "system:router"
+    assert step.detail["confidence"] < step.detail["threshold"]
+    assert step.detail["reason"] and step.detail["model_version"] == "keywords-1"
+
+
+def test_the_trained_router_sends_general_opinions_to_the_right_department(app, make, db, run_jobs, redis,
+                                                                           departments, demo):
+    from feedback.services import router_training
+
+    history(make, departments, demo)
+    run = router_training.retrain(source="test")
+    assert run is not None and run.examples == len(demo.opinions) and len(run.classes) == len(departments)
+    with app.test_request_context():
+        school = submit("孩子明年上小学，学区划分和入学报名什么时候公布？", stance="question")
+        bus = submit("公交站台离小区太远，希望增设一个公交站点。", stance="oppose")
+    from rq import Queue
+
+    assert Queue("default", connection=redis).count == 1  # one batch job for both
+    run_jobs()
+    db.session.expire_all()
+    assert school.status == "routed" and school.department.key == "education" and school.kind == "enquiry"
+    assert bus.status == "routed" and bus.department.key == "transport" and bus.kind == "complaint"
+    step = audit.trail("opinion", bus.id)[-1]
+    assert step.detail["reason"] == "classifier" and step.detail["model_version"] == run.model_version
+    assert 0.5 <= step.detail["confidence"] <= 1
+
+
+def test_a_transfer_is_a_correction_the_router_learns_from(app, make, db, run_jobs, departments, demo):
+    from feedback.services import queue, router_training
+    from feedback.services.routing import trained_router
+
+    history(make, departments, demo)
+    router_training.retrain(source="test")
+    wrong, right = departments["housing"], departments["health"]
+    assert trained_router().predict(["流浪猫太多了，请组织绝育"])[0].department != "health"
+    clerk = make.user(role="department_staff", department_id=wrong.id)
+    misrouted = [make.opinion(text=t, status="routed", department_id=wrong.id) for t in CAT_TEXTS]
+    with app.test_request_context():
+        for opinion in misrouted:
+            queue.transfer(user=clerk, opinion_id=opinion.id, to_department_id=right.id, reason_code="not_our_remit")
+    run_jobs()  # the retraining job the transfers asked for (once for all four)
+    latest = db.session.query(RouterRun).order_by(RouterRun.id.desc()).first()
+    assert latest.source == "transfer" and latest.examples == len(demo.opinions) + len(CAT_TEXTS)
+    assert trained_router().predict(["流浪猫太多了，请组织绝育"])[0].department == "health"
+
+
+def test_one_job_routes_a_burst_of_opinions(app, make, db, run_jobs, redis):
+    from rq import Queue
+
+    item = make.item()
+    with app.test_request_context():
+        from feedback.services.opinions import submit_opinion
+
+        codes = [submit_opinion(text=f"支持加装电梯，第{i}位居民的意见。", stance="support", disclosure_id=item.id,
+                                channel="api").opinion.id for i in range(40)]
+    assert Queue("default", connection=redis).count == 1
+    run_jobs()
+    db.session.expire_all()
+    rows = db.session.query(Opinion).filter(Opinion.id.in_(codes)).all()
+    assert {o.status for o in rows} == {"routed"} and {o.department_id for o in rows} == {item.department_id}
+    assert all([e.action for e in audit.trail("opinion", o.id)] == ["received", "routed"] for o in rows)
+
+
+def test_router_cli_trains_from_csv_predicts_in_order_and_evaluates_against_the_baseline(app, tmp_path, demo):
+    path = tmp_path / "history.csv"
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["留言内容", "责任部门"])
+        for spec in demo.opinions:
+            writer.writerow([spec.text_zh, spec.department_key])
+    runner = app.test_cli_runner()
+    trained = runner.invoke(args=["router", "train", "--csv", str(path), "--text-column", "留言内容",
+                                  "--department-column", "责任部门", "--folds", "2"])
+    assert trained.exit_code == 0, trained.output
+    assert f"{len(demo.opinions)} examples, {len(demo.departments)} departments" in trained.output
+    assert "accuracy" in trained.output and "macro-F1" in trained.output
+
+    predicted = runner.invoke(args=["router", "predict"],
+                              input="孩子入学报名和学区划分的问题\n\n公交站台离小区太远\n")
+    lines = [json.loads(line) for line in predicted.output.strip().splitlines()]
+    assert [line["department"] for line in lines] == ["education", None, "transport"]
+    assert all(0 <= line["confidence"] <= 1 for line in lines)
+
+    evaluated = runner.invoke(args=["router", "evaluate", str(path), "--text-column", "留言内容",
+                                    "--department-column", "责任部门", "--folds", "2"])
+    assert evaluated.exit_code == 0, evaluated.output
+    assert "router: 2-fold accuracy" in evaluated.output and "baseline TF-IDF + LinearSVC" in evaluated.output
+
+    wrong = runner.invoke(args=["router", "train", "--csv", str(path), "--text-column", "text"])
+    assert wrong.exit_code != 0 and "not in the CSV header" in wrong.output
