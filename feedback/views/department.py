@@ -157,7 +157,7 @@ def transfer(opinion_id: int):
 @bp.post("/opinions/<int:opinion_id>/notes")
 @roles_required(*STAFF)
 def add_note(opinion_id: int):
-    return _act(opinion_id, lambda f: queue.add_note(user=current_user, opinion_id=opinion_id, text=f.text.data),
+    return _act(opinion_id, lambda f: queue.add_note(user=current_user, opinion_id=opinion_id, text=f.note.data),
                 _("The note is saved."), form_class=NoteForm)
 
 

@@ -44,7 +44,7 @@ class TransferForm(RevisionForm):
 
 
 class NoteForm(FlaskForm):
-    text = TextAreaField(_l("Internal note"), validators=[DataRequired(), Length(max=2000)])
+    note = TextAreaField(_l("Internal note"), validators=[DataRequired(), Length(max=2000)])
 
 
 class ResponseAnswerForm(RevisionForm):

@@ -244,7 +244,7 @@ def test_notes_stay_internal_and_templates_fill_the_answer(app, client, make, db
     login(client, clerk.username)
     url = f"/department/opinions/{opinion.id}"
     token = csrf_and_revision(client, url)[0]
-    client.post(url + "/notes", data={"csrf_token": token, "text": "已电话联系居民，周三现场查看。"})
+    client.post(url + "/notes", data={"csrf_token": token, "note": "已电话联系居民，周三现场查看。"})
     token = csrf_and_revision(client, "/department/templates")[0]
     client.post("/department/templates", data={"csrf_token": token, "title": "路灯维修",
                                                "text": "您反映的路灯问题已转维修单位，三日内修复。"})
