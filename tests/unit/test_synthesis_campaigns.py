@@ -123,6 +123,12 @@ def test_bulk_signatures_equal_datasketch_own_minhash():
 
 
 def test_exact_copies_alone_make_a_campaign():
-    docs = [(n, normalise("请尽快在幸福里小区加装电梯，老人上下楼太难了")) for n in range(6)]
+    letter = "请尽快在幸福里小区加装电梯，老人上下楼太难了，我们全楼二十户都同意出资，只等街道批准。"
+    docs = [(n, normalise(letter)) for n in range(6)]
     [campaign] = find_campaigns(docs, min_size=5)
     assert campaign.members == list(range(6)) and campaign.representative == 0
+
+
+def test_short_identical_complaints_are_coincidence_not_a_campaign():
+    docs = [(n, normalise("公交车经常出故障，请尽快整改。")) for n in range(8)]
+    assert find_campaigns(docs, min_size=5) == []
