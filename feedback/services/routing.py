@@ -27,7 +27,7 @@ from sqlalchemy import bindparam, insert, select, update
 from ..extensions import db
 from ..models import AuditEvent, Department, Disclosure, Opinion
 from ..models.base import utcnow
-from . import audit, batching, calendar
+from . import audit, batching, calendar, search
 
 log = logging.getLogger(__name__)
 KEYWORD_MODEL_VERSION = "keywords-1"
@@ -185,6 +185,8 @@ def _route_claimed(which, *, now: datetime | None = None) -> int:
         updates, execution_options={"synchronize_session": False})
     db.session.execute(insert(AuditEvent.__table__), steps)
     _notify_new(routed_to, now)
+    for row in claimed:  # bulk UPDATEs bypass the ORM events that keep search in step
+        search.note_changed("opinion", row.id)
     db.session.commit()
     db.session.expire_all()
     if routed_to:

@@ -120,3 +120,20 @@ def test_deleted_rows_leave_the_index(app, client, make, run_jobs, db):
     _index_everything(run_jobs)
     assert _search(client, "停车", kind="opinion")["total"] == 0
     assert db.session.query(Opinion).count() == 0
+
+
+def test_routing_updates_the_department_in_the_index(app, client, make, run_jobs, db):
+    department = make.department()
+    item = make.item(department=department)
+    html = client.get(f"/items/{item.id}").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+    submission = re.search(r'name="submission_id" type="hidden" value="([^"]+)"', html).group(1)
+    client.post(f"/items/{item.id}/opinions", data={"csrf_token": token, "submission_id": submission,
+                                                  "stance": "question", "text": "电梯井道占用绿化带怎么办？"})
+    _index_everything(run_jobs)
+    staff = make.user(role="department_staff", department_id=department.id)
+    html = client.get("/auth/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+    client.post("/auth/login", data={"csrf_token": token, "username": staff.username, "password": "secret-pass"})
+    body = _search(client, "绿化带", **{"in": "queue"})
+    assert body["total"] == 1 and body["results"][0]["kind"] == "opinion"
