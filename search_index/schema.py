@@ -21,6 +21,8 @@ from collections.abc import Mapping
 from datetime import date, datetime, timezone
 
 from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, TEXT, Schema
+from whoosh.formats import Frequency
+from whoosh.system import pack_uint
 
 from search_index.analysis import chinese_english_analyzer
 
@@ -35,8 +37,8 @@ def build_schema() -> Schema:
         doc_key=ID(unique=True, stored=True),
         kind=ID(stored=True, sortable=True),
         obj_id=NUMERIC(int, bits=64, stored=True, shift_step=0),  # never range-queried
-        title=TEXT(analyzer=analyzer, stored=True, chars=True),
-        body=TEXT(analyzer=analyzer, stored=True, chars=True),
+        title=_frequencies_only(TEXT(analyzer=analyzer, stored=True, phrase=False)),
+        body=_frequencies_only(TEXT(analyzer=analyzer, stored=True, phrase=False)),
         heading_path=KEYWORD(commas=True, stored=True),
         heading_id=ID(stored=True, sortable=True),
         organisation_id=ID(stored=True, sortable=True),
@@ -54,6 +56,35 @@ def _untiered(field):
     range-queried (fewer terms make indexing faster)."""
     field.shift_step = 0
     return field
+
+
+def _frequencies_only(field):
+    """No positions or character offsets: queries are AND-ed words, never
+    phrases, and highlights re-analyse the stored text of the shown hits."""
+    field.format = AnalysedFrequency(field_boost=field.format.field_boost)
+    return field
+
+
+class AnalysedFrequency(Frequency):
+    """Whoosh's Frequency format, fed by the analyser's `terms()` (plain strings)
+    instead of a stream of Token objects when the analyser has one."""
+
+    def word_values(self, value, analyzer, **kwargs):
+        terms = getattr(analyzer, "terms", None)
+        if terms is None or not isinstance(value, str):
+            return super().word_values(value, analyzer, **kwargs)
+        counts: dict[str, int] = {}
+        for term in terms(value):
+            counts[term] = counts.get(term, 0) + 1
+        boost = self.field_boost
+        return [(term, freq, freq * boost, _packed(freq)) for term, freq in counts.items()]
+
+
+_PACKED = [pack_uint(n) for n in range(64)]
+
+
+def _packed(n: int) -> bytes:
+    return _PACKED[n] if n < 64 else pack_uint(n)
 
 
 class InvalidDocument(ValueError):

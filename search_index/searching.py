@@ -24,7 +24,7 @@ from whoosh.highlight import (
     top_fragments,
 )
 
-from search_index.analysis import query_words
+from search_index.analysis import query_words, stem, word_spans
 from search_index.schema import KINDS, as_naive_utc, heading_path_prefixes
 from search_index.storage import searcher_for
 
@@ -227,16 +227,18 @@ def _clamp_per_page(per_page) -> int:
 
 def highlights(searcher, docnums: list[int], stored: list[dict], words: list[str]) -> dict[str, str]:
     """doc_key → an HTML excerpt with the matched words in <b class="match termN">,
-    everything else escaped. Cut from the stored text using the character offsets
-    kept in the index, so nothing is analysed again."""
+    everything else escaped. The stored text of the shown hits (a page, at most
+    MAX_PER_PAGE) is analysed again for the offsets of the query words: the index
+    keeps no offsets, which makes indexing and the index much smaller."""
     formatter = HtmlFormatter(tagname="b")
+    wanted = set(words)
     out = {}
-    spans = {name: _match_spans(searcher, name, docnums, words) for name in ("body", "title")}
-    for docnum, fields in zip(docnums, stored):
+    for fields in stored:
+        body, title = fields.get("body", ""), fields.get("title", "")
         out[fields["doc_key"]] = (
-            _excerpt(fields.get("body", ""), spans["body"].get(docnum), formatter)
-            or _excerpt(fields.get("title", ""), spans["title"].get(docnum), formatter)
-            or formatter._text(fields.get("body", "")[:EXCERPT_CHARS])
+            _excerpt(body, _match_spans(body, wanted), formatter)
+            or _excerpt(title, _match_spans(title, wanted), formatter)
+            or formatter._text(body[:EXCERPT_CHARS])
         )
     return out
 
@@ -245,22 +247,15 @@ EXCERPT_CHARS = 120
 _FRAGMENTER = PinpointFragmenter(maxchars=EXCERPT_CHARS, surround=30)
 
 
-def _match_spans(searcher, fieldname: str, docnums: list[int], words: list[str]) -> dict:
-    """docnum → [(startchar, endchar, word)] of the query words in one field."""
-    wanted = sorted(docnums)
-    spans: dict[int, list] = {}
-    reader = searcher.reader()
-    for word in words:
-        if (fieldname, word) not in reader:
-            continue
-        matcher = reader.postings(fieldname, word)
-        for docnum in wanted:
-            if not matcher.is_active():
-                break
-            matcher.skip_to(docnum)
-            if matcher.is_active() and matcher.id() == docnum:
-                for _pos, start, end in matcher.value_as("characters"):
-                    spans.setdefault(docnum, []).append((start, end, word))
+def _match_spans(text: str, wanted: set[str]) -> list:
+    """[(startchar, endchar, word)] of the query words (index terms) in `text`."""
+    if not text or not wanted:
+        return []
+    spans = []
+    for word, start, end in word_spans(text):
+        term = stem(word)
+        if term in wanted:
+            spans.append((start, end, term))
     return spans
 
 
