@@ -10,9 +10,12 @@ see.
 from __future__ import annotations
 
 import math
+from array import array
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
+import numpy as np
+from whoosh import collectors
 from whoosh import query as q
 from whoosh import sorting
 from whoosh.analysis import Token
@@ -24,6 +27,7 @@ from whoosh.highlight import (
     top_fragments,
 )
 
+from search_index import columns
 from search_index.analysis import query_words, stem, word_spans
 from search_index.schema import KINDS, as_naive_utc, heading_path_prefixes
 from search_index.storage import searcher_for
@@ -76,8 +80,8 @@ def query(index_or_dir, text: str, *, audiences: list[str], kinds=None, heading_
     except _NoResults:
         return SearchResult(facets={name: {} for name in FACETS} if facets else {}, page=page)
     with searcher_for(index_or_dir) as searcher:
-        results = run_search(searcher, whoosh_query, sort=sort, limit=page * per_page, facets=facets)
-        return _result(searcher, results, words, page=page, per_page=per_page)
+        matches = run_search(searcher, whoosh_query, sort=sort, limit=page * per_page)
+        return _result(searcher, matches, words, page=page, per_page=per_page, facets=facets)
 
 
 # --- the query ---------------------------------------------------------------
@@ -170,43 +174,119 @@ def _parse_iso(value: str) -> datetime | date:
 # --- running it --------------------------------------------------------------
 
 def facet_map() -> sorting.Facets:
+    """Whoosh's own facets for the same counts (bench/search.py's baseline)."""
     facets = sorting.Facets()
     for name, fieldname in FACETS.items():
         facets.add_facet(name, sorting.FieldFacet(fieldname, maptype=sorting.Count))
     return facets
 
 
-def run_search(searcher, whoosh_query: q.Query, *, sort: str, limit: int, facets: bool = True):
-    sortedby = sorting.FieldFacet("created", reverse=True) if sort == "date" else None
-    return searcher.search(whoosh_query, limit=limit, sortedby=sortedby,
-                           groupedby=facet_map() if facets else None)
+@dataclass
+class Matches:
+    """What one pass over the matches found: the best `limit` global docnums in
+    order, the total, and the matched local docnums of every segment."""
+    top: list[int]
+    total: int
+    segments: list  # [(subsearcher, np.ndarray of local docnums)]
 
 
-def _result(searcher, results, words, *, page: int, per_page: int) -> SearchResult:
-    total = len(results)
-    pages = math.ceil(total / per_page)
-    hits = [results[i] for i in range((page - 1) * per_page, min(page * per_page, results.scored_length()))]
-    stored = [hit.fields() for hit in hits]
-    return SearchResult(
-        ids=[(fields["kind"], fields["obj_id"]) for fields in stored],
-        total=total,
-        facets=_facet_counts(results) if results.facet_names() else {},
-        highlights=highlights(searcher, [hit.docnum for hit in hits], stored, words),
-        page=page,
-        pages=pages,
-    )
+class _SegmentRecorder:
+    """Mixin for a Whoosh collector: also keeps every matched local docnum, per
+    segment, so totals and facets need no second pass."""
+
+    def prepare(self, top_searcher, q, context):
+        super().prepare(top_searcher, q, context)
+        self.segments = []
+
+    def set_subsearcher(self, subsearcher, offset):
+        super().set_subsearcher(subsearcher, offset)
+        self._local = array("i")
+        self.segments.append((subsearcher, self._local))
+
+    def matched(self) -> list:
+        return [(sub, np.frombuffer(local, dtype=np.int32) if len(local) else np.zeros(0, np.int32))
+                for sub, local in self.segments]
 
 
-def _facet_counts(results) -> dict[str, dict]:
+class _ScoredRecorder(_SegmentRecorder, collectors.TopCollector):
+    """The top N by score (Whoosh's BM25F), every match seen (no block skipping:
+    the count must be exact)."""
+
+    def _use_block_quality(self):
+        return False
+
+    def collect(self, sub_docnum):
+        self._local.append(sub_docnum)
+        return collectors.TopCollector.collect(self, sub_docnum)
+
+
+class _UnscoredRecorder(_SegmentRecorder, collectors.UnsortedCollector):
+    """Every match, unscored (date order comes from the `created` column)."""
+
+    def collect(self, sub_docnum):
+        self._local.append(sub_docnum)
+
+
+def run_search(searcher, whoosh_query: q.Query, *, sort: str, limit: int) -> Matches:
+    """One pass over the matches: the top `limit` (by score, or newest first by
+    `created`), the exact total and the matched docnums for facet counts."""
+    if sort == "date":
+        recorder = _UnscoredRecorder()
+        searcher.search_with_collector(whoosh_query, recorder)
+        segments = recorder.matched()
+        return Matches(_newest_first(searcher, segments, limit), _total(segments), segments)
+    recorder = _ScoredRecorder(limit, usequality=False)
+    searcher.search_with_collector(whoosh_query, recorder)
+    best = sorted(recorder.items, reverse=True)  # (score, -docnum): ties by docnum
+    segments = recorder.matched()
+    return Matches([-negated for _score, negated in best], _total(segments), segments)
+
+
+def _total(segments) -> int:
+    return sum(len(docnums) for _sub, docnums in segments)
+
+
+def _newest_first(searcher, segments, limit: int) -> list[int]:
+    """Global docnums by `created` descending, ties by docnum (as Whoosh sorts)."""
+    offsets = dict((id(sub), offset) for sub, offset in searcher.leaf_searchers())
+    created, docnums = [], []
+    for sub, local in segments:
+        created.append(columns.numeric(sub, "created")[local])
+        docnums.append(local.astype(np.int64) + offsets[id(sub)])
+    if not docnums:
+        return []
+    created, docnums = np.concatenate(created), np.concatenate(docnums)
+    order = np.lexsort((docnums, ~created))  # ~x sorts uint64 descending
+    return [int(d) for d in docnums[order[:limit]]]
+
+
+def facet_counts(segments) -> dict[str, dict]:
+    """{facet: {value: count}} over every match, largest first; no value, no entry."""
     counts = {}
-    for name in FACETS:
-        groups = results.groups(name)
+    for name, fieldname in FACETS.items():
+        groups = columns.counts(segments, fieldname)
         counts[name] = {
             (int(value) if name in INTEGER_FACETS else value): count
             for value, count in sorted(groups.items(), key=lambda item: -item[1])
             if value not in (None, "", b"")
         }
     return counts
+
+
+def _result(searcher, matches: Matches, words, *, page: int, per_page: int,
+            facets: bool) -> SearchResult:
+    total = matches.total
+    pages = math.ceil(total / per_page)
+    docnums = matches.top[(page - 1) * per_page: page * per_page]
+    stored = [searcher.stored_fields(docnum) for docnum in docnums]
+    return SearchResult(
+        ids=[(fields["kind"], fields["obj_id"]) for fields in stored],
+        total=total,
+        facets=facet_counts(matches.segments) if facets else {},
+        highlights=highlights(searcher, docnums, stored, words),
+        page=page,
+        pages=pages,
+    )
 
 
 def _clamp_page(page) -> int:

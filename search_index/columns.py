@@ -1,0 +1,103 @@
+"""Per-segment numpy copies of the sortable columns that facets and date sorting
+read, so a query counts facets with `np.bincount` over its matched document
+numbers instead of asking Whoosh for a key per match.
+
+A segment's column values never change (an update adds the new version in a new
+segment; a deletion only hides a document, and matches never include hidden
+ones), so the arrays are cached by the segment's files and id, and a reopened
+searcher reuses the arrays of the segments it still has.
+"""
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+
+import numpy as np
+
+MAX_CACHED = 64  # (segment, field) pairs
+
+
+@dataclass(frozen=True)
+class Codes:
+    """A categorical column: codes[docnum] indexes values (code 0 is "no value")."""
+    codes: np.ndarray
+    values: tuple
+
+
+_cache: OrderedDict = OrderedDict()
+_lock = threading.Lock()
+
+
+def categorical(subsearcher, fieldname: str) -> Codes:
+    """The values of a sortable ID field in one segment, as integer codes."""
+    return _cached(subsearcher, fieldname, "codes", _build_codes)
+
+
+def numeric(subsearcher, fieldname: str) -> np.ndarray:
+    """A sortable numeric/date column of one segment as Whoosh stores it (uint64;
+    a document without a value has the maximum, as Whoosh sorts it)."""
+    return _cached(subsearcher, fieldname, "numeric", _build_numeric)
+
+
+def _cached(subsearcher, fieldname, kind, build):
+    reader = subsearcher.reader()
+    key = (_segment_key(reader), fieldname, kind)
+    with _lock:
+        if key in _cache:
+            _cache.move_to_end(key)
+            return _cache[key]
+    value = build(reader, fieldname)
+    with _lock:
+        _cache[key] = value
+        while len(_cache) > MAX_CACHED:
+            _cache.popitem(last=False)
+    return value
+
+
+def _segment_key(reader):
+    segment = reader.segment() if hasattr(reader, "segment") else None
+    if segment is None:  # not a plain segment reader: never shared
+        return ("reader", id(reader))
+    return (segment.segment_id(), reader.doc_count_all())  # ids are random per segment
+
+
+def _build_codes(reader, fieldname) -> Codes:
+    count = reader.doc_count_all()
+    if not reader.has_column(fieldname):
+        return Codes(np.zeros(count, dtype=np.int32), (None,))
+    column = reader.column_reader(fieldname, translate=True)
+    index: dict = {None: 0, "": 0, b"": 0}
+    values: list = [None]
+    codes = np.empty(count, dtype=np.int32)
+    for docnum in range(count):
+        value = column[docnum]
+        code = index.get(value)
+        if code is None:
+            code = index[value] = len(values)
+            values.append(value)
+        codes[docnum] = code
+    return Codes(codes, tuple(values))
+
+
+def _build_numeric(reader, fieldname) -> np.ndarray:
+    count = reader.doc_count_all()
+    if not reader.has_column(fieldname):
+        return np.full(count, np.iinfo(np.uint64).max, dtype=np.uint64)
+    column = reader.column_reader(fieldname, translate=False)
+    return np.fromiter((column[d] for d in range(count)), dtype=np.uint64, count=count)
+
+
+def counts(subsearchers_and_docnums, fieldname: str) -> dict:
+    """{value: count} of `fieldname` over matched docs, given
+    [(subsearcher, local docnums array)] per segment."""
+    totals: dict = {}
+    for subsearcher, docnums in subsearchers_and_docnums:
+        if not len(docnums):
+            continue
+        column = categorical(subsearcher, fieldname)
+        bins = np.bincount(column.codes[docnums], minlength=len(column.values))
+        for code in np.flatnonzero(bins[1:]) + 1:
+            value = column.values[code]
+            totals[value] = totals.get(value, 0) + int(bins[code])
+    return totals
