@@ -12,6 +12,7 @@ SCHEDULE = (
     ("workers.reminders.check_deadlines", 15 * 60),
     ("workers.reminders.deliver_outbox", 5 * 60),
     ("workers.routing.retrain_router", 24 * 3600),
+    ("workers.synthesis.recluster", 3600),
 )
 
 
