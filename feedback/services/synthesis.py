@@ -83,9 +83,9 @@ def _previous_members(is_campaign: bool) -> dict[int, set]:
     return members
 
 
-def _store_groups(groups: list[dict], *, is_campaign: bool, by_id: dict[int, Opinion]) -> tuple[list[Cluster], int]:
+def _store_groups(groups: list[dict], *, is_campaign: bool, previous: dict[int, set],
+                  by_id: dict[int, Opinion]) -> tuple[list[Cluster], int]:
     """Write one Cluster row per group (reusing matched rows); returns rows and how many were kept."""
-    previous = _previous_members(is_campaign)
     matched = match_identities(previous, [set(g["members"]) for g in groups])
     rows = []
     for index, group in enumerate(groups):
@@ -127,12 +127,13 @@ def recluster() -> ReclusterReport:
     result = cluster_opinions(docs)
     groups = [{"members": c.members, "label": c.label, "key_terms": c.key_terms,
                "representatives": c.representatives, "is_campaign": c.is_campaign} for c in result.clusters]
+    previous = {flag: _previous_members(flag) for flag in (False, True)}  # before memberships change
     for opinion in opinions:
         opinion.cluster_id = None
-    organic_rows, kept_organic = _store_groups([g for g in groups if not g["is_campaign"]],
-                                               is_campaign=False, by_id=by_id)
-    campaign_rows, kept_campaigns = _store_groups([g for g in groups if g["is_campaign"]],
-                                                  is_campaign=True, by_id=by_id)
+    organic_rows, kept_organic = _store_groups([g for g in groups if not g["is_campaign"]], is_campaign=False,
+                                               previous=previous[False], by_id=by_id)
+    campaign_rows, kept_campaigns = _store_groups([g for g in groups if g["is_campaign"]], is_campaign=True,
+                                                  previous=previous[True], by_id=by_id)
     retired = _retire_unmatched({c.id for c in organic_rows + campaign_rows})
     db.session.commit()
     # The model's centroids follow result.clusters; map each back to its row.

@@ -1,0 +1,101 @@
+"""Synthesis in the app: re-clustering stored opinions, identity kept across runs,
+live assignment of a new opinion in the worker, and the CSV command."""
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+from feedback.models import Cluster, Opinion
+from feedback.services import synthesis
+from feedback.synthesis.samples import generate_opinions
+
+HOT = {"elevator": 20, "dance_noise": 18, "parking": 16}
+
+
+def _store_sample(make, *, campaign: int = 12) -> dict[int, str]:
+    """Opinions written for the test, each remembering the concern it was written about."""
+    topics = {}
+    for sample in generate_opinions(HOT, background=25, campaign=campaign, seed=11):
+        opinion = make.opinion(text=sample.text, stance=sample.stance or "suggestion")
+        topics[opinion.id] = sample.topic
+    return topics
+
+
+def _main_cluster(topics: dict[int, str], topic: str, db) -> tuple[int, float]:
+    members = [i for i, t in topics.items() if t == topic]
+    clusters = Counter(db.session.get(Opinion, i).cluster_id for i in members)
+    cluster_id, count = clusters.most_common(1)[0]
+    return cluster_id, count / len(members)
+
+
+def test_recluster_finds_the_concerns_and_keeps_the_campaign_apart(app, make, db):
+    topics = _store_sample(make)
+    report = synthesis.recluster()
+    assert report.opinions == len(topics) and report.campaigns == 1
+    for topic in HOT:
+        cluster_id, share = _main_cluster(topics, topic, db)
+        assert cluster_id is not None and share >= 0.8, (topic, share)
+        members = db.session.query(Opinion).filter_by(cluster_id=cluster_id).all()
+        purity = sum(1 for o in members if topics[o.id] == topic) / len(members)
+        assert purity >= 0.8 and not db.session.get(Cluster, cluster_id).is_campaign
+    campaign = db.session.query(Cluster).filter_by(is_campaign=True).one()
+    assert campaign.size == 12 and campaign.is_active
+
+
+def test_a_second_run_keeps_every_concern_and_its_answer(app, make, db):
+    topics = _store_sample(make)
+    synthesis.recluster()
+    before = {topic: _main_cluster(topics, topic, db)[0] for topic in HOT}
+    make.opinion(text="广场舞晚上十点后还在放音乐，吵得孩子睡不着。", stance="oppose")
+    report = synthesis.recluster()
+    after = {topic: _main_cluster(topics, topic, db)[0] for topic in HOT}
+    assert after == before and report.kept >= len(HOT)
+
+
+def test_a_new_opinion_joins_its_concern_in_the_worker(app, client, make, db, run_jobs):
+    topics = _store_sample(make, campaign=0)
+    synthesis.recluster()
+    dance_cluster, _ = _main_cluster(topics, "dance_noise", db)
+    response = client.post("/api/v1/opinions", json={
+        "text": "梅园广场的广场舞噪音太大，每天晚上吵到十点多，请管一管音量。", "stance": "suggestion"})
+    assert response.status_code == 201
+    run_jobs()
+    opinion = db.session.query(Opinion).filter_by(tracking_code=response.get_json()["tracking_code"]).one()
+    db.session.refresh(opinion)
+    assert opinion.cluster_id == dance_cluster
+
+
+def test_hidden_opinions_are_not_clustered(app, make, db):
+    _store_sample(make, campaign=0)
+    hidden = make.opinion(text="广场舞太吵了，这些人真是没素质的东西！", moderation="hidden")
+    synthesis.recluster()
+    db.session.refresh(hidden)
+    assert hidden.cluster_id is None
+
+
+def test_the_csv_command_writes_one_line_per_row_in_order(app, tmp_path):
+    rows = generate_opinions({"elevator": 10, "dance_noise": 10}, background=5, seed=3)
+    path = tmp_path / "opinions.csv"
+    path.write_text("编号,内容\n" + "".join(f"{i},\"{r.text}\"\n" for i, r in enumerate(rows)), encoding="gb18030")
+    result = app.test_cli_runner().invoke(args=["synthesis", "cluster", str(path), "--text-column", "内容",
+                                                "--id-column", "编号"])
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in result.output.splitlines() if line.startswith("{")]
+    assert [line["id"] for line in lines] == [str(i) for i in range(len(rows))]
+    assert set(lines[0]) == {"id", "cluster", "label", "campaign"}
+    elevator = Counter(line["cluster"] for line, r in zip(lines, rows) if r.topic == "elevator")
+    assert elevator.most_common(1)[0][0] is not None and elevator.most_common(1)[0][1] >= 8
+
+
+def test_the_csv_command_names_a_missing_column(app, tmp_path):
+    path = tmp_path / "opinions.csv"
+    path.write_text("id,text\n1,你好\n", encoding="utf-8")
+    result = app.test_cli_runner().invoke(args=["synthesis", "cluster", str(path), "--text-column", "内容",
+                                                "--id-column", "id"])
+    assert result.exit_code != 0 and "内容" in result.output
+
+
+def test_too_few_or_empty_opinions_give_an_empty_result(app, make, db):
+    make.opinion(text="👍👍👍！！！", stance="support")
+    report = synthesis.recluster()
+    assert report.clusters == 0 and report.unclustered == 1
