@@ -24,7 +24,6 @@ from whoosh.highlight import (
     Fragment,
     HtmlFormatter,
     PinpointFragmenter,
-    top_fragments,
 )
 
 from search_index import columns
@@ -345,11 +344,20 @@ def _excerpt(text: str, spans, formatter) -> str:
     tokens = [Token(text=word, startchar=start, endchar=end, boost=1.0, matched=True)
               for start, end, word in _merged(spans)]
     fragments = _without_overlaps(_FRAGMENTER.fragment_matches(text, tokens))
-    best = top_fragments(fragments, 2, BasicFragmentScorer(), lambda f: f.startchar)
+    best = _top_fragments(fragments, 2)
     return ELLIPSIS.join(_with_ellipses(formatter.format_fragment(f), f, len(text)) for f in best)
 
 
 ELLIPSIS = "…"
+_SCORER = BasicFragmentScorer()
+
+
+def _top_fragments(fragments, count: int) -> list:
+    """Whoosh's top_fragments, but ties go to the earlier fragment (Whoosh breaks
+    them by id(), so the same query could show a different excerpt)."""
+    scored = [(_SCORER(f), f) for f in fragments]
+    best = sorted(scored, key=lambda item: -item[0])[:count]
+    return sorted((f for score, f in best if score >= 1), key=lambda f: f.startchar)
 
 
 def _with_ellipses(html: str, fragment, text_length: int) -> str:

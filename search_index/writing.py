@@ -17,6 +17,7 @@ from whoosh import index as whoosh_index
 from whoosh.index import LockError
 
 from search_index.analysis import text_analysis
+from search_index.bulk import BulkWriter
 from search_index.errors import IndexLocked, SearchIndexError
 from search_index.schema import build_schema, document_fields
 from search_index.storage import (
@@ -97,9 +98,10 @@ def rebuild(index_dir, docs: Iterable[Mapping], *, procs: int = 1, limitmb: int 
     atomically and delete older versions. Readers keep using the old index until
     the swap. Returns the number of documents indexed.
 
-    limitmb is the posting pool held in memory before Whoosh spills sorted runs
-    to disk; merging runs dominated a 100k rebuild at 256 MB (bench/search.py).
-    procs > 1 uses Whoosh's multi-process writer."""
+    With procs=1 (the default and the fastest on 2 cores, bench/search.py) the
+    postings are held in memory grouped by term (search_index.bulk), so nothing
+    is sorted or spilled per posting. procs > 1 uses Whoosh's multi-process
+    writer, whose sub-writers spill at limitmb."""
     live = live_version(index_dir)
     with write_lock(live, timeout=lock_timeout) if live is not None else nullcontext():
         version = new_version_dir(index_dir)
@@ -116,7 +118,7 @@ def rebuild(index_dir, docs: Iterable[Mapping], *, procs: int = 1, limitmb: int 
 def _build(version: Path, docs: Iterable[Mapping], *, procs: int, limitmb: int) -> int:
     ix = whoosh_index.create_in(str(version), build_schema(), indexname=INDEX_NAME)
     text_analysis._load_jieba()  # load the dictionary once, before any fork
-    writer = ix.writer(procs=procs, limitmb=limitmb) if procs > 1 else ix.writer(limitmb=limitmb)
+    writer = ix.writer(procs=procs, limitmb=limitmb) if procs > 1 else BulkWriter(ix)
     count = 0
     try:
         for doc in docs:
