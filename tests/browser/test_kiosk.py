@@ -140,16 +140,19 @@ def test_the_same_queued_submission_sent_twice_is_one_opinion(kiosk, live_server
     page.locator("textarea[name=text]").fill("重发不应产生重复：饮水机没有热水。")
     page.get_by_role("button", name="提交意见").tap()
     page.get_by_test_id("saved-offline").wait_for(state="visible")
+    # Read the queued entry while still offline: once online, the kiosk's own flush may
+    # send and remove it before the test looks.
+    entry = page.evaluate("() => window.kioskQueue.read()[0]")
+    assert entry is not None
     page.context.set_offline(False)
     # Two resends of the same entry at once (a flush racing the 'online' event).
-    statuses = page.evaluate("""async () => {
-        const entry = window.kioskQueue.read()[0];
+    statuses = page.evaluate("""async (entry) => {
         const send = () => fetch(entry.url, {method: 'POST', body: JSON.stringify(entry.payload),
             headers: {'Content-Type': 'application/json', 'X-Kiosk-Token': entry.token, 'Idempotency-Key': entry.key}});
         const [a, b] = await Promise.all([send(), send()]);
         const c = await send();
         return [a.status, b.status, c.status];
-    }""")
+    }""", entry)
     assert set(statuses) <= {200, 201}  # the kiosk's own 'online' flush may have been first
     db.session.expire_all()
     assert db.session.query(Opinion).count() == 1
