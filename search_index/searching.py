@@ -208,8 +208,9 @@ class _SegmentRecorder:
 
 
 class _ScoredRecorder(_SegmentRecorder, collectors.TopCollector):
-    """The top N by score (Whoosh's BM25F), every match seen (no block skipping:
-    the count must be exact)."""
+    """The top N by score (Whoosh's BM25F), every match seen: no block skipping
+    and no matcher replacement (both drop documents that cannot reach the top N,
+    and the count must be exact)."""
 
     def _use_block_quality(self):
         return False
@@ -234,7 +235,7 @@ def run_search(searcher, whoosh_query: q.Query, *, sort: str, limit: int) -> Mat
         searcher.search_with_collector(whoosh_query, recorder)
         segments = recorder.matched()
         return Matches(_newest_first(searcher, segments, limit), _total(segments), segments)
-    recorder = _ScoredRecorder(limit, usequality=False)
+    recorder = _ScoredRecorder(limit, usequality=False, replace=0)
     searcher.search_with_collector(whoosh_query, recorder)
     best = sorted(recorder.items, reverse=True)  # (score, -docnum): ties by docnum
     segments = recorder.matched()

@@ -385,3 +385,15 @@ def test_a_rebuild_repairs_a_damaged_index(tmp_path):
     search_index.rebuild(index_dir, [doc(1, "停车")])
     assert search_index.is_healthy(index_dir)
     assert ids(search_index.query(index_dir, "停车", audiences=PUBLIC)) == [1]
+
+
+def test_total_and_facets_count_every_match_however_the_page_is_ranked(tmp_path):
+    docs = [doc(i, "停车" if i % 3 else "别的事情", title="停车" if i % 2 else "标题",
+                department_id=i % 4) for i in range(1, 301)]
+    index_dir = index_with(tmp_path, *docs)
+    expected = sum(1 for i in range(1, 301) if i % 3 or i % 2)
+    by_score = search_index.query(index_dir, "停车", audiences=PUBLIC, per_page=5)
+    by_date = search_index.query(index_dir, "停车", audiences=PUBLIC, per_page=5, sort="date")
+    assert by_score.total == by_date.total == expected
+    assert by_score.facets == by_date.facets
+    assert sum(by_score.facets["department"].values()) == expected
