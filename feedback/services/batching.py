@@ -47,3 +47,30 @@ def clear(name: str) -> None:
         _redis().delete(flag_key(name))
     except (redis.exceptions.RedisError, OSError):
         pass
+
+
+def pending_key(name: str) -> str:
+    return f"feedback:pending-set:{name}"
+
+
+def add_pending(name: str, members, func_path: str, *, queue: str = "default") -> bool:
+    """Remember `members` (ids or keys) as pending and make sure one job will drain them.
+    False when Redis does not answer: the caller then does the work another way."""
+    try:
+        _redis().sadd(pending_key(name), *members)
+    except (redis.exceptions.RedisError, OSError):
+        return False
+    enqueue_once(name, func_path, queue=queue)
+    return True
+
+
+def drain_pending(name: str, *, batch_size: int = 500):
+    """For the job: clear the flag first (so later additions get a job of their own),
+    then yield the pending members in batches until none is left."""
+    clear(name)
+    connection = _redis()
+    while True:
+        members = connection.spop(pending_key(name), batch_size)
+        if not members:
+            return
+        yield [m.decode() if isinstance(m, bytes) else m for m in members]

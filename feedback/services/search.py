@@ -203,39 +203,27 @@ def _send_changes(session: Session) -> None:
     _sync_in_thread(current_app._get_current_object(), keys)
 
 
-PENDING_SET = "feedback:search:pending"
 PENDING_JOB = "workers.search.sync_pending"
-SYNC_BATCH = 500
 
 
 def _queue_for_the_search_worker(keys) -> bool:
-    """Add the keys to the pending set; one coalesced job indexes whatever is pending."""
-    import redis
+    """One coalesced job on the search queue indexes whatever is pending."""
+    from . import batching
 
-    from . import batching, jobs
-
-    try:
-        jobs.redis_connection().sadd(PENDING_SET, *(f"{kind}:{obj_id}" for kind, obj_id in keys))
-    except (redis.exceptions.RedisError, OSError):
-        return False
-    batching.enqueue_once("search", PENDING_JOB, queue="search")
-    return True
+    return batching.add_pending("search", [f"{kind}:{obj_id}" for kind, obj_id in keys], PENDING_JOB,
+                                queue="search")
 
 
 def sync_pending() -> int:
     """Index everything pending, in batches; the search worker's one job."""
-    from . import batching, jobs
+    from . import batching
 
-    batching.clear("search")
-    connection = jobs.redis_connection()
     done = 0
-    while True:
-        members = connection.spop(PENDING_SET, SYNC_BATCH)
-        if not members:
-            return done
-        keys = [(kind, int(obj_id)) for kind, obj_id in (m.decode().split(":") for m in members)]
+    for members in batching.drain_pending("search"):
+        keys = [(kind, int(obj_id)) for kind, obj_id in (m.split(":") for m in members)]
         sync_documents(keys)
         done += len(keys)
+    return done
 
 
 def note_changed(kind: str, obj_id: int) -> None:

@@ -190,7 +190,6 @@ def assign_opinion(*, opinion_id: int) -> Cluster | None:
 # --- live assignment of new opinions ---------------------------------------------------
 
 ASSIGN_JOB = "workers.synthesis.assign_pending"
-PENDING_SET = "feedback:assign:pending"
 
 
 def _collect_new_opinions(session: Session, flush_context) -> None:
@@ -205,31 +204,21 @@ def _send_new_opinions(session: Session) -> None:
     ids = session.info.pop("new_opinions", None)
     if not ids or not has_app_context() or not current_app.config.get("LIVE_CLUSTER_ASSIGNMENT", True):
         return
-    import redis
+    from . import batching
 
-    from . import batching, jobs
-
-    if current_app.extensions.get("feedback.job_mode") != "rq":
-        return  # without Redis, new opinions join clusters at the next full re-clustering
-    try:
-        jobs.redis_connection().sadd(PENDING_SET, *ids)
-    except (redis.exceptions.RedisError, OSError):
-        return
-    batching.enqueue_once("assign", ASSIGN_JOB, queue="synthesis")
+    if current_app.extensions.get("feedback.job_mode") == "rq":
+        batching.add_pending("assign", ids, ASSIGN_JOB, queue="synthesis")
+    # Without Redis, new opinions join clusters at the next full re-clustering.
 
 
 def assign_pending() -> int:
     """Place every pending new opinion; one coalesced job serves a burst."""
-    from . import batching, jobs
+    from . import batching
 
-    batching.clear("assign")
-    connection = jobs.redis_connection()
     placed = 0
-    while True:
-        members = connection.spop(PENDING_SET, 500)
-        if not members:
-            return placed
+    for members in batching.drain_pending("assign"):
         placed += sum(1 for m in members if assign_opinion(opinion_id=int(m)) is not None)
+    return placed
 
 
 def _forget_new_opinions(session: Session, *args) -> None:
