@@ -91,9 +91,13 @@ def init_app(app: Flask) -> None:
     for command in (init_db_command, seed_demo_command, worker_command, sweep_command, reindex_command,
                     serve_command):
         app.cli.add_command(command)
-    from . import cli_router; cli_router.init_app(app)  # noqa: E702  router and calendar groups
-    from . import cli_synthesis; cli_synthesis.init_app(app)  # noqa: E702
-    from .cli_catalogue import catalogue_group; app.cli.add_command(catalogue_group)  # noqa: E702
+    # Command groups of their own modules: router/calendar, synthesis, catalogue.
+    # (kiosk and api commands live on their blueprints.)
+    from . import cli_catalogue, cli_router, cli_synthesis
+
+    cli_router.init_app(app)
+    cli_synthesis.init_app(app)
+    app.cli.add_command(cli_catalogue.catalogue_group)
 
 
 def main() -> None:
