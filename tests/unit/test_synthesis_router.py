@@ -72,3 +72,34 @@ def test_precision_at_coverage_counts_only_the_surest():
 def test_training_needs_two_departments():
     with pytest.raises(ValueError):
         train_router(["停车难", "车位少"], ["交通", "交通"])
+
+
+def test_model_version_names_the_method(model):
+    from feedback.synthesis.router import METHOD
+
+    assert model.model_version.startswith(f"router-{METHOD}-")
+
+
+def test_fast_probabilities_equal_sklearn_calibration(history):
+    from sklearn.calibration import CalibratedClassifierCV
+    from sklearn.svm import LinearSVC
+
+    from feedback.synthesis import router
+    from feedback.synthesis.text import normalise
+
+    texts, departments = history
+    features = router._features()
+    train = features.fit_transform([normalise(t) for t in texts[:300]])
+    test = features.transform([normalise(t) for t in texts[300:400]])
+    svm = LinearSVC(C=router.SVM_C, class_weight="balanced", random_state=0)
+    reference = CalibratedClassifierCV(svm, method="sigmoid", cv=5).fit(train, departments[:300])
+    fast = router._FastCalibratedSVM(CalibratedClassifierCV(svm, method="sigmoid", cv=5)).fit(train, departments[:300])
+    assert list(fast.classes_) == list(reference.classes_)
+    np.testing.assert_allclose(fast.predict_proba(test), reference.predict_proba(test), atol=1e-9)
+
+
+def test_a_department_with_one_example_still_trains():
+    texts = ["路口红绿灯时间太短", "公交车老是晚点，路口太堵", "路面坑坑洼洼，公交车开不过去", "幼儿园学位不够，孩子上不了学"]
+    model = train_router(texts, ["交通", "交通", "交通", "教育"])
+    (prediction,) = model.predict(["公交车晚点"])
+    assert prediction.department == "交通" and 0.0 <= prediction.confidence <= 1.0
