@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from .i18n import rate_limit_text
 from .services.errors import ServiceError
 
 log = logging.getLogger(__name__)
@@ -52,7 +53,7 @@ def init_app(app: Flask) -> None:
         message = _messages().get(error.code or 500, error.description)
         if error.code == 429:
             message = _("Too many submissions (limit: %(limit)s). Please try again later.",
-                        limit=error.description)
+                        limit=rate_limit_text(str(error.description)))
         return error_response(error.code or 500, message)
 
     @app.errorhandler(Exception)

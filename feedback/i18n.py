@@ -6,7 +6,8 @@ Accept-Language, else Chinese.
 from __future__ import annotations
 
 from flask import Flask, has_request_context, request, session
-from flask_babel import get_locale, refresh
+from flask_babel import get_locale, gettext as _, ngettext, refresh
+from limits import parse_many
 
 from .extensions import babel
 
@@ -39,10 +40,38 @@ def localised_name(row) -> str:
     return row.name(current_locale()) if row is not None else ""
 
 
+def rate_limit_text(limit: str) -> str:
+    """A Flask-Limiter limit such as "10 per hour" or "10/hour;100/day" in the
+    reader's language ("每小时 10 次"); an unparseable string is shown as it is."""
+    try:
+        items = parse_many(limit)
+    except ValueError:
+        return limit
+    return "; ".join(_one_rate(item.amount, item.multiples, item.GRANULARITY.name) for item in items)
+
+
+def _one_rate(amount: int, multiples: int, granularity: str) -> str:
+    if multiples == 1:
+        periods = {"second": _("second"), "minute": _("minute"), "hour": _("hour"),
+                   "day": _("day"), "month": _("month"), "year": _("year")}
+    else:
+        periods = {
+            "second": ngettext("%(num)d second", "%(num)d seconds", multiples),
+            "minute": ngettext("%(num)d minute", "%(num)d minutes", multiples),
+            "hour": ngettext("%(num)d hour", "%(num)d hours", multiples),
+            "day": ngettext("%(num)d day", "%(num)d days", multiples),
+            "month": ngettext("%(num)d month", "%(num)d months", multiples),
+            "year": ngettext("%(num)d year", "%(num)d years", multiples),
+        }
+    period = periods.get(granularity, granularity)
+    return ngettext("%(num)d time per %(period)s", "%(num)d times per %(period)s", amount, period=period)
+
+
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     # Flask-Babel caches the locale on `g`, which outlives a request when an app context
     # was already pushed (jobs run in-process, tests): choose again for every request.
     app.before_request(refresh)
-    app.jinja_env.globals.update(current_locale=current_locale, localised_name=localised_name)
+    app.jinja_env.globals.update(current_locale=current_locale, localised_name=localised_name,
+                                rate_limit_text=rate_limit_text)
     app.jinja_env.add_extension("jinja2.ext.i18n")

@@ -126,14 +126,19 @@ def notify_resident_answered(opinion: Opinion, response: Response) -> OutboxMess
                   body=body, opinion_id=opinion.id, dedupe=f"answered:{opinion.id}:{response.id}")
 
 
+def _noop(message: str) -> str:
+    """Marks a message for extraction (`-k _noop` in update.sh); translated when sent."""
+    return message
+
+
 STAFF_SUBJECTS = {
-    "new_opinions": "New opinions in your queue",
-    "transferred_in": "An opinion was transferred to your department",
-    "dispatched": "The dispatcher sent an opinion to your department",
-    "approval_needed": "An answer waits for your approval",
-    "reopened": "A resident was not satisfied: an opinion is open again",
-    "deadline_soon": "An answer is due soon",
-    "overdue": "An answer is overdue",
+    "new_opinions": _noop("New opinions in your queue"),
+    "transferred_in": _noop("An opinion was transferred to your department"),
+    "dispatched": _noop("The dispatcher sent an opinion to your department"),
+    "approval_needed": _noop("An answer waits for your approval"),
+    "reopened": _noop("A resident was not satisfied: an opinion is open again"),
+    "deadline_soon": _noop("An answer is due soon"),
+    "overdue": _noop("An answer is overdue"),
 }
 
 

@@ -15,7 +15,7 @@ if [[ ! -f feedback/babel.cfg ]]; then
     exit 2
 fi
 
-"$PYBABEL" extract -F feedback/babel.cfg -k _l -k lazy_gettext \
+"$PYBABEL" extract -F feedback/babel.cfg -k _l -k lazy_gettext -k _noop \
     --no-location --sort-output -o "$POT" .
 
 for locale in "${LOCALES[@]}"; do

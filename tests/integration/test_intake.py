@@ -148,3 +148,13 @@ def test_the_web_rate_limit_answers_with_a_page_not_a_blank(database_url, _migra
     assert response.status_code == 429
     page = response.get_data(as_text=True)
     assert "Too many submissions" in page and "<h1>429</h1>" in page
+    assert "1 time per minute" in page
+    chinese = client.post("/opinions/new", data={"csrf_token": token, "submission_id": submission, "text": "x"},
+                          headers={"Accept-Language": "zh"}).get_data(as_text=True)
+    assert "提交次数过多" in chinese and "每分钟 1 次" in chinese and "per minute" not in chinese
+
+
+def test_the_form_states_its_rate_limit_in_the_reader_language(client):
+    # the test configuration allows 1000 per minute
+    assert "每分钟 1000 次" in client.get("/opinions/new?lang=zh").get_data(as_text=True)
+    assert "1000 times per minute" in client.get("/opinions/new?lang=en").get_data(as_text=True)
