@@ -103,11 +103,14 @@ def _validate(*, text, stance, channel, contact, disclosure, now) -> dict:
     return errors
 
 
-def _public_disclosure(disclosure_id) -> Disclosure | None:
+def _commentable_disclosure(disclosure_id, viewer) -> Disclosure | None:
+    """The item an opinion is about: public items for anyone, members-only items for a
+    signed-in member (or staff). Internal items take no opinions; an item the viewer may
+    not read gets the answer of an item that does not exist."""
     if disclosure_id is None:
         return None
     item = db.session.get(Disclosure, disclosure_id)
-    if item is None or not item.is_public:
+    if item is None or not item.readable_by(viewer) or item.visible_scope() == "internal":
         raise NotFound(_l("There is no such item."), field="disclosure_id")
     return item
 
@@ -122,6 +125,7 @@ def submit_opinion(
     contact_name: str | None = None,
     idempotency_key: str | None = None,
     source: str | None = None,
+    viewer=None,
     now: datetime | None = None,
 ) -> Submission:
     """Accept an opinion: it is committed before this returns, then routed in the background.
@@ -129,7 +133,8 @@ def submit_opinion(
     The same `idempotency_key` twice (a double click, a kiosk resend, an API retry)
     returns the first opinion and its tracking code instead of a second one; the same
     key with a different text is refused, so a reused key never reveals another
-    opinion. Opinions that trip a moderation rule are kept but held: not shown in
+    opinion. `viewer` is the signed-in user of the web form (members may comment on
+    members-only items); API and kiosk callers leave it None. Opinions that trip a moderation rule are kept but held: not shown in
     public and not routed until a moderator publishes them.
     """
     now = now or utcnow()
@@ -139,7 +144,7 @@ def submit_opinion(
         existing = db.session.scalar(select(Opinion).where(Opinion.idempotency_key == idempotency_key))
         if existing is not None:
             return _replay(existing, text=text, stance=stance, disclosure_id=disclosure_id)
-    disclosure = _public_disclosure(disclosure_id)
+    disclosure = _commentable_disclosure(disclosure_id, viewer)
     contact = _clean_text(contact) or None
     errors = _validate(text=text, stance=stance, channel=channel, contact=contact,
                        disclosure=disclosure, now=now)

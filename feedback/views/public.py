@@ -92,7 +92,7 @@ def _accept(form: OpinionForm, disclosure_id: int | None):
             channel="web", contact=form.contact.data if form.consent.data else None,
             contact_name=form.contact_name.data,
             idempotency_key=f"web:{submission_id}" if submission_id else None,
-            source=opinions.source_for_address(request.remote_addr),
+            source=opinions.source_for_address(request.remote_addr), viewer=current_user,
         )
     except ValidationFailed as failure:
         for field, messages in failure.errors.items():
@@ -107,7 +107,7 @@ def _accept(form: OpinionForm, disclosure_id: int | None):
 @bp.post("/items/<int:item_id>/opinions")
 @limiter.limit(opinion_rate_limit, methods=["POST"])
 def submit_item_opinion(item_id: int):
-    item = disclosures.public_item(item_id)
+    item = disclosures.public_item(item_id, viewer=current_user)
     form = OpinionForm()
     if form.validate_on_submit():
         done = _accept(form, item.id)

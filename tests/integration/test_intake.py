@@ -18,7 +18,7 @@ def test_the_form_states_its_limits_before_they_bite(app, client, make):
     item = make.item()
     page = client.get(f"/items/{item.id}?lang=en").get_data(as_text=True)
     assert "5 to 2000 characters" in page
-    assert "1000 per minute" in page  # the configured rate limit, as configured
+    assert "1000 times per minute" in page  # the configured rate limit, in words
     assert 'maxlength="2000"' in page
     assert "stay anonymous" in page
 

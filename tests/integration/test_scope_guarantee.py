@@ -144,3 +144,37 @@ def test_opinions_cannot_be_sent_to_a_non_public_item(client, world):
                                                          "stance": "suggestion"})
         assert response.status_code == 404
         assert not any(m in response.get_data(as_text=True) for m in SECRET_FOR_PUBLIC)
+
+
+def _post_opinion_form(client, item_id: int, text: str):
+    # tokens from the general form: the item's own page may show no form at all
+    html = client.get("/opinions/new").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+    submission = re.search(r'name="submission_id" type="hidden" value="([^"]+)"', html).group(1)
+    data = {"text": text, "stance": "suggestion", "csrf_token": token, "submission_id": submission}
+    return client.post(f"/items/{item_id}/opinions", data=data)
+
+
+def test_a_member_comments_on_a_members_item_and_the_public_never_sees_it(client, world, make, db):
+    from feedback.models import Opinion
+
+    assert _post_opinion_form(client, world["members"].id, "匿名者不能对会员事项提意见").status_code == 404
+    _login(client, make.user(role="member").username)
+    response = _post_opinion_form(client, world["members"].id, "会员对这个事项的意见MEMBEROPINION")
+    assert response.status_code == 302 and "/track/" in response.headers["Location"]
+    stored = db.session.query(Opinion).filter(Opinion.text.contains("MEMBEROPINION")).one()
+    assert stored.disclosure_id == world["members"].id
+    anonymous = client.application.test_client()
+    track = anonymous.get(response.headers["Location"]).get_data(as_text=True)
+    assert stored.tracking_code in track and "MEMBERSMARK" not in track
+
+
+def test_internal_items_take_no_opinions_even_from_staff(client, world, make, db):
+    from feedback.models import Opinion
+
+    _login(client, make.user(role="department_staff").username)
+    page = client.get(f"/items/{world['internal'].id}").get_data(as_text=True)
+    assert "INTERNALMARK" in page and 'name="text"' not in page
+    before = db.session.query(Opinion).count()
+    assert _post_opinion_form(client, world["internal"].id, "内部事项不收意见").status_code == 404
+    assert db.session.query(Opinion).count() == before
