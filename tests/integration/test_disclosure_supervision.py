@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import pytest
 
 from feedback.models.base import utcnow
+from feedback.models.catalogue import local_date
 from feedback.services import disclosures, supervision
 from feedback.services.errors import PermissionDenied, ValidationFailed
 
@@ -26,8 +27,8 @@ def test_checklist_check_lookback_and_coverage(make, db, client):
     assert len(checklist.points) == 4
 
     good, idle = make.department(), make.department()
-    make.item(department=good, publish_due=date.today() + timedelta(days=5))
-    today = date.today()
+    make.item(department=good, publish_due=local_date(utcnow()) + timedelta(days=5))
+    today = local_date(utcnow())
     ids = [p.id for p in checklist.points]
     first = supervision.record_check(
         user=boss, checklist_id=checklist.id, organisation_id=good.organisation_id, method="phone",
@@ -55,7 +56,7 @@ def test_bad_check_input_is_refused_and_nothing_saved(make, db):
     checklist = supervision.create_checklist(user=boss, name="表", points=supervision.parse_points(SHEET))
     org = make.organisation()
     ids = [p.id for p in checklist.points]
-    today = date.today()
+    today = local_date(utcnow())  # the service's day is Shanghai's, not the machine's
     cases = [
         (dict(results={ids[0]: True}), "results"),
         (dict(results={i: True for i in ids}, method="fax"), "method"),
@@ -78,7 +79,7 @@ def test_bad_check_input_is_refused_and_nothing_saved(make, db):
 def test_coverage_page_and_csv_for_supervisors_only(make, client):
     org_item = make.item()
     boss = make.user(role="supervisor")
-    period = supervision.quarter_of(date.today())
+    period = supervision.quarter_of(local_date(utcnow()))
     assert client.get("/supervision/coverage").status_code == 302  # to the login page
     html = client.get("/auth/login").get_data(as_text=True)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
