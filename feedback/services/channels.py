@@ -6,8 +6,10 @@ stored only as its SHA-256; requests are recognised by hashing what they present
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -27,6 +29,36 @@ KEY_CHANNELS = tuple(c for c in CHANNELS if c not in ("web", "kiosk"))
 
 def _digest(secret: str) -> str:
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+# --- receipts a kiosk can print while the server is away --------------------------------
+# A kiosk form page carries a few tracking codes reserved for that device, each signed
+# with the app's secret. The kiosk sends the code with the opinion; while offline it
+# already prints the receipt with that code, and the opinion gets it when it arrives.
+# Nothing is stored at reservation: an unused code simply never appears.
+
+def receipt_signature(device: KioskDevice, code: str) -> str:
+    key = current_app.config["SECRET_KEY"].encode("utf-8")
+    return hmac.new(key, f"kiosk-receipt:{device.id}:{code}".encode("utf-8"), hashlib.sha256).hexdigest()[:32]
+
+
+def spare_receipt_codes(device: KioskDevice, count: int) -> list[tuple[str, str]]:
+    """(tracking code, signature) pairs this kiosk may hand out before its opinions arrive."""
+    from .opinions import new_tracking_code, tracking_code_in_use
+
+    codes = []
+    while len(codes) < count:
+        code = new_tracking_code()
+        if not tracking_code_in_use(code):
+            codes.append((code, receipt_signature(device, code)))
+    return codes
+
+
+def reserved_code(device: KioskDevice, code, signature) -> str | None:
+    """The code when this kiosk was given it (signature matches), else None."""
+    if not isinstance(code, str) or not isinstance(signature, str):
+        return None
+    return code if hmac.compare_digest(receipt_signature(device, code), signature) else None
 
 
 def _require_admin(user: User | None) -> None:

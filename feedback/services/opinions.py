@@ -43,6 +43,10 @@ def new_tracking_code() -> str:
     return f"FB-{part()}-{part()}"
 
 
+def tracking_code_in_use(code: str) -> bool:
+    return db.session.scalar(select(Opinion.id).where(Opinion.tracking_code == code)) is not None
+
+
 def normalise_tracking_code(code: str) -> str:
     """Accept what people type: lower case, spaces, full-width characters, no dashes."""
     compact = re.sub(r"[\s\-_]", "", normalise(code or "")).upper()
@@ -126,6 +130,7 @@ def submit_opinion(
     idempotency_key: str | None = None,
     source: str | None = None,
     viewer=None,
+    tracking_code: str | None = None,
     now: datetime | None = None,
 ) -> Submission:
     """Accept an opinion: it is committed before this returns, then routed in the background.
@@ -151,7 +156,7 @@ def submit_opinion(
     if errors:
         raise ValidationFailed(errors)
     opinion = Opinion(
-        tracking_code=new_tracking_code(),
+        tracking_code=_reserved_or_new_code(tracking_code),
         idempotency_key=idempotency_key or None,
         disclosure_id=disclosure.id if disclosure else None,
         text=text,
@@ -183,6 +188,12 @@ def submit_opinion(
 
         routing.request_routing()  # one batch job routes the whole burst
     return Submission(opinion, created=True)
+
+
+def _reserved_or_new_code(reserved: str | None) -> str:
+    if reserved and TRACKING_CODE_PATTERN.match(reserved) and not tracking_code_in_use(reserved):
+        return reserved
+    return new_tracking_code()
 
 
 def _replay(existing: Opinion, *, text: str, stance, disclosure_id) -> Submission:

@@ -5,6 +5,12 @@
  * or refused for a reason a resend cannot fix), so nothing typed is lost when the
  * network or the server is briefly away; a resend of the same key yields the same
  * opinion and tracking code.
+ *
+ * The form page carries a few tracking codes signed for this kiosk (<template
+ * class="spare-receipt">). Each submission takes one and sends it along; when the
+ * server cannot be reached the kiosk shows that code and its QR code at once, and the
+ * opinion gets the same code when it arrives. While the server is away, "Done" and the
+ * idle reset clear the form in place instead of loading a page that cannot load.
  */
 (function () {
   "use strict";
@@ -89,6 +95,56 @@
     });
   }
 
+  /* The next unused signed code of this page, removed so that it is used once; or null. */
+  function takeSpareReceipt() {
+    var template = document.querySelector("template.spare-receipt");
+    if (!template) { return null; }
+    template.remove();
+    return {code: template.dataset.code, signature: template.dataset.signature, url: template.dataset.url,
+            qr: template.innerHTML};
+  }
+
+  function showSavedOffline(form, spare) {
+    var saved = document.querySelector(".kiosk-saved");
+    var receipt = saved.querySelector("[data-offline-receipt]");
+    form.reset();
+    form.hidden = true;
+    saved.hidden = false;
+    receipt.hidden = !spare;
+    saved.querySelector("[data-offline-print]").hidden = !spare;
+    saved.querySelector("[data-no-code]").hidden = !!spare;
+    if (spare) {
+      receipt.querySelector('[data-slot="code"]').textContent = spare.code;
+      receipt.querySelector('[data-slot="url"]').textContent = spare.url;
+      receipt.querySelector('[data-slot="qr"]').innerHTML = spare.qr;  // server-made SVG of our own page
+    }
+  }
+
+  /* The form page back to its empty state, for the next person, without a page load. */
+  function clearFormInPlace() {
+    var form = document.getElementById("kiosk-form");
+    var saved = document.querySelector(".kiosk-saved");
+    if (!form || !saved) { return false; }
+    form.reset();
+    setErrors(form, {});
+    var counter = document.querySelector("[data-counter]");
+    if (counter) { counter.textContent = "0"; }
+    var qr = saved.querySelector('[data-slot="qr"]');
+    if (qr) { qr.innerHTML = ""; }
+    saved.hidden = true;
+    form.hidden = false;
+    return true;
+  }
+
+  /* Resolves true when the kiosk's start page answers within a few seconds. */
+  function serverReachable() {
+    var controller = new AbortController();
+    var timer = setTimeout(function () { controller.abort(); }, 3000);
+    return fetch(startUrl, {method: "HEAD", cache: "no-store", credentials: "same-origin", signal: controller.signal})
+      .then(function (response) { return response.ok; }, function () { return false; })
+      .then(function (ok) { clearTimeout(timer); return ok; });
+  }
+
   function payloadOf(form) {
     var data = new FormData(form);
     var payload = {
@@ -114,8 +170,11 @@
       if (button.disabled) { return; }
       button.disabled = true;
       button.textContent = button.dataset.sending;
+      var spare = takeSpareReceipt();
+      var payload = payloadOf(form);
+      if (spare) { payload.receipt_code = spare.code; payload.receipt_signature = spare.signature; }
       var entry = {key: newKey(), url: body.dataset.submitUrl, token: body.dataset.token,
-                   payload: payloadOf(form), created: new Date().toISOString()};
+                   payload: payload, created: new Date().toISOString()};
       enqueue(entry);
       send(entry).then(function (result) {
         if (result.status === 200 || result.status === 201) {
@@ -131,9 +190,7 @@
           return;
         }
         // Not reached, or the server could not take it now: it waits in the queue.
-        form.reset();
-        form.hidden = true;
-        document.querySelector(".kiosk-saved").hidden = false;
+        showSavedOffline(form, spare);
       });
     });
   }
@@ -147,7 +204,8 @@
     });
   }
 
-  /* Back to the start screen in the default language, with the form and switches cleared. */
+  /* Back to the start screen in the default language, with the form and switches cleared;
+     while the server is away, the form is cleared where it is. */
   function resetForNextPerson() {
     sessionStorage.clear();
     var onStart = body.classList.contains("screen-start");
@@ -155,7 +213,15 @@
     if (onStart && defaultLanguage && !document.documentElement.classList.contains("large-text")) {
       return false;
     }
-    location.replace(startUrl + "?lang=" + encodeURIComponent(body.dataset.defaultLang));
+    serverReachable().then(function (reachable) {
+      if (reachable) {
+        location.replace(startUrl + "?lang=" + encodeURIComponent(body.dataset.defaultLang));
+      } else {
+        applyLargeText(false);
+        clearFormInPlace();
+        restartIdleTimer();
+      }
+    });
     return true;
   }
 
@@ -183,6 +249,10 @@
       applyLargeText(on);
     } else if (action.dataset.action === "print") {
       window.print();
+    } else if (action.dataset.action === "next-person") {
+      serverReachable().then(function (reachable) {
+        if (reachable) { location.replace(startUrl); } else { clearFormInPlace(); }
+      });
     }
   }, true);
   document.addEventListener("contextmenu", function (event) { event.preventDefault(); });

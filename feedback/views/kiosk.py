@@ -5,7 +5,9 @@ kiosk register NAME`) and opens the printed activation link once on the device, 
 keeps the token in a cookie. Pages need that cookie; submissions are JSON sent by
 kiosk.js with the token in the `X-Kiosk-Token` header (never a cookie, so no other
 site can post in the kiosk's name) and an `Idempotency-Key`, kept in localStorage
-until the server has answered: nothing typed is lost when the network drops.
+until the server has answered: nothing typed is lost when the network drops. Each form
+page also carries a few signed tracking codes reserved for the device, so a receipt
+with a tracking code and QR code can be printed even while the server is away.
 Rate limits count per device, not per address (many kiosks share one NAT address).
 """
 from __future__ import annotations
@@ -27,6 +29,7 @@ bp = Blueprint("kiosk", __name__, url_prefix="/kiosk")
 TOKEN_COOKIE = "kiosk_token"
 TOKEN_HEADER = "X-Kiosk-Token"
 RECEIPT_MINUTES = 30
+SPARE_RECEIPTS = 3  # offline receipts a form page carries (one per submission while offline)
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
@@ -96,22 +99,39 @@ def start():
     return _page("kiosk/start.html", items=items[:12])
 
 
+def _qr_svg(url: str) -> str:
+    return segno.make(url, error="m").svg_inline(scale=6, border=4, dark="#000", light="#fff")
+
+
+def _spare_receipts() -> list[dict]:
+    """Signed tracking codes, with their tracking URL and QR code, for receipts printed
+    while the server cannot be reached (see `channels.spare_receipt_codes`)."""
+    spares = []
+    for code, signature in channels.spare_receipt_codes(current_device(), SPARE_RECEIPTS):
+        url = tracking_url(code)
+        spares.append({"code": code, "signature": signature, "url": url, "qr_svg": _qr_svg(url)})
+    return spares
+
+
+def _form_page(item):
+    return _page("kiosk/form.html", item=item, stances=stance_choices(), spare_receipts=_spare_receipts())
+
+
 @bp.get("/items/<int:item_id>")
 def item_form(item_id: int):
-    item = disclosures.public_item(item_id)
-    return _page("kiosk/form.html", item=item, stances=stance_choices())
+    return _form_page(disclosures.public_item(item_id))
 
 
 @bp.get("/opinion")
 def general_form():
-    return _page("kiosk/form.html", item=None, stances=stance_choices())
+    return _form_page(None)
 
 
 def _json_payload() -> dict:
     payload = request.get_json(silent=True)
     if not isinstance(payload, dict):
         raise ServiceError(_("The body must be a JSON object, sent as application/json in UTF-8."))
-    for field in ("text", "stance", "contact", "contact_name"):
+    for field in ("text", "stance", "contact", "contact_name", "receipt_code", "receipt_signature"):
         if payload.get(field) is not None and not isinstance(payload[field], str):
             raise ServiceError(_("Wrong type for this field."), field=field)
     item_id = payload.get("disclosure_id")
@@ -135,6 +155,7 @@ def submit():
             contact_name=payload.get("contact_name"),
             idempotency_key=f"kiosk:{device.id}:{retry_key}" if retry_key else None,
             source=f"kiosk:{device.id}",
+            tracking_code=channels.reserved_code(device, payload.get("receipt_code"), payload.get("receipt_signature")),
         )
     except ServiceError as failure:
         body = {"error": str(failure.message)}
@@ -162,8 +183,7 @@ def receipt(code: str):
             or opinion.created_at < utcnow() - timedelta(minutes=RECEIPT_MINUTES)):
         raise NotFound(_("No opinion has this tracking code. Please check it and try again."))
     url = tracking_url(opinion.tracking_code)
-    qr_svg = segno.make(url, error="m").svg_inline(scale=6, border=4, dark="#000", light="#fff")
-    return _page("kiosk/receipt.html", opinion=opinion, tracking_url=url, qr_svg=qr_svg)
+    return _page("kiosk/receipt.html", opinion=opinion, tracking_url=url, qr_svg=_qr_svg(url))
 
 
 @bp.cli.command("register")

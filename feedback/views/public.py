@@ -142,7 +142,8 @@ def track_lookup():
 def _tracked(code: str) -> Opinion:
     opinion = opinions.find_by_tracking_code(code)
     if opinion is None:
-        raise NotFound(_("No opinion has this tracking code. Please check it and try again."))
+        raise NotFound(_("No opinion has this tracking code yet. Please check it; a code printed by a kiosk "
+                         "while it was offline works once the kiosk is back online."))
     return opinion
 
 

@@ -121,6 +121,15 @@ def test_nothing_typed_is_lost_when_the_network_drops(kiosk, live_server, db):
     page.get_by_test_id("saved-offline").wait_for(state="visible")
     assert page.evaluate("window.kioskQueue.read().length") == 1
     assert db.session.query(Opinion).count() == 0
+    # The receipt is there at once: a tracking code and a QR code of its tracking page.
+    printed_code = page.get_by_test_id("offline-tracking-code").inner_text()
+    assert re.fullmatch(r"FB-[0-9A-Z]{4}-[0-9A-Z]{4}", printed_code)
+    assert _decode_qr(page.get_by_test_id("offline-qr").screenshot()).endswith(f"/track/{printed_code}")
+    # "Done" while still offline clears the form in place for the next person (no dead page).
+    page.get_by_test_id("offline-done").tap()
+    page.locator("textarea[name=text]").wait_for(state="visible")
+    assert page.locator("textarea[name=text]").input_value() == ""
+    assert page.get_by_test_id("saved-offline").is_hidden()
 
     page.context.set_offline(False)
     page.evaluate("window.kioskQueue.flush()")
@@ -129,7 +138,8 @@ def test_nothing_typed_is_lost_when_the_network_drops(kiosk, live_server, db):
         page.wait_for_timeout(200)
     assert page.evaluate("window.kioskQueue.read().length") == 0
     db.session.expire_all()
-    assert [o.text for o in db.session.query(Opinion)] == ["断网时提交的意见：大厅的叫号屏看不清。"]
+    stored = db.session.query(Opinion).one()
+    assert (stored.text, stored.tracking_code) == ("断网时提交的意见：大厅的叫号屏看不清。", printed_code)
 
 
 def test_the_same_queued_submission_sent_twice_is_one_opinion(kiosk, live_server, db):

@@ -188,3 +188,45 @@ def test_the_register_command_prints_an_activation_link(app, db):
     assert link.startswith("/kiosk/activate?token=kiosk_")
     assert db.session.query(KioskDevice).one().location == "虹桥镇"
     assert app.test_client().get(link).status_code == 302
+
+
+def _spare_receipts(html: str) -> list[tuple[str, str, str]]:
+    import re
+
+    return re.findall(r'<template class="spare-receipt" data-code="([^"]+)" data-signature="([^"]+)" '
+                      r'data-url="([^"]+)">\s*<svg', html)
+
+
+def test_an_offline_receipt_code_becomes_the_opinions_tracking_code(app, db):
+    device, token = _kiosk()
+    client = _activated_client(app, token)
+    spares = _spare_receipts(client.get("/kiosk/opinion").get_data(as_text=True))
+    assert len(spares) == 3 and len({code for code, _, _ in spares}) == 3
+    code, signature, url = spares[0]
+    assert url.endswith(f"/track/{code}")
+    payload = {"text": "断网时打印的回执码应当有效。", "stance": "suggestion",
+               "receipt_code": code, "receipt_signature": signature}
+    response = _send(client, token, payload, key="offline-1")
+    assert response.status_code == 201 and response.get_json()["tracking_code"] == code
+    assert db.session.query(Opinion).one().tracking_code == code
+    assert app.test_client().get(f"/track/{code}").status_code == 200
+
+
+def test_a_receipt_code_is_only_honoured_when_signed_for_this_kiosk_and_free(app, db):
+    _, first_token = _kiosk("一号机")
+    _, second_token = _kiosk("二号机")
+    code, signature, _ = _spare_receipts(_activated_client(app, first_token).get("/kiosk/opinion")
+                                         .get_data(as_text=True))[0]
+    other = _activated_client(app, second_token)
+    forged = {"text": "另一台机器的回执码不能用。", "stance": "question", "receipt_code": code,
+              "receipt_signature": signature}
+    stolen = _send(other, second_token, forged, key="stolen")
+    assert stolen.status_code == 201 and stolen.get_json()["tracking_code"] != code  # stored, with a new code
+    first_client = _activated_client(app, first_token)
+    used = _send(first_client, first_token, dict(forged, text="第一次使用这个回执码。"), key="first")
+    assert used.get_json()["tracking_code"] == code
+    again = _send(first_client, first_token, dict(forged, text="同一个回执码第二次用。"), key="second")
+    assert again.status_code == 201 and again.get_json()["tracking_code"] != code
+    assert db.session.query(Opinion).count() == 3
+    wrong_type = _send(first_client, first_token, dict(forged, receipt_code=12345), key="third")
+    assert wrong_type.status_code == 400
