@@ -6,7 +6,9 @@ an opinion to the moment a reader sees it routed (p50 / p95), with two RQ worker
 
 Two phases, on a fresh database and a Redis database of its own:
 1. burst: N opinions are already committed (status `received`), then routing is
-   requested once; time until every one is routed -> routed per second;
+   requested once; time until every one is routed -> routed per second. Baseline in
+   the same run, on the same workers: one RQ job per opinion (`route_opinion`, what a
+   plain design does), on its own burst of `--baseline` opinions -> the ratio;
 2. steady stream: opinions are submitted through the real intake service
    (`submit_opinion`: validate, commit, request routing) at a fixed rate for some
    seconds while a poller stamps when each becomes visibly routed -> delay p50/p95,
@@ -131,33 +133,58 @@ def routed_ids(app, among: set[int] | None = None, from_id: int = 0) -> set[int]
         return ids
 
 
-def burst(app, items: list[int], n: int) -> dict:
+def _commit_received(app, items: list[int], n: int, tag: str = "") -> set[int]:
     from feedback.extensions import db
     from feedback.models import Opinion
     from feedback.models.base import utcnow
-    from feedback.services import routing
     from feedback.services.opinions import new_tracking_code
     from feedback.synthesis.text import normalise
 
     with app.app_context():
         rows = []
         for i in range(n):
-            text = TEXTS[i % len(TEXTS)] + f"（{i}）"
+            text = TEXTS[i % len(TEXTS)] + f"（{tag}{i}）"
             rows.append(Opinion(tracking_code=new_tracking_code(), text=text, analysis_text=normalise(text),
                                 stance="suggestion", status="received", created_at=utcnow(),
                                 disclosure_id=items[i % len(items)] if i % 2 else None))
         db.session.add_all(rows)
         db.session.commit()
         ids = {r.id for r in rows}
+        db.session.remove()
+    return ids
+
+
+def _wait_routed(app, ids: set[int], start: float) -> float:
+    while not ids <= routed_ids(app, from_id=min(ids)):
+        time.sleep(0.02)
+    return time.perf_counter() - start
+
+
+def baseline_burst(app, items: list[int], n: int, redis_url: str) -> dict:
+    """One job per opinion, queued at once with enqueue_many (the cheapest way to queue)."""
+    import redis
+    from rq import Queue
+
+    ids = _commit_received(app, items, n, tag="基线")
+    queue = Queue("default", connection=redis.Redis.from_url(redis_url))
+    start = time.perf_counter()
+    queue.enqueue_many([Queue.prepare_data("workers.routing.route_opinion", args=(opinion_id,))
+                        for opinion_id in sorted(ids)])
+    elapsed = _wait_routed(app, ids, start)
+    return {"opinions": n, "seconds": elapsed, "routed_per_second": n / elapsed}
+
+
+def burst(app, items: list[int], n: int) -> dict:
+    from feedback.extensions import db
+    from feedback.services import jobs, routing
+
+    ids = _commit_received(app, items, n)
+    with app.app_context():
         start = time.perf_counter()
         routing.request_routing()
-        from feedback.services import jobs
-
         jobs.enqueue(routing.BATCH_JOB)  # a second job so both workers can take a share
         db.session.remove()
-    while not ids <= routed_ids(app):
-        time.sleep(0.02)
-    elapsed = time.perf_counter() - start
+    elapsed = _wait_routed(app, ids, start)
     return {"opinions": n, "seconds": elapsed, "routed_per_second": n / elapsed}
 
 
@@ -236,6 +263,7 @@ def main() -> None:
     parser.add_argument("--database-url", help="PostgreSQL server URL; a fresh database is created beside it")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--burst", type=int, default=5000)
+    parser.add_argument("--baseline", type=int, default=1000, help="opinions in the one-job-per-opinion baseline")
     parser.add_argument("--rate", type=float, default=600.0, help="opinions per second in the stream phase")
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--producers", type=int, default=4, help="intake processes in the stream phase")
@@ -271,6 +299,10 @@ def main() -> None:
         b = burst(app, items, args.burst)
         print(f"{dialect}, {args.workers} workers, burst of {b['opinions']}: {b['seconds']:.2f} s, "
               f"{b['routed_per_second']:.0f} routed/s")
+        base = baseline_burst(app, items, args.baseline, redis_url)
+        print(f"{dialect}, {args.workers} workers, baseline (one job per opinion) burst of {base['opinions']}: "
+              f"{base['seconds']:.2f} s, {base['routed_per_second']:.0f} routed/s; "
+              f"batched / baseline = {b['routed_per_second'] / base['routed_per_second']:.1f}x")
         s = stream(app, env, items, args.rate, args.seconds, args.producers)
         print(f"{dialect}, {args.workers} workers, stream of {s['submitted']} at {s['submit_rate']:.0f}/s "
               f"through submit_opinion ({args.producers} intake processes): commit→routed p50 {s['p50_ms']:.0f} ms, "

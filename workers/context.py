@@ -20,6 +20,8 @@ def worker_app() -> Flask:
 
 @contextmanager
 def job_context():
+    """`flask worker` runs inside the CLI's app context, which forked work horses
+    inherit: jobs then use that context and its session."""
     if has_app_context():
         yield
         return

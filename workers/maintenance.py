@@ -16,3 +16,20 @@ def sweep(older_than_seconds: int = 60) -> int:
             opinion = routing.route_opinion(opinion_id=opinion_id)
             routed += opinion is not None and opinion.status != "received"
         return routed
+
+
+def database_session() -> dict:
+    """Which process and PostgreSQL session a job runs in (None on SQLite): a health
+    check that every forked job has a connection of its own."""
+    with job_context():
+        import os
+
+        from sqlalchemy import text
+
+        from feedback.extensions import db
+
+        backend = None
+        if db.engine.dialect.name == "postgresql":
+            backend = db.session.execute(text("SELECT pg_backend_pid()")).scalar()
+            db.session.commit()
+        return {"process": os.getpid(), "backend": backend}

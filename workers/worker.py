@@ -17,18 +17,31 @@ SCHEDULE = (
 
 
 class FeedbackWorker(Worker):
-    """Forks a child per job; the parent's database connections must not cross the
-    fork, so the pool is disposed first (children open their own)."""
+    """Forks a child per job. Database connections must never cross the fork: two
+    processes on one PostgreSQL session mix their transactions and prepared statements
+    ("prepared statement _pg3_0 already exists", "current transaction is aborted")."""
 
     def fork_work_horse(self, job, queue):
         from feedback.extensions import db
 
-        from .context import worker_app
+        from .context import job_context
 
-        with worker_app().app_context():
+        with job_context():  # the very context (and so the session) the children inherit
+            db.session.remove()  # the parent's own work (the sweep at start) gives back its connection
             db.engine.dispose()
             _warm_router()
         return super().fork_work_horse(job, queue)
+
+    def main_work_horse(self, job, queue):
+        """In the child: drop whatever pool was inherited, without closing the parent's
+        connections (SQLAlchemy's advice for forked processes)."""
+        from feedback.extensions import db
+
+        from .context import job_context
+
+        with job_context():
+            db.engine.dispose(close=False)
+        return super().main_work_horse(job, queue)
 
 
 def _warm_router() -> None:
