@@ -26,6 +26,12 @@ def _int_arg(name: str) -> int | None:
     return int(value) if value.isdigit() else None
 
 
+@bp.get("/")
+@roles_required(*STAFF)
+def home():
+    return redirect(url_for("department.queue_page"))
+
+
 @bp.get("/queue")
 @roles_required(*STAFF)
 def queue_page():
