@@ -87,9 +87,9 @@ def _init_jobs(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from .views import api, auth, committee, department, editor, kiosk, moderation, public, search
+    from .views import (api, auth, channels_admin, committee, department, dispatch, editor, feeds,
+                        figures, kiosk, moderation, public, search, supervision)
 
-    for module in (public, auth, department, editor, committee, search, api, kiosk, moderation):
+    for module in (public, auth, department, editor, committee, search, api, kiosk, moderation,
+                   dispatch, figures, feeds, supervision, channels_admin):
         app.register_blueprint(module.bp)
-    from .views import dispatch, figures; app.register_blueprint(dispatch.bp); app.register_blueprint(figures.bp)  # noqa: E702
-    from .views import feeds, supervision; app.register_blueprint(feeds.bp); app.register_blueprint(supervision.bp)  # noqa: E702,E501

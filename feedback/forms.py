@@ -109,3 +109,29 @@ class DecisionForm(FlaskForm):
     decided_on = DateField(_l("Decided on"), validators=[DataRequired()])
     text = TextAreaField(_l("What was decided, and how the opinions were taken into account"),
                          validators=[DataRequired(), Length(max=5000)])
+
+
+def key_channel_choices():
+    """Labels for the channels a channel key may stand for (`channels.KEY_CHANNELS`)."""
+    from .services.channels import KEY_CHANNELS
+
+    labels = {"api": _l("Other API client"), "sms": _l("SMS"), "wechat": _l("WeChat")}
+    return [(c, labels.get(c, c)) for c in KEY_CHANNELS]
+
+
+class KioskForm(FlaskForm):
+    # The service checks the name (required, length) with messages in the user's language.
+    name = StringField(_l("Name"))
+    location = StringField(_l("Location (optional)"), validators=[
+        Optional(), Length(max=200, message=_l("Keep the location under %(max)d characters."))])
+
+
+class ChannelKeyForm(FlaskForm):
+    name = StringField(_l("Name"))
+    # Not checked against the choices here: the service refuses an unknown channel with
+    # a message that names the valid ones.
+    channel = SelectField(_l("Channel"), choices=key_channel_choices, validate_choice=False)
+
+
+class ConfirmForm(FlaskForm):
+    """A button and its CSRF token, nothing else (disable a kiosk or key)."""

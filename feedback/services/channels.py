@@ -20,7 +20,7 @@ from ..models.channels import ChannelKey, KioskDevice
 from ..models.opinions import CHANNELS
 from ..synthesis.text import strip_control_characters
 from . import audit
-from .errors import PermissionDenied, ValidationFailed
+from .errors import NotFound, PermissionDenied, ValidationFailed
 
 ADMIN_ROLES = ("admin",)
 # Channels an API key may stand for: the web form and kiosks have their own intake.
@@ -114,6 +114,36 @@ def disable(*, user: User | None, row: KioskDevice | ChannelKey) -> None:
         audit.record(row, "disabled", actor=user, actor_label=None if user else "system:cli",
                      from_state="enabled", to_state="disabled")
         db.session.commit()
+
+
+def kiosks(*, user: User | None) -> list[KioskDevice]:
+    """Every registered kiosk, enabled ones first (for the administrator page)."""
+    _require_admin(user)
+    query = select(KioskDevice).order_by(KioskDevice.is_enabled.desc(), KioskDevice.id)
+    return list(db.session.scalars(query))
+
+
+def channel_keys(*, user: User | None) -> list[ChannelKey]:
+    """Every channel key, enabled ones first (prefix only: the secret is never kept)."""
+    _require_admin(user)
+    query = select(ChannelKey).order_by(ChannelKey.is_enabled.desc(), ChannelKey.id)
+    return list(db.session.scalars(query))
+
+
+def get_kiosk(*, user: User | None, kiosk_id: int) -> KioskDevice:
+    _require_admin(user)
+    device = db.session.get(KioskDevice, kiosk_id)
+    if device is None:
+        raise NotFound(_l("There is no kiosk number %(id)d.", id=kiosk_id))
+    return device
+
+
+def get_channel_key(*, user: User | None, key_id: int) -> ChannelKey:
+    _require_admin(user)
+    key = db.session.get(ChannelKey, key_id)
+    if key is None:
+        raise NotFound(_l("There is no channel key number %(id)d.", id=key_id))
+    return key
 
 
 def kiosk_by_token(token: str | None) -> KioskDevice | None:

@@ -1,8 +1,8 @@
 """Kiosk mode: a touch screen in a service hall (党务信息查阅点).
 
 A kiosk is a registered device: an administrator registers it (`flask --app feedback
-kiosk register NAME`) and opens the printed activation link once on the device, which
-keeps the token in a cookie. Pages need that cookie; submissions are JSON sent by
+kiosk register NAME`, or on /admin/channels) and opens the activation link once on the
+device, which keeps the token in a cookie. Pages need that cookie; submissions are JSON sent by
 kiosk.js with the token in the `X-Kiosk-Token` header (never a cookie, so no other
 site can post in the kiosk's name) and an `Idempotency-Key`, kept in localStorage
 until the server has answered: nothing typed is lost when the network drops. Each form

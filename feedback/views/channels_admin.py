@@ -1,0 +1,130 @@
+"""Administrators: kiosks and channel API keys (what `flask kiosk …` and `flask api …` do).
+
+A new kiosk's activation link and a new key's secret are shown once, in the answer to
+the POST that created them: never flashed (a flash lives in the session cookie), never
+logged, never on the list page, which shows a key's prefix only. Every change goes to
+the audit trail through `services.channels`.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, flash, make_response, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..forms import ChannelKeyForm, ConfirmForm, KioskForm, key_channel_choices
+from ..services import channels
+from ..services.errors import ValidationFailed
+from .access import roles_required
+
+bp = Blueprint("channels_admin", __name__, url_prefix="/admin/channels")
+
+
+@bp.after_request
+def _no_store(response):
+    """The answer to a registration carries a secret: no cache may keep any of these pages."""
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def _page(*, kiosk_form=None, key_form=None, issued=None, status=200):
+    if kiosk_form is None:
+        kiosk_form = KioskForm(prefix="kiosk", formdata=None)
+    if key_form is None:
+        key_form = ChannelKeyForm(prefix="key", formdata=None)
+    return make_response(render_template(
+        "admin/channels.html",
+        kiosks=channels.kiosks(user=current_user),
+        keys=channels.channel_keys(user=current_user),
+        kiosk_form=kiosk_form,
+        key_form=key_form,
+        confirm_form=ConfirmForm(),
+        channel_labels=dict(key_channel_choices()),
+        issued=issued,
+    ), status)
+
+
+def _apply_errors(form, failure: ValidationFailed) -> None:
+    for field, messages in failure.errors.items():
+        target = getattr(form, field, None) or form.name
+        target.errors = list(target.errors or []) + [str(m) for m in messages]
+
+
+def _expired() -> str:
+    return _("The form expired or was sent from elsewhere. Please reload the page and try again.")
+
+
+def _form_expired(form) -> None:
+    form.name.errors = list(form.name.errors or []) + [_expired()]
+
+
+@bp.get("/")
+@roles_required("admin")
+def index():
+    return _page()
+
+
+@bp.post("/kiosks")
+@roles_required("admin")
+def register_kiosk():
+    form = KioskForm(prefix="kiosk")
+    if form.validate_on_submit():
+        try:
+            device, token = channels.register_kiosk(user=current_user, name=form.name.data,
+                                                    location=form.location.data)
+        except ValidationFailed as failure:
+            _apply_errors(form, failure)
+        else:
+            link = url_for("kiosk.activate", token=token, _external=True)
+            return _page(issued={"kind": "kiosk", "row": device, "secret": link})
+    elif not form.errors.keys() - {"csrf_token"}:
+        _form_expired(form)
+    return _page(kiosk_form=form, status=422)
+
+
+@bp.post("/keys")
+@roles_required("admin")
+def create_key():
+    form = ChannelKeyForm(prefix="key")
+    if form.validate_on_submit():
+        try:
+            key, secret = channels.create_channel_key(user=current_user, name=form.name.data,
+                                                      channel=form.channel.data or "")
+        except ValidationFailed as failure:
+            _apply_errors(form, failure)
+        else:
+            return _page(issued={"kind": "key", "row": key, "secret": secret})
+    elif not form.errors.keys() - {"csrf_token"}:
+        _form_expired(form)
+    return _page(key_form=form, status=422)
+
+
+def _disable(row, done: str, already: str):
+    if not ConfirmForm().validate_on_submit():
+        flash(_expired(), "error")
+    elif not row.is_enabled:
+        flash(already, "info")
+    else:
+        channels.disable(user=current_user, row=row)
+        flash(done, "success")
+    return redirect(url_for("channels_admin.index"))
+
+
+@bp.post("/kiosks/<int:kiosk_id>/disable")
+@roles_required("admin")
+def disable_kiosk(kiosk_id: int):
+    device = channels.get_kiosk(user=current_user, kiosk_id=kiosk_id)
+    return _disable(device,
+                    _("Kiosk “%(name)s” is disabled: its screens are refused from now on.",
+                      name=device.name),
+                    _("Kiosk “%(name)s” was already disabled.", name=device.name))
+
+
+@bp.post("/keys/<int:key_id>/disable")
+@roles_required("admin")
+def disable_key(key_id: int):
+    key = channels.get_channel_key(user=current_user, key_id=key_id)
+    return _disable(key,
+                    _("Channel key “%(name)s” is disabled: requests with it are refused "
+                      "from now on.", name=key.name),
+                    _("Channel key “%(name)s” was already disabled.", name=key.name))
