@@ -75,6 +75,7 @@ def test_an_admin_registers_a_kiosk_whose_link_works_once_shown_and_then_disable
     assert not _cookies_hold(app, admin_client, token)
     listing = admin_client.get("/admin/channels/").get_data(as_text=True)
     assert "一号机" in listing and token not in listing and "issued-secret" not in listing
+    assert f'action="/admin/channels/kiosks/{device.id}/disable"' in listing  # the confirmed disable control
 
     kiosk = app.test_client()
     assert kiosk.get(f"/kiosk/activate?token={token}").status_code == 302
