@@ -51,6 +51,18 @@ def _opinions_to_cluster() -> list[Opinion]:
     return opinions
 
 
+def item_context(opinion: Opinion, cache: dict | None = None) -> list[str]:
+    """Tokens of the title of the item an opinion is on ([] for a general opinion): the
+    context clustering reads it in (`OpinionDoc.context`)."""
+    if opinion.disclosure_id is None:
+        return []
+    cache = {} if cache is None else cache
+    if opinion.disclosure_id not in cache:
+        version = opinion.disclosure.current_version if opinion.disclosure else None
+        cache[opinion.disclosure_id] = tokenise(version.title) if version is not None else []
+    return cache[opinion.disclosure_id]
+
+
 def _overlap(a: set, b: set) -> float:
     return len(a & b) / len(a | b) if a and b else 0.0
 
@@ -122,7 +134,9 @@ def recluster() -> ReclusterReport:
 
     opinions = _opinions_to_cluster()
     by_id = {o.id: o for o in opinions}
-    docs = [OpinionDoc(id=o.id, tokens=o.tokens, stance=o.stance, created_at=o.created_at, text=o.analysis_text)
+    titles: dict = {}
+    docs = [OpinionDoc(id=o.id, tokens=o.tokens, stance=o.stance, created_at=o.created_at, text=o.analysis_text,
+                       context=item_context(o, titles))
             for o in opinions]
     result = cluster_opinions(docs)
     groups = [{"members": c.members, "label": c.label, "key_terms": c.key_terms,
@@ -173,7 +187,7 @@ def assign_opinion(*, opinion_id: int) -> Cluster | None:
         return None
     if not opinion.tokens:
         opinion.tokens = tokenise(opinion.analysis_text, normalised=True)
-    index, _similarity = saved["model"].assign(opinion.tokens)
+    index, _similarity = saved["model"].assign(opinion.tokens, item_context(opinion))
     if index is None or index >= len(saved["cluster_ids"]):
         db.session.commit()
         return None

@@ -15,6 +15,10 @@ Method (measured in `bench/synthesis.py`):
    are not forced into a hot issue.
 3. Refinement. One centroid pass: every opinion goes to its most similar centroid if
    that is at least `similarity`, which splits nothing but mends the edges of groups.
+   An opinion on a disclosure item carries the item's title tokens as context (an
+   opinion on the lift-installation plan is about lifts even when it only speaks of
+   "一楼补偿"); a left-over opinion without context then joins the cluster whose members'
+   own words are at least `similarity` close to its own.
 4. Copy-paste campaigns (`campaigns.find_campaigns`) are taken out before step 2 and
    become clusters of their own (`is_campaign`), so 500 copies of one letter are
    shown as one campaign, neither drowning an organic cluster nor being dropped.
@@ -67,6 +71,14 @@ class OpinionDoc:
     stance: str | None = None
     created_at: datetime | None = None
     text: str = ""
+    # Tokens of what the opinion is about (the disclosure item's title): "建议把分摊比例和
+    # 一楼补偿放在一起谈" on the lift-installation item is about lifts without saying so.
+    context: list[str] = field(default_factory=list)
+
+    @property
+    def features(self) -> list[str]:
+        """What the opinion is vectorised from: its own tokens and its context's."""
+        return self.tokens + self.context if self.context else self.tokens
 
 
 @dataclass
@@ -151,11 +163,12 @@ class ClusterModel:
         else:
             self._feature_space = None
 
-    def assign(self, tokens: list[str]) -> tuple[int | None, float]:
-        """(cluster index, cosine to its centroid); index None below the threshold."""
+    def assign(self, tokens: list[str], context: Sequence[str] = ()) -> tuple[int | None, float]:
+        """(cluster index, cosine to its centroid); index None below the threshold.
+        `context` as in `OpinionDoc.context`."""
         if len(self.centroids) == 0:
             return None, 0.0
-        features, values = self._features(topic_tokens(tokens))
+        features, values = self._features(topic_tokens(list(tokens) + list(context)))
         if not len(features):
             return None, 0.0
         if self._feature_space is None:
@@ -210,15 +223,17 @@ def cluster_opinions(
                                threshold=campaign_threshold, min_size=min_cluster_size)
     in_campaign = {member: n for n, c in enumerate(campaigns) for member in c.members}
     vectoriser = OpinionVectoriser()
-    if len(docs) < min_cluster_size or not any(topic_tokens(d.tokens) for d in docs):
+    if len(docs) < min_cluster_size or not any(topic_tokens(d.features) for d in docs):
         return ClusteringResult([], {d.id: None for d in docs}, [], ClusterModel(vectoriser, np.zeros((0, 1)), similarity))
-    vectors = vectoriser.fit_transform([d.tokens for d in docs])
+    vectors = vectoriser.fit_transform([d.features for d in docs])
     organic = np.array([i for i, d in enumerate(docs) if d.id not in in_campaign], dtype=np.int64)
     labels = np.full(len(docs), -1, dtype=np.int64)
     if len(organic):
         groups = density_groups(vectors[organic], similarity, min_samples, min_cluster_size)
         labels[organic] = split_chained_groups(vectors[organic], groups, min_cluster_size)
     labels = refine_by_centroids(vectors, labels, organic, similarity, min_cluster_size)
+    if any(d.context for d in docs):
+        labels = attach_by_own_words(docs, labels, organic, similarity)
     next_label = labels.max(initial=-1) + 1
     for n, campaign in enumerate(campaigns):
         labels[[i for i, d in enumerate(docs) if in_campaign.get(d.id) == n]] = next_label + n
@@ -357,6 +372,26 @@ def refine_by_centroids(vectors, labels: np.ndarray, rows: np.ndarray, similarit
         best = scores.argmax(axis=1)
         refined[block] = np.where(scores[np.arange(len(block)), best] >= similarity, best, -1)
     return _drop_small(refined, min_size)
+
+
+def attach_by_own_words(docs: Sequence[OpinionDoc], labels: np.ndarray, rows: np.ndarray,
+                        similarity: float) -> np.ndarray:
+    """Give a left-over opinion without context (a general opinion, not on an item) to
+    the cluster whose members *said* the most similar things. Centroids that include the
+    item's title are out of its reach although it speaks of the same concern."""
+    if labels.max(initial=-1) < 0:
+        return labels
+    own = OpinionVectoriser().fit_transform([d.tokens for d in docs])
+    centroids = group_centroids(own, labels)
+    waiting = np.array([i for i in rows if labels[i] < 0 and not docs[i].context], dtype=np.int64)
+    if not len(waiting):
+        return labels
+    scores = _dense(own[waiting] @ centroids.T)
+    best = scores.argmax(axis=1)
+    attached = labels.copy()
+    close = scores[np.arange(len(waiting)), best] >= similarity
+    attached[waiting[close]] = best[close]
+    return attached
 
 
 def group_centroids(vectors, labels: np.ndarray) -> np.ndarray:
