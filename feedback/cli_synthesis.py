@@ -26,32 +26,41 @@ def _decode(path: str) -> str:
     raise click.UsageError(f"{path} is neither UTF-8 nor GB18030/GBK text")
 
 
-def _read_rows(path: str, text_column: str, id_column: str) -> list[tuple[str, str]]:
+def _read_rows(path: str, text_column: str, id_column: str,
+               context_column: str | None = None) -> list[tuple[str, str, str]]:
+    """(id, text, context) per row; context is "" without a context column."""
     reader = csv.DictReader(io.StringIO(_decode(path), newline=""))
-    missing = {text_column, id_column} - set(reader.fieldnames or [])
+    missing = {text_column, id_column, *([context_column] if context_column else [])} - set(reader.fieldnames or [])
     if missing:
         raise click.UsageError(f"column(s) not in {path}: {', '.join(sorted(missing))}; "
                                f"the file has: {', '.join(reader.fieldnames or [])}")
-    return [(row[id_column], row[text_column] or "") for row in reader]
+    return [(row[id_column], row[text_column] or "", (row[context_column] or "") if context_column else "")
+            for row in reader]
 
 
-def cluster_rows(rows: list[tuple[str, str]]) -> list[dict]:
-    """One {"id", "cluster", "label", "campaign"} per input row, in input order."""
+def cluster_rows(rows: list[tuple]) -> list[dict]:
+    """One {"id", "cluster", "label", "campaign"} per input row (id, text[, context]),
+    in input order. A context (e.g. the title of the item the message is about) is read
+    as in the app: what the message is about, even where it does not say so."""
     from .synthesis.clustering import OpinionDoc, cluster_opinions
     from .synthesis.text import normalise, tokenise
 
     docs = []
-    for index, (_, text) in enumerate(rows):
+    contexts: dict[str, list[str]] = {}
+    for index, (_, text, *context) in enumerate(rows):
         analysis = normalise(text)
+        title = context[0] if context else ""
+        if title not in contexts:
+            contexts[title] = tokenise(title) if title else []
         docs.append(OpinionDoc(id=index, tokens=tokenise(analysis, normalised=True), stance=None,
-                               created_at=None, text=analysis))
+                               created_at=None, text=analysis, context=contexts[title]))
     result = cluster_opinions(docs)
     answer: dict[int, tuple] = {}
     for cluster in result.clusters:
         for member in cluster.members:
             answer[member] = (cluster.id, cluster.label, cluster.is_campaign)
     out = []
-    for index, (row_id, _) in enumerate(rows):
+    for index, (row_id, *_) in enumerate(rows):
         cluster, label, is_campaign = answer.get(index, (None, None, False))
         out.append({"id": row_id, "cluster": cluster, "label": label, "campaign": is_campaign})
     return out
@@ -61,9 +70,11 @@ def cluster_rows(rows: list[tuple[str, str]]) -> list[dict]:
 @click.argument("csv_file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--text-column", required=True)
 @click.option("--id-column", required=True)
-def cluster_command(csv_file: str, text_column: str, id_column: str):
+@click.option("--context-column", default=None,
+              help="Optional: what each message is about (e.g. the title of the item it comments on).")
+def cluster_command(csv_file: str, text_column: str, id_column: str, context_column: str | None):
     """Cluster the texts of CSV_FILE; one JSON object per row on stdout, in input order."""
-    rows = _read_rows(csv_file, text_column, id_column)
+    rows = _read_rows(csv_file, text_column, id_column, context_column)
     for record in cluster_rows(rows):
         sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
 

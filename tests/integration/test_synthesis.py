@@ -87,6 +87,32 @@ def test_the_csv_command_writes_one_line_per_row_in_order(app, tmp_path):
     assert elevator.most_common(1)[0][0] is not None and elevator.most_common(1)[0][1] >= 8
 
 
+def test_the_csv_command_reads_an_optional_context_column(app, tmp_path):
+    import csv
+
+    from feedback.demo_data import build_demo_data
+
+    data = build_demo_data()
+    titles = {item.key: item.title_zh for item in data.items}
+    path = tmp_path / "demo.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["id", "text", "item"])
+        writer.writerows([n, o.text_zh, titles.get(o.item_key, "")] for n, o in enumerate(data.opinions))
+    args = ["synthesis", "cluster", str(path), "--text-column", "text", "--id-column", "id"]
+
+    def elevator_recall(extra):
+        result = app.test_cli_runner().invoke(args=args + extra)
+        assert result.exit_code == 0, result.output
+        lines = [json.loads(line) for line in result.output.splitlines() if line.startswith("{")]
+        issue = Counter(line["cluster"] for line, o in zip(lines, data.opinions) if o.hot_issue == "hi-elevator")
+        cluster, hits = issue.most_common(1)[0]
+        return 0.0 if cluster is None else hits / sum(issue.values())
+
+    assert elevator_recall(["--context-column", "item"]) >= 0.8
+    assert elevator_recall([]) < 0.5  # without it, the varied wording scatters the issue
+
+
 def test_the_csv_command_names_a_missing_column(app, tmp_path):
     path = tmp_path / "opinions.csv"
     path.write_text("id,text\n1,你好\n", encoding="utf-8")
