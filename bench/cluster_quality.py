@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from feedback.demo_data import build_demo_data  # noqa: E402
 from feedback.synthesis.clustering import OpinionDoc, cluster_opinions  # noqa: E402
-from feedback.synthesis.text import tokenise  # noqa: E402
+from feedback.synthesis.text import normalise, tokenise  # noqa: E402
 
 
 def evaluate(truth: dict, assignments: dict) -> dict[str, tuple[int, float, float]]:
@@ -43,7 +43,7 @@ def evaluate(truth: dict, assignments: dict) -> dict[str, tuple[int, float, floa
 def main() -> None:
     data = build_demo_data()
     titles = {item.key: tokenise(item.title_zh) for item in data.items}  # as the app does: the item's title
-    docs = [OpinionDoc(n, tokenise(o.text_zh), o.stance, None, o.text_zh, context=titles.get(o.item_key, []))
+    docs = [OpinionDoc(n, tokenise(o.text_zh), o.stance, None, normalise(o.text_zh), context=titles.get(o.item_key, []))
             for n, o in enumerate(data.opinions)]
     truth = {n: o.hot_issue for n, o in enumerate(data.opinions)}
     started = time.perf_counter()

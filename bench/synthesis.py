@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from feedback.synthesis.clustering import OpinionDoc, cluster_opinions  # noqa: E402
 from feedback.synthesis.samples import CAMPAIGN, HOT_ISSUES, generate_opinions, hot_issue_opinion  # noqa: E402
-from feedback.synthesis.text import tokenise  # noqa: E402
+from feedback.synthesis.text import normalise, tokenise  # noqa: E402
 
 USE_RSS = False
 
@@ -38,7 +38,8 @@ def sample(size: int, seed: int = 7):
     hot = {topic: max(5, min(60 * size // 10_000, size // 50)) for topic in HOT_ISSUES}
     campaign = max(5, size // 200)
     opinions = generate_opinions(hot, background=size - sum(hot.values()) - campaign, campaign=campaign, seed=seed)
-    docs = [OpinionDoc(i, tokenise(o.text), o.stance, None, o.text) for i, o in enumerate(opinions)]
+    # the app stores the analysis text and tokens when an opinion arrives, not per run
+    docs = [OpinionDoc(i, tokenise(o.text), o.stance, None, normalise(o.text)) for i, o in enumerate(opinions)]
     return opinions, docs
 
 

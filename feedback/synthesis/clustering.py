@@ -35,6 +35,7 @@ from datetime import datetime
 
 import numpy as np
 from scipy import sparse
+from scipy.sparse.csgraph import connected_components
 from scipy.optimize import linear_sum_assignment
 from sklearn.cluster import AgglomerativeClustering, MiniBatchKMeans
 from sklearn.decomposition import TruncatedSVD
@@ -42,7 +43,6 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
 from .campaigns import Campaign, find_campaigns
-from .text import normalise
 
 WORD_WEIGHT, CHAR_WEIGHT = 0.6, 0.4
 SVD_MIN_DOCS = 5000
@@ -70,7 +70,7 @@ class OpinionDoc:
     tokens: list[str]
     stance: str | None = None
     created_at: datetime | None = None
-    text: str = ""
+    text: str = ""  # the analysis text (`text.normalise`), as stored with the opinion
     # Tokens of what the opinion is about (the disclosure item's title): "建议把分摊比例和
     # 一楼补偿放在一起谈" on the lift-installation item is about lifts without saying so.
     context: list[str] = field(default_factory=list)
@@ -219,7 +219,7 @@ def cluster_opinions(
     campaign_threshold: float = 0.8,
 ) -> ClusteringResult:
     """Group opinions into hot issues and campaigns; the rest are assigned None."""
-    campaigns = find_campaigns([(d.id, normalise(d.text)) for d in docs if d.text],
+    campaigns = find_campaigns([(d.id, d.text) for d in docs if d.text],
                                threshold=campaign_threshold, min_size=min_cluster_size)
     in_campaign = {member: n for n, c in enumerate(campaigns) for member in c.members}
     vectoriser = OpinionVectoriser()
@@ -235,8 +235,9 @@ def cluster_opinions(
     if any(d.context for d in docs):
         labels = attach_by_own_words(docs, labels, organic, similarity)
     next_label = labels.max(initial=-1) + 1
-    for n, campaign in enumerate(campaigns):
-        labels[[i for i, d in enumerate(docs) if in_campaign.get(d.id) == n]] = next_label + n
+    for row, doc in enumerate(docs):  # one pass, not one per campaign (100 campaigns × 100k rows)
+        if doc.id in in_campaign:
+            labels[row] = next_label + in_campaign[doc.id]
     clusters = _describe_clusters(docs, vectors, labels, campaign_labels=set(range(next_label, next_label + len(campaigns))))
     assignments = {d.id: None for d in docs}
     for cluster in clusters:
@@ -299,24 +300,17 @@ def density_groups(vectors, similarity: float, min_samples: int, min_cluster_siz
     indexes, similarities = nearest_neighbours(vectors)
     close = (similarities >= similarity) & (indexes >= 0)
     core = close.sum(axis=1) >= min_samples
-    parent = np.arange(n)
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for i, j in zip(*np.nonzero(close & core[:, np.newaxis])):
-        other = indexes[i, j]
-        if core[other]:
-            parent[root(other)] = root(i)
+    # Cores linked by a close neighbour: connected components of that graph.
+    close_core = close & core[np.maximum(indexes, 0)]  # a close neighbour that is a core
+    rows, slots = np.nonzero(close_core & core[:, np.newaxis])
+    graph = sparse.coo_matrix((np.ones(len(rows), np.int8), (rows, indexes[rows, slots])), shape=(n, n))
+    _, component = connected_components(graph, directed=True, connection="weak")
     labels = np.full(n, -1, dtype=np.int64)
-    labels[core] = [root(i) for i in np.flatnonzero(core)]
-    for i in np.flatnonzero(~core):
-        linked = [indexes[i, j] for j in np.flatnonzero(close[i]) if core[indexes[i, j]]]
-        if linked:
-            labels[i] = labels[linked[0]]  # neighbours are sorted: the most similar core
+    labels[core] = component[core]
+    # A border opinion joins the group of its most similar close core (neighbours are sorted).
+    border = np.flatnonzero(~core & close_core.any(axis=1))
+    nearest_core = indexes[border, close_core[border].argmax(axis=1)]
+    labels[border] = labels[nearest_core]
     return _drop_small(labels, min_cluster_size)
 
 

@@ -7,13 +7,13 @@ import pytest
 
 from feedback.synthesis.clustering import OpinionDoc, cluster_opinions, match_previous
 from feedback.synthesis.samples import CAMPAIGN, generate_opinions, hot_issue_opinion
-from feedback.synthesis.text import tokenise
+from feedback.synthesis.text import normalise, tokenise
 
 HOT = {"parking": 40, "dance_noise": 25, "elevator": 60, "elderly_canteen": 8}
 
 
 def _docs(opinions):
-    return [OpinionDoc(i, tokenise(o.text), o.stance, None, o.text) for i, o in enumerate(opinions)]
+    return [OpinionDoc(i, tokenise(o.text), o.stance, None, normalise(o.text)) for i, o in enumerate(opinions)]
 
 
 @pytest.fixture(scope="module")

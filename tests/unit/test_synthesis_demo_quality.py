@@ -8,14 +8,14 @@ import pytest
 
 from feedback.demo_data import build_demo_data
 from feedback.synthesis.clustering import OpinionDoc, cluster_opinions
-from feedback.synthesis.text import tokenise
+from feedback.synthesis.text import normalise, tokenise
 
 
 @pytest.fixture(scope="module")
 def demo():
     data = build_demo_data()
     titles = {item.key: tokenise(item.title_zh) for item in data.items}
-    docs = [OpinionDoc(n, tokenise(o.text_zh), o.stance, None, o.text_zh, context=titles.get(o.item_key, []))
+    docs = [OpinionDoc(n, tokenise(o.text_zh), o.stance, None, normalise(o.text_zh), context=titles.get(o.item_key, []))
             for n, o in enumerate(data.opinions)]
     return data, docs, titles, cluster_opinions(docs)
 
