@@ -21,6 +21,7 @@ REVIEW_ROLES = ("committee_member", "supervisor", "editor")
 DECISION_ROLES = ("committee_member",)
 OUTCOMES = ("adopted", "adopted_with_changes", "postponed", "rejected")
 REPRESENTATIVES_SHOWN = 3
+SUB_CONCERNS_MAX_MEMBERS = 2000  # above this a page would wait for a clustering run
 
 
 @dataclass
@@ -31,6 +32,7 @@ class ClusterSummary:
     representatives: list[Opinion]
     answered: int
     department_names: list[str] = field(default_factory=list)
+    sub_concerns: list[tuple[str, int]] = field(default_factory=list)  # (label, size) by own words
 
     @property
     def progress(self) -> float:
@@ -78,7 +80,17 @@ def _representatives(cluster: Cluster, members: list[Opinion]) -> list[Opinion]:
     return (chosen or members)[:REPRESENTATIVES_SHOWN]
 
 
-def _summarise_clusters(opinions: list[Opinion], locale: str) -> list[ClusterSummary]:
+def _sub_concerns(cluster: Cluster, group: list[Opinion]) -> list[tuple[str, int]]:
+    from ..synthesis.clustering import OpinionDoc, sub_concerns
+    from ..synthesis.text import tokenise
+
+    if cluster.is_campaign or len(group) > SUB_CONCERNS_MAX_MEMBERS:
+        return []
+    return sub_concerns([OpinionDoc(o.id, o.tokens or tokenise(o.analysis_text, normalised=True), o.stance,
+                                    o.created_at, o.analysis_text) for o in group])
+
+
+def _summarise_clusters(opinions: list[Opinion], locale: str, with_sub_concerns: bool) -> list[ClusterSummary]:
     members: dict[int, list[Opinion]] = {}
     for opinion in opinions:
         if opinion.cluster_id is not None:
@@ -93,6 +105,7 @@ def _summarise_clusters(opinions: list[Opinion], locale: str) -> list[ClusterSum
             representatives=_representatives(cluster, group),
             answered=sum(1 for o in group if o.status in ("answered", "closed")),
             department_names=departments,
+            sub_concerns=_sub_concerns(cluster, group) if with_sub_concerns else [],
         ))
     return sorted(summaries, key=lambda s: (-s.size, s.cluster.id))
 
@@ -103,7 +116,7 @@ def review(*, disclosure_id: int | None = None, heading_id: int | None = None,
     """The summary; `public=True` counts only opinions published by moderation."""
     opinions = _opinions_in_scope(disclosure_id=disclosure_id, heading_id=heading_id,
                                   date_from=date_from, date_to=date_to, public=public)
-    summaries = _summarise_clusters(opinions, locale)
+    summaries = _summarise_clusters(opinions, locale, with_sub_concerns=not public)  # the committee's view only
     volume = Counter(o.created_at.date() for o in opinions)
     return Review(
         total=len(opinions),

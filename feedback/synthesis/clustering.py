@@ -435,6 +435,19 @@ def class_key_terms(classes: list[list[list[str]]], rest: list[list[str]], top: 
     return terms
 
 
+def sub_concerns(docs: Sequence[OpinionDoc], min_cluster_size: int = 5, top: int = 6) -> list[tuple[str, int]]:
+    """Within one concern, the groups its opinions form by their own words (context left
+    out): (label, size), largest first. A concern read in its item's context is one
+    cluster per item; this shows what people said about it, e.g. 一楼补偿 vs 分摊比例."""
+    own = [OpinionDoc(d.id, d.tokens, d.stance, d.created_at, d.text) for d in docs]
+    if len(own) < 2 * min_cluster_size:
+        return []
+    found = cluster_opinions(own, min_cluster_size=min_cluster_size).clusters
+    if len(found) < 2:
+        return []
+    return [(c.label, c.size) for c in sorted(found, key=lambda c: -c.size)[:top]]
+
+
 # --- identity across runs --------------------------------------------------------
 
 def match_previous(old_clusters: Sequence[Cluster], new_clusters: Sequence[Cluster],

@@ -91,3 +91,21 @@ def test_item_page_shows_what_we_heard_beside_what_was_decided(app, client, make
     assert "8 opinions" in heard  # 4 in the concern, 3 in the campaign, 1 alone; the hidden one not counted
     assert "加装电梯 / 费用分摊" in heard and "×3" in heard
     assert "0 of 4 answered" in heard
+
+
+def test_review_shows_what_was_said_within_a_large_concern(app, client, make, db):
+    department = make.department(name_zh="区住建委")
+    item = make.item(department=department)
+    concern = Cluster(label="加装电梯", size=12, department_id=department.id)
+    db.session.add(concern)
+    db.session.commit()
+    said = ["一楼住户的补偿标准怎么算，一楼补偿要说清楚", "分摊比例按楼层怎么定，高层分摊比例太高"]
+    for i in range(12):
+        make.opinion(disclosure=item, text=f"{said[i % 2]}，{i}号楼", stance="question", cluster_id=concern.id)
+    _login(client, make.user(role="committee_member"))
+    page = client.get(f"/committee/review?item={item.id}&lang=en").get_data(as_text=True)
+    assert "Within this concern" in page
+    within = page[page.index("Within this concern"):page.index("</p>", page.index("Within this concern"))]
+    assert "补偿" in within and "分摊" in within
+    public = client.get(f"/items/{item.id}").get_data(as_text=True)
+    assert "sub-concerns" not in public  # the public summary stays as it is

@@ -52,3 +52,17 @@ def test_a_new_opinion_on_an_item_is_placed_with_its_item_concern(demo):
     index, _ = result.model.assign(tokenise("一楼的补偿标准到底怎么算？希望尽快开会说清楚。"), titles[item_key])
     assert index == main
     assert result.model.assign(tokenise("一楼的补偿标准到底怎么算？希望尽快开会说清楚。"))[0] != main
+
+
+def test_a_concern_read_in_its_item_context_still_shows_what_was_said_within_it(demo):
+    from feedback.synthesis.clustering import sub_concerns
+
+    data, docs, _, result = demo
+    main = Counter(result.assignments[n] for n, o in enumerate(data.opinions)
+                   if o.hot_issue == "hi-school").most_common(1)[0][0]
+    members = [docs[n] for n in result.clusters[main].members]
+    parts = sub_concerns(members)
+    assert len(parts) >= 2
+    assert all(size >= 5 for _, size in parts) and sum(size for _, size in parts) <= len(members)
+    assert all(label for label, _ in parts)
+    assert sub_concerns(members[:6]) == []  # too few to split
