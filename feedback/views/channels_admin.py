@@ -64,39 +64,38 @@ def index():
     return _page()
 
 
-@bp.post("/kiosks")
-@roles_required("admin")
-def register_kiosk():
-    form = KioskForm(prefix="kiosk")
+def _issue(form, form_name: str, kind: str, create):
+    """Validate `form`, call `create(form)` -> (row, secret) and show the secret once, in
+    this answer only; or show the form again with its errors (422)."""
     if form.validate_on_submit():
         try:
-            device, token = channels.register_kiosk(user=current_user, name=form.name.data,
-                                                    location=form.location.data)
+            row, secret = create(form)
         except ValidationFailed as failure:
             _apply_errors(form, failure)
         else:
-            link = url_for("kiosk.activate", token=token, _external=True)
-            return _page(issued={"kind": "kiosk", "row": device, "secret": link})
+            return _page(issued={"kind": kind, "row": row, "secret": secret})
     elif not form.errors.keys() - {"csrf_token"}:
         _form_expired(form)
-    return _page(kiosk_form=form, status=422)
+    return _page(**{form_name: form}, status=422)
+
+
+@bp.post("/kiosks")
+@roles_required("admin")
+def register_kiosk():
+    def create(form):
+        device, token = channels.register_kiosk(user=current_user, name=form.name.data, location=form.location.data)
+        return device, url_for("kiosk.activate", token=token, _external=True)
+
+    return _issue(KioskForm(prefix="kiosk"), "kiosk_form", "kiosk", create)
 
 
 @bp.post("/keys")
 @roles_required("admin")
 def create_key():
-    form = ChannelKeyForm(prefix="key")
-    if form.validate_on_submit():
-        try:
-            key, secret = channels.create_channel_key(user=current_user, name=form.name.data,
-                                                      channel=form.channel.data or "")
-        except ValidationFailed as failure:
-            _apply_errors(form, failure)
-        else:
-            return _page(issued={"kind": "key", "row": key, "secret": secret})
-    elif not form.errors.keys() - {"csrf_token"}:
-        _form_expired(form)
-    return _page(key_form=form, status=422)
+    def create(form):
+        return channels.create_channel_key(user=current_user, name=form.name.data, channel=form.channel.data or "")
+
+    return _issue(ChannelKeyForm(prefix="key"), "key_form", "key", create)
 
 
 def _disable(row, done: str, already: str):
