@@ -8,7 +8,7 @@ from search_index.errors import IndexLocked, SearchIndexError, SearchUnavailable
 from search_index.schema import KINDS, InvalidDocument, build_schema, doc_key
 from search_index.searching import SearchResult, query
 from search_index.storage import is_healthy, open_or_create
-from search_index.writing import delete, rebuild, upsert
+from search_index.writing import delete, rebuild, upsert, usable_cores
 
 __all__ = [
     "KINDS",
@@ -25,4 +25,5 @@ __all__ = [
     "query",
     "rebuild",
     "upsert",
+    "usable_cores",
 ]

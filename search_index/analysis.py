@@ -7,6 +7,7 @@ also yields "停车" and "车位"; precise mode for queries), Latin runs become
 lower-case words stemmed by Whoosh's Porter stemmer ("parking" and "parked" →
 "park"); CJK words are never stemmed.
 
+`index_terms` gives the terms of a text for indexing, without offsets.
 `word_spans` gives every word with the character offsets of the *original* text,
 so highlights can be cut from the stored text. Normalisation may change lengths
 (NFKC "①" → "1", dropped control characters), so offsets are mapped back chunk by
@@ -36,7 +37,7 @@ _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff"
 _RUNS = re.compile(rf"(?P<cjk>[{_CJK}]+)|(?P<word>[^\W{_CJK}]+)")
 _CHUNKS = re.compile(r"\S+")
 MAX_TOKEN_CHARS = 40
-RUN_CACHE_SIZE = 65536
+RUN_CACHE_SIZE = 131072
 
 Span = tuple[str, int, int]  # (token text, start char, end char) in the original text
 
@@ -51,15 +52,6 @@ def word_spans(text: str, *, search_mode: bool = True) -> Iterator[Span]:
                     yield word, start + base + s, start + base + e
                 else:
                     yield word, origin[base + s], origin[base + e - 1] + 1
-
-
-def words(text: str, *, search_mode: bool = True) -> list[str]:
-    """The words of `word_spans` without their offsets (all the index needs)."""
-    out: list[str] = []
-    for normalised, _start, _origin in _normalised_chunks(text):
-        for run in _RUNS.finditer(normalised):
-            out.extend(w for w, _s, _e in _run_words(run.group(), run.lastgroup == "cjk", search_mode))
-    return out
 
 
 def _normalised_chunks(text: str) -> Iterator[tuple[str, int, list[int] | None]]:
@@ -89,8 +81,27 @@ def _normalise_char(char: str) -> str:
     return text_analysis.normalise(char)
 
 
+def index_terms(text: str) -> list[str]:
+    """The index terms of `text` (search-mode words, Latin ones stemmed), without
+    offsets: all that indexing needs. The whole text is normalised at once
+    (runs never span whitespace, so the words are those of `word_spans`)."""
+    terms: list[str] = []
+    for run in _RUNS.finditer(text_analysis.normalise(text)):
+        terms.extend(_run_terms(run.group(), run.lastgroup == "cjk"))
+    return terms
+
+
+@lru_cache(maxsize=RUN_CACHE_SIZE)
+def _run_terms(run: str, cjk: bool) -> tuple[str, ...]:
+    return tuple(stem(word) for word, _s, _e in _indexable_spans(run, cjk, True))
+
+
 @lru_cache(maxsize=RUN_CACHE_SIZE)
 def _run_words(run: str, cjk: bool, search_mode: bool) -> tuple[Span, ...]:
+    return _indexable_spans(run, cjk, search_mode)
+
+
+def _indexable_spans(run: str, cjk: bool, search_mode: bool) -> tuple[Span, ...]:
     """The indexable words of one CJK or Latin run, offsets within the run."""
     if cjk:
         jieba = text_analysis._load_jieba()  # the same dictionary as tokenise_for_search
@@ -154,7 +165,7 @@ class ChineseEnglishAnalyzer(ChineseEnglishTokenizer):
     stems = True
 
     def terms(self, value: str) -> list[str]:
-        return [stem(word) for word in words(value)]
+        return index_terms(value)
 
 
 def chinese_english_analyzer():

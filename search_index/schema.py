@@ -17,6 +17,7 @@ A document dict (keys other than these are ignored):
 """
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from datetime import date, datetime, timezone
 
@@ -73,9 +74,7 @@ class AnalysedFrequency(Frequency):
         terms = getattr(analyzer, "terms", None)
         if terms is None or not isinstance(value, str):
             return super().word_values(value, analyzer, **kwargs)
-        counts: dict[str, int] = {}
-        for term in terms(value):
-            counts[term] = counts.get(term, 0) + 1
+        counts = Counter(terms(value))
         boost = self.field_boost
         return [(term, freq, freq * boost, _packed(freq)) for term, freq in counts.items()]
 

@@ -8,6 +8,7 @@ is written into a version that is about to be retired.
 """
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterable, Mapping
 from contextlib import contextmanager, nullcontext
@@ -19,6 +20,7 @@ from whoosh.index import LockError
 from search_index.analysis import text_analysis
 from search_index.bulk import BulkWriter
 from search_index.errors import IndexLocked, SearchIndexError
+from search_index.parallel import build_in_parallel, can_fork_safely
 from search_index.schema import build_schema, document_fields
 from search_index.storage import (
     INDEX_NAME,
@@ -33,6 +35,8 @@ from search_index.storage import (
 
 WRITE_LOCK_TIMEOUT = 2.0
 REBUILD_LOCK_TIMEOUT = 30.0
+# Below this many documents a second process costs more (start-up, jieba) than it saves.
+PARALLEL_MIN_DOCS = 5000
 
 
 def upsert(index_or_dir, docs: Iterable[Mapping], *, lock_timeout: float = WRITE_LOCK_TIMEOUT) -> int:
@@ -92,42 +96,55 @@ def _open_writer(ix, *, lock_timeout: float):
         ) from None
 
 
-def rebuild(index_dir, docs: Iterable[Mapping], *, procs: int = 1, limitmb: int = 1024,
-            lock_timeout: float = REBUILD_LOCK_TIMEOUT) -> int:
+def rebuild(index_dir, docs: Iterable[Mapping], *, procs: int | None = None,
+            parallel_min_docs: int = PARALLEL_MIN_DOCS, lock_timeout: float = REBUILD_LOCK_TIMEOUT) -> int:
     """Build a complete new index from `docs` beside the live one, then swap it in
     atomically and delete older versions. Readers keep using the old index until
     the swap. Returns the number of documents indexed.
 
-    With procs=1 (the default and the fastest on 2 cores, bench/search.py) the
-    postings are held in memory grouped by term (search_index.bulk), so nothing
-    is sorted or spilled per posting. procs > 1 uses Whoosh's multi-process
-    writer, whose sub-writers spill at limitmb."""
+    All documents are validated first (InvalidDocument names the field). From
+    `parallel_min_docs` documents on, `procs` processes (default: the usable
+    cores) each build one segment (search_index.parallel); below it, with
+    procs=1 or in a process with other threads, one process builds one segment."""
     live = live_version(index_dir)
     with write_lock(live, timeout=lock_timeout) if live is not None else nullcontext():
         version = new_version_dir(index_dir)
         try:
-            count = _build(version, docs, procs=procs, limitmb=limitmb)
+            rows = [document_fields(doc) for doc in docs]
+            procs = usable_cores() if procs is None else max(1, procs)
+            if procs > 1 and len(rows) >= max(parallel_min_docs, procs) and can_fork_safely():
+                build_in_parallel(_new_index(version), rows, procs)
+            else:
+                _build_serially(_new_index(version), rows)
+            if rows and not whoosh_index.exists_in(str(version), indexname=INDEX_NAME):
+                raise SearchIndexError(f"rebuild of {version} left no index")
         except BaseException:
             shutil.rmtree(version, ignore_errors=True)
             raise
         point_to(index_dir, version)
     remove_old_versions(index_dir)
-    return count
+    return len(rows)
 
 
-def _build(version: Path, docs: Iterable[Mapping], *, procs: int, limitmb: int) -> int:
-    ix = whoosh_index.create_in(str(version), build_schema(), indexname=INDEX_NAME)
-    text_analysis._load_jieba()  # load the dictionary once, before any fork
-    writer = ix.writer(procs=procs, limitmb=limitmb) if procs > 1 else BulkWriter(ix)
-    count = 0
+def usable_cores() -> int:
     try:
-        for doc in docs:
-            writer.add_document(**document_fields(doc))
-            count += 1
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _new_index(version: Path):
+    ix = whoosh_index.create_in(str(version), build_schema(), indexname=INDEX_NAME)
+    text_analysis._load_jieba()  # load the dictionary before timing-sensitive work
+    return ix
+
+
+def _build_serially(ix, rows: list[dict]) -> None:
+    writer = BulkWriter(ix)
+    try:
+        for fields in rows:
+            writer.add_document(**fields)
     except BaseException:
         writer.cancel()
         raise
     writer.commit()
-    if count and not whoosh_index.exists_in(str(version), indexname=INDEX_NAME):
-        raise SearchIndexError(f"rebuild of {version} left no index")
-    return count

@@ -45,6 +45,8 @@ def to_half_width(text: str) -> str:
 
 def strip_control_characters(text: str) -> str:
     """Drop NUL and other control/format characters, keeping newlines and tabs."""
+    if text.isprintable():  # no control, format, private-use or surrogate character (fast path)
+        return text
     return "".join(
         ch for ch in text if ch in _KEEP_CONTROLS or unicodedata.category(ch) not in _CONTROL_CATEGORIES
     )

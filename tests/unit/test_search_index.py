@@ -326,6 +326,98 @@ def test_a_failed_rebuild_leaves_the_live_index_alone(tmp_path):
     assert ids(search_index.query(index_dir, "停车", audiences=PUBLIC)) == [1]
 
 
+def test_the_bulk_writer_writes_what_whoosh_own_writer_writes(tmp_path):
+    # 300 documents: "停车" in 200 of them spans two posting blocks of 128; empty titles
+    # leave documents without a length; "note" is in bodies of several lengths.
+    docs = [doc(n, ("停车 " if n % 3 else "噪音 ") + "note " * (n % 7) + f"第{n}号",
+                title="停车场" if n % 2 else "", status=["received", "answered"][n % 2])
+            for n in range(300)]
+    whoosh_built = index_with(tmp_path / "a", *docs)  # upsert: Whoosh's SegmentWriter
+    bulk_built = str(tmp_path / "b" / "search_index")
+    search_index.rebuild(bulk_built, docs, procs=1)
+    terms = [("body", "停车"), ("body", "噪音"), ("body", "note"), ("title", "停车场"), ("status", "answered")]
+    with search_index.open_or_create(whoosh_built).searcher() as expected, \
+            search_index.open_or_create(bulk_built).searcher() as actual:
+        for field, text in terms:
+            assert _postings(actual, field, text) == _postings(expected, field, text), (field, text)
+            assert _term_statistics(actual, field, text) == _term_statistics(expected, field, text)
+        for text in ("停车", "note 停车", "噪音 第7号"):
+            assert _scored(actual, text) == _scored(expected, text)
+
+
+def _postings(searcher, field, text):
+    postings = searcher.reader().postings(field, text)
+    return [(searcher.stored_fields(docnum)["doc_key"], weight) for docnum, weight in postings.items_as("weight")]
+
+
+def _term_statistics(searcher, field, text):
+    info = searcher.reader().term_info(field, text)
+    return info.doc_frequency(), info.weight(), info.min_length(), info.max_length(), info.max_weight()
+
+
+def _scored(searcher, text):
+    from whoosh.query import And, Term
+
+    hits = searcher.search(And([Term("body", word) for word in query_words(text)]), limit=None)
+    return sorted((hit["doc_key"], round(hit.score, 6)) for hit in hits)
+
+
+PARALLEL_REBUILD = """
+import json
+import search_index
+from search_index.storage import open_live
+docs = [{{"kind": "opinion", "obj_id": n, "visibility": ["public"],
+         "body": ("停车位 不足" if n % 3 else "噪音 扰民") + f" 第{{n}}号"}} for n in range(1, 41)]
+search_index.rebuild({index_dir!r}, docs, procs=2, parallel_min_docs=0)
+with open_live({index_dir!r}).searcher() as searcher:
+    segments = len(searcher.reader().leaf_readers())
+found = search_index.query({index_dir!r}, "停車", audiences=["public"], per_page=100)
+print(json.dumps({{"segments": segments, "total": found.total, "ids": sorted(i for _k, i in found.ids)}}))
+"""
+
+
+def test_a_parallel_rebuild_writes_one_segment_per_process_and_finds_the_same(tmp_path):
+    # In a fresh single-threaded process: forking is refused where other threads run.
+    import json
+    import subprocess
+    import sys
+
+    index_dir = str(tmp_path / "search_index")
+    script = PARALLEL_REBUILD.format(index_dir=index_dir)
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
+                         cwd=Path(__file__).parents[2])
+    assert run.returncode == 0, run.stderr
+    built = json.loads(run.stdout.strip().splitlines()[-1])
+    expected = [n for n in range(1, 41) if n % 3]
+    assert built == {"segments": 2, "total": len(expected), "ids": expected}
+    search_index.upsert(index_dir, [doc(41, "停车位")])  # the search worker adds to it as usual
+    assert search_index.query(index_dir, "停车", audiences=PUBLIC).total == len(expected) + 1
+
+
+def test_a_rebuild_beside_other_threads_builds_in_this_process(tmp_path):
+    index_dir = str(tmp_path / "search_index")
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        search_index.rebuild(index_dir, [doc(n, "停车") for n in range(10)], procs=2, parallel_min_docs=0)
+    finally:
+        stop.set()
+        other.join()
+    with search_index.open_or_create(index_dir).searcher() as searcher:
+        assert len(searcher.reader().leaf_readers()) == 1
+    assert search_index.query(index_dir, "停车", audiences=PUBLIC).total == 10
+
+
+def test_an_invalid_document_stops_a_rebuild_before_anything_is_written(tmp_path):
+    index_dir = index_with(tmp_path, doc(1, "停车"))
+    before = versions(index_dir)
+    with pytest.raises(search_index.InvalidDocument, match="obj_id"):
+        search_index.rebuild(index_dir, [doc(2, "停车"), {"kind": "opinion", "obj_id": "x", "visibility": ["public"]}],
+                             procs=2, parallel_min_docs=0)
+    assert versions(index_dir) == before
+
+
 def test_rebuild_adopts_a_plain_index_directory(tmp_path):
     from whoosh import index as whoosh_index
 
