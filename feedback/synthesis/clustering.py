@@ -43,6 +43,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
 from .campaigns import Campaign, find_campaigns
+from .text import domain_words
 
 WORD_WEIGHT, CHAR_WEIGHT = 0.6, 0.4
 SVD_MIN_DOCS = 5000
@@ -52,16 +53,28 @@ NEIGHBOURS = 15
 PROBE_CELLS = 8
 BLOCK_ROWS = 1024
 DEFAULT_SIMILARITY = 0.25
+SMOOTH_NEIGHBOURS, SMOOTH_WEIGHT, SMOOTH_FLOOR, SMOOTH_POWER = 10, 2.0, 0.1, 2  # see smooth_by_neighbours
 SPLIT_SIMILARITY = 0.12  # average-link cosine below which a density group is two issues
 LINKAGE_MAX_ROWS = 3000
+COVERED_WEIGHT, DOMAIN_TERM_WEIGHT = 0.3, 2.0  # see class_key_terms
+# A new opinion is placed by its own words, against centroids of members that were grouped
+# with their neighbours' words pooled in (a concern in many wordings), so the cut is lower
+# than the grouping similarity: of 300 new hot-issue opinions against 373 generated ones,
+# 234 placed right at 0.15 and 189 at 0.25, none of 300 background ones wrongly placed more.
+ASSIGN_SHARE = 0.6
 UNSPECIFIED_STANCE = "unspecified"
 # Courtesy and petition formulas: they say how, not what, and would otherwise join
 # unrelated opinions that share "请相关部门尽快解决，谢谢". Stance is counted apart.
 BOILERPLATE = frozenset("""
 您好 你好 领导 领导好 谢谢 感谢 辛苦 辛苦了 盼复 期待 回复 答复 反映 再次 问题 请问 请 麻烦
 相关 部门 相关部门 重视 尽快 解决 处理 希望 建议 能否 能不能 可以 是否 一下 我是 本人 情况
-我 我家 附近 居民 市民
+我 我家 附近 居民 市民 好 领导好 12345
+作为 老住户 业主 一枚 帮 家里人 留个 言 留言 我住 号楼 号 家住
+已经 过 次 几次 上个月 打过 热线 持续 个 月 年 这 一直 这样
+周围 栋楼 邻居 都 有 意见 大家
 """.split())
+# Who writes (业主一枚, 帮家里人留个言), how often and how long (已经反映过3次, 持续2个月,
+# 上个月打过热线) and how many agree (周围3栋楼的邻居都有意见) say nothing of the concern either.
 
 
 @dataclass
@@ -217,8 +230,11 @@ def cluster_opinions(
     min_cluster_size: int = 5,
     min_samples: int = 3,
     campaign_threshold: float = 0.8,
+    pool_neighbours: bool = True,
 ) -> ClusteringResult:
-    """Group opinions into hot issues and campaigns; the rest are assigned None."""
+    """Group opinions into hot issues and campaigns; the rest are assigned None.
+    Without `pool_neighbours`, opinions are grouped by their own wording alone (see
+    `smooth_by_neighbours`): what was said within one concern rather than concerns."""
     campaigns = find_campaigns([(d.id, d.text) for d in docs if d.text],
                                threshold=campaign_threshold, min_size=min_cluster_size)
     in_campaign = {member: n for n, c in enumerate(campaigns) for member in c.members}
@@ -228,10 +244,11 @@ def cluster_opinions(
     vectors = vectoriser.fit_transform([d.features for d in docs])
     organic = np.array([i for i, d in enumerate(docs) if d.id not in in_campaign], dtype=np.int64)
     labels = np.full(len(docs), -1, dtype=np.int64)
-    if len(organic):
-        groups = density_groups(vectors[organic], similarity, min_samples, min_cluster_size)
-        labels[organic] = split_chained_groups(vectors[organic], groups, min_cluster_size)
-    labels = refine_by_centroids(vectors, labels, organic, similarity, min_cluster_size)
+    if len(organic) >= min_cluster_size:
+        smoothed = smooth_by_neighbours(vectors[organic]) if pool_neighbours else vectors[organic]
+        groups = density_groups(smoothed, similarity, min_samples, min_cluster_size)
+        groups = split_chained_groups(smoothed, groups, min_cluster_size)
+        labels[organic] = refine_by_centroids(smoothed, groups, np.arange(len(organic)), similarity, min_cluster_size)
     if any(d.context for d in docs):
         labels = attach_by_own_words(docs, labels, organic, similarity)
     next_label = labels.max(initial=-1) + 1
@@ -243,7 +260,7 @@ def cluster_opinions(
     for cluster in clusters:
         assignments.update({member: cluster.id for member in cluster.members})
     centroids = np.vstack([c.centroid for c in clusters]) if clusters else np.zeros((0, 1), np.float32)
-    return ClusteringResult(clusters, assignments, campaigns, ClusterModel(vectoriser, centroids, similarity))
+    return ClusteringResult(clusters, assignments, campaigns, ClusterModel(vectoriser, centroids, similarity * ASSIGN_SHARE))
 
 
 # --- neighbours and density -----------------------------------------------------
@@ -289,6 +306,24 @@ def _search_blocks(vectors):
     for cell in range(cell_count):
         if len(members[cell]):
             yield members[cell], np.concatenate([members[c] for c in nearest_cells[cell]])
+
+
+def smooth_by_neighbours(vectors, k: int = SMOOTH_NEIGHBOURS, weight: float = SMOOTH_WEIGHT,
+                         floor: float = SMOOTH_FLOOR):
+    """Each vector plus `weight` times the similarity-weighted mean of its `k` nearest
+    neighbours, normalised. One concern is said in many words (停车位, 泊位, 消防通道,
+    罚单) and two opinions on it often share none, but their neighbours do: the mean
+    pools the words a concern's opinions use together, so its opinions come close to
+    each other while an opinion's own words still lead."""
+    n = vectors.shape[0]
+    indexes, similarities = nearest_neighbours(vectors, k)
+    weights = np.where((similarities >= floor) & (indexes >= 0), similarities ** SMOOTH_POWER, 0.0).astype(np.float32)
+    rows = np.repeat(np.arange(n), indexes.shape[1])
+    graph = normalize(sparse.csr_matrix((weights.ravel(), (rows, np.maximum(indexes, 0).ravel())), shape=(n, n)), norm="l1")
+    pooled = graph @ vectors
+    if sparse.issparse(vectors):
+        return normalize(vectors + weight * pooled).astype(np.float32)
+    return normalize(vectors + weight * np.asarray(pooled)).astype(np.float32)
 
 
 def density_groups(vectors, similarity: float, min_samples: int, min_cluster_size: int) -> np.ndarray:
@@ -420,19 +455,40 @@ def _describe_clusters(docs, vectors, labels: np.ndarray, campaign_labels: set[i
 
 
 def class_key_terms(classes: list[list[list[str]]], rest: list[list[str]], top: int = 5) -> list[list[str]]:
-    """Class-based TF-IDF: a term ranks high for a cluster when it is frequent in the
-    cluster and rare across all clusters (and the unclustered rest)."""
-    counts = [Counter(token for tokens in docs for token in tokens) for docs in classes + [rest]]
-    overall: Counter[str] = Counter()
-    for count in counts:
-        overall.update(count)
-    average = sum(overall.values()) / max(1, len(counts))
-    terms = []
-    for count in counts[:len(classes)]:
-        total = sum(count.values()) or 1
-        scores = {t: (c / total) * math.log(1 + average / overall[t]) for t, c in count.items()}
-        terms.append(sorted(scores, key=lambda t: (-scores[t], t))[:top])
-    return terms
+    """Class-based TF-IDF over documents: a term ranks high for a cluster when many of
+    its opinions use it and few others do. Terms are picked one at a time, and the
+    opinions a picked term already describes count for less afterwards, so the label
+    covers the cluster (广场舞 / 音箱 / 中心公园 are said by different people) rather
+    than naming the words one group of its opinions share (中心, 公园, 广场 of the same
+    place). Single characters (太, 吵) say too little to be a label."""
+    document_sets = [[set(tokens) for tokens in docs] for docs in classes + [rest]]
+    overall: Counter[str] = Counter(t for docs in document_sets for tokens in docs for t in tokens)
+    average = sum(overall.values()) / max(1, len(document_sets))
+    return [_covering_terms(docs, overall, average, top) for docs in document_sets[:len(classes)]]
+
+
+def _term_weight(term: str) -> float:
+    """Words of the domain dictionary (停车位, 加装电梯, 广场舞) name a concern; a place or
+    a situation (中心公园, 窗户) only goes with it."""
+    return DOMAIN_TERM_WEIGHT if term in domain_words() else 1.0
+
+
+def _covering_terms(docs: list[set[str]], overall: Counter, average: float, top: int,
+                    covered_weight: float = COVERED_WEIGHT) -> list[str]:
+    weights = [1.0] * len(docs)
+    picked: list[str] = []
+    for _ in range(top):
+        mass: Counter[str] = Counter()
+        for tokens, weight in zip(docs, weights):
+            for token in tokens:
+                if len(token) > 1 and not token.isdigit() and token not in picked:
+                    mass[token] += weight
+        if not mass:
+            break
+        best = max(mass, key=lambda t: (mass[t] * math.log(1 + average / overall[t]) * _term_weight(t), t))
+        picked.append(best)
+        weights = [w * covered_weight if best in tokens else w for tokens, w in zip(docs, weights)]
+    return picked
 
 
 def sub_concerns(docs: Sequence[OpinionDoc], min_cluster_size: int = 5, top: int = 6) -> list[tuple[str, int]]:
@@ -442,7 +498,7 @@ def sub_concerns(docs: Sequence[OpinionDoc], min_cluster_size: int = 5, top: int
     own = [OpinionDoc(d.id, d.tokens, d.stance, d.created_at, d.text) for d in docs]
     if len(own) < 2 * min_cluster_size:
         return []
-    found = cluster_opinions(own, min_cluster_size=min_cluster_size).clusters
+    found = cluster_opinions(own, min_cluster_size=min_cluster_size, pool_neighbours=False).clusters
     if len(found) < 2:
         return []
     return [(c.label, c.size) for c in sorted(found, key=lambda c: -c.size)[:top]]

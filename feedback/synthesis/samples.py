@@ -13,80 +13,158 @@ from functools import lru_cache
 BACKGROUND = "background"
 CAMPAIGN = "campaign"
 
-# Per hot issue: complaints and requests; an opinion is one or two complaints and
-# maybe a request, so no two people word it the same way (unlike a campaign).
-HOT_ISSUES: dict[str, tuple[list[str], list[str]]] = {
-    "parking": ([
-        "{place}停车位太少了，晚上下班回来根本找不到车位",
-        "在{place}停车太难了，车只能停在消防通道上",
-        "每天回{place}都要绕好几圈找停车位",
-        "{place}私家车越来越多，车位严重不足",
-        "{place}乱停车把路都堵了，根子是停车位不够",
-        "{place}的车位早就不够用了，物业只收停车费不管车位",
-        "{place}里面停车难，经常为抢车位吵架",
-    ], [
-        "建议在{place}旁边建一个立体停车库",
-        "能不能把{place}门口的空地改成停车场",
-        "希望街道想办法解决{place}停车难",
-        "请规划部门给{place}增加停车位",
-        "能否开放附近单位的车位给{place}居民夜间停车",
-    ]),
-    "dance_noise": ([
-        "晚上九点以后{place}的广场舞音响还开得很大声",
-        "{place}跳广场舞的噪音太大了，严重扰民",
-        "广场舞天天在{place}放到十点多，吵得睡不着",
-        "{place}夜里的广场舞音乐震天响",
-        "{place}广场舞的大音箱每天晚上吵到很晚",
-        "住在{place}旁边，每晚被广场舞噪音折磨",
-    ], [
-        "希望规定{place}广场舞的时间和音量",
-        "能否给{place}跳广场舞的定个音量上限",
-        "请城管晚上来{place}管一管广场舞噪音",
-        "建议{place}广场舞九点前结束",
-        "孩子要高考，请让{place}的广场舞小点声",
-    ]),
-    "elevator": ([
-        "{place}是老旧小区，六层楼没有电梯，老人上下楼太困难",
-        "我家住{place}五楼，腿脚不好，爬楼梯太累",
-        "{place}加装电梯低层住户不同意，一直谈不拢",
-        "老楼加装电梯的审批太慢了，{place}申请了一年还没批",
-        "{place}好几栋老楼都想加装电梯",
-        "{place}的老人下楼一趟要歇好几次，太需要电梯了",
-    ], [
-        "希望尽快给{place}的老楼加装电梯",
-        "加装电梯的补贴政策是什么？{place}的居民都想装",
-        "能不能由街道出面协调{place}加装电梯",
-        "{place}加装电梯的费用怎么分摊，希望有个指导",
-        "请加快{place}老楼加装电梯的进度",
-    ]),
-    "elderly_canteen": ([
-        "{place}很多独居老人吃饭成问题",
-        "{place}的老年人吃饭难，自己做饭不方便",
-        "{place}的老人助餐点太少，排队时间长",
-        "我父母住在{place}，年纪大了做不动饭",
-        "{place}附近没有适合老人的便宜饭菜",
-    ], [
-        "能不能在{place}开一个老年助餐点",
-        "希望在{place}办社区食堂，让老人吃上热乎饭",
-        "建议{place}设立长者食堂并提供送餐上门",
-        "社区食堂给{place}老人的助餐补贴能不能提高一点",
-        "{place}急需一个社区长者食堂",
-    ]),
+# Per hot issue, what people say about it, written to vary the way real messages do:
+# places named several ways (or not at all), the concern in several words (停车位,
+# 车位, 泊位, 停车难) or not named ("晚上十点回来绕三圈"), a situation, an ask. Some
+# opinions mention a second matter in passing, and background opinions sometimes name
+# a hot issue's place, so a place name alone does not make a hot issue.
+@dataclass(frozen=True)
+class IssuePhrases:
+    places: list[str]
+    terms: list[str]        # words for the concern, one is put in for {term}
+    points: list[str]       # what is said; {place} and {term} are filled in
+    situations: list[str]   # the speaker's own situation, mostly without the concern's words
+    asks: list[str]
+
+
+HOT_ISSUES: dict[str, IssuePhrases] = {
+    "parking": IssuePhrases(
+        places=["阳光花园小区", "阳光花园", "阳光花园北区", "我们小区", ""],
+        terms=["停车位", "车位", "停车", "泊位", "停车难"],
+        points=[
+            "{place}{term}太少了，晚上下班回来根本找不到位置",
+            "在{place}{term}的问题拖了好几年",
+            "每天回{place}都要绕好几圈找地方停车",
+            "{place}私家车越来越多，{term}严重不足",
+            "{place}乱停车把路都堵了，根子是{term}不够",
+            "物业只收停车费不管{term}",
+            "晚上十点以后车只能停在消防通道上",
+            "为了抢个位置邻居之间经常吵架",
+            "外面的车随便开进{place}占位置，保安也不拦",
+            "{place}地面上全是车，连救护车都进不来",
+            "车停在路边天天被贴罚单",
+            "{term}租金一年涨了两次",
+            "小区里的僵尸车占着位置好几年没人管",
+        ],
+        situations=["我下班一般九点多才到家", "我家有两辆车", "我每天早上六点就要出门", "我爱人开车接送孩子",
+                    "我住{n}号楼", "上个月被贴了{n}次条", "我们楼下天天有车乱停", ""],
+        asks=["建议在旁边建一个立体停车库", "能不能把门口的空地改成停车场", "希望街道想办法解决",
+              "请规划部门给我们增加{term}", "能否开放附近单位的车位给居民夜间停车", "建议清理僵尸车",
+              "希望物业公开车位分配办法", "外来车辆应该按小时收费"],
+    ),
+    "dance_noise": IssuePhrases(
+        places=["中心公园", "中心公园广场", "公园东门的空地", "楼下的广场", ""],
+        terms=["广场舞", "跳舞的", "舞队", "广场舞音响", "广场舞噪音"],
+        points=[
+            "晚上九点以后{place}的{term}还开得很大声",
+            "{place}{term}的噪音太大了，严重扰民",
+            "{term}天天在{place}放到十点多，吵得睡不着",
+            "{place}夜里音乐震天响",
+            "大音箱每天晚上吵到很晚，低音震得窗户都在响",
+            "住在{place}旁边，每晚被噪音折磨",
+            "早上六点不到{place}就开始放音乐",
+            "和{term}阿姨说过几次，她们说广场又不是你家的",
+            "几个音箱同时放，一个比一个响",
+            "在窗口用手机测过，有七十多分贝",
+            "{place}晚上还有人拿音箱唱歌，比{term}还吵",
+        ],
+        situations=["孩子要高考", "家里有刚满月的宝宝", "我上夜班白天要睡觉", "家里老人神经衰弱",
+                    "我家窗户正对着{place}", "打过{n}次热线", "孩子刚睡着就被吵醒", ""],
+        asks=["希望规定活动的时间和音量", "能否给音响定个音量上限", "请城管晚上来管一管",
+              "建议九点前结束", "请让他们小点声", "建议配限音的音箱", "希望执法能常态化",
+              "建议装一个噪音显示屏"],
+    ),
+    "elevator": IssuePhrases(
+        places=["梅园新村", "梅园新村老小区", "梅园", "我们这栋老楼", ""],
+        terms=["加装电梯", "电梯", "装电梯", "电梯加装", "加梯"],
+        points=[
+            "{place}是老旧小区，六层楼没有电梯，老人上下楼太困难",
+            "我家住五楼，腿脚不好，爬楼梯太累",
+            "{place}{term}低层住户不同意，一直谈不拢",
+            "{term}的审批太慢了，{place}申请了一年还没批",
+            "{place}好几栋楼都想{term}",
+            "老人下楼一趟要歇好几次",
+            "一楼住户说采光会受影响，坚决不签字",
+            "费用怎么分摊楼上楼下吵了好几次",
+            "楼组开会开了三次都没结果",
+            "一楼的补偿到底有没有标准",
+            "爬六楼对老年人来说真的太苦了",
+            "施工要好几个月，噪音和灰尘谁来管",
+        ],
+        situations=["家里老人{n}0多岁了", "我爸刚做完膝盖手术", "我们单元就差一户签字", "我住{n}号楼六楼",
+                    "我家在一楼", "买菜回来要在四楼歇一下", "楼里一半是七八十岁的老人", ""],
+        asks=["希望尽快给老楼{term}", "补贴政策是什么", "能不能由街道出面协调",
+              "费用分摊希望有个指导", "请加快进度", "建议先做个样板楼", "建议街道统一选电梯公司",
+              "请来听听低层住户的意见"],
+    ),
+    "elderly_canteen": IssuePhrases(
+        places=["枫林街道", "枫林社区", "枫林", "我们街道", ""],
+        terms=["社区食堂", "长者食堂", "助餐点", "老年食堂", "老人吃饭"],
+        points=[
+            "{place}很多独居老人吃饭成问题",
+            "{place}的老年人吃饭难，自己做饭不方便",
+            "{place}的{term}太少，排队时间长",
+            "年纪大了做不动饭，一顿饭要吃三天",
+            "{place}附近没有适合老人的便宜饭菜",
+            "子女都在外地，中午就随便下碗面条",
+            "{term}离家太远，腿脚不好走不过去",
+            "{term}的饭菜太硬，老人牙口不好嚼不动",
+            "一荤两素十五块，对低收入老人还是贵",
+            "{term}只有午饭，晚饭没地方吃",
+        ],
+        situations=["我今年{n}0多岁了", "我父母住在{place}", "老伴走了以后就我一个人", "我有糖尿病要忌口",
+                    "我家老人{n}0多岁独居", "我一个人住", ""],
+        asks=["能不能开一个{term}", "希望办{term}，让老人吃上热乎饭", "建议提供送餐上门",
+              "助餐补贴能不能提高一点", "{place}急需一个{term}", "建议设一个清淡少盐的窗口",
+              "菜单能不能提前公布", "希望晚上也供应"],
+    ),
+    "bus_route": IssuePhrases(
+        places=["梧桐路站", "梧桐路", "梧桐新村", "我们这一站", ""],
+        terms=["42路", "42路公交", "公交42路", "这条公交线", "42路改线"],
+        points=[
+            "{term}改线以后取消了{place}，去医院没有直达车了",
+            "{term}不停{place}了，老人看病要转两次车",
+            "取消{place}之前根本没有征求沿线居民意见",
+            "现在要走十几分钟才能坐上车，下雨天怎么办",
+            "{term}改走地铁站，我们这边就没车了",
+            "早高峰等车要等半个小时",
+            "新线路的首末班时间也没公布",
+            "去区中心医院配药一个月要跑好几趟",
+        ],
+        situations=["我每天坐{term}上班", "家里老人不会用手机打车", "我住{place}{n}号", "孩子每天坐这趟车上学",
+                    "冬天在路边等车太冷了", ""],
+        asks=["希望恢复{place}", "建议保留早晚高峰的原线路", "建议开一条社区巴士到医院",
+              "请交通部门重新考虑", "能不能增设一个站点", "希望公布改线的依据"],
+    ),
+    "school_district": IssuePhrases(
+        places=["翠湖小区", "翠湖", "翠湖苑", "我们小区", ""],
+        terms=["学区调整", "学区", "划片", "对口小学", "入学划片"],
+        points=[
+            "{place}被划出实验小学的{term}，我们完全不能接受",
+            "{term}太突然了，完全没有过渡期",
+            "当初买房就是冲着学校来的，现在说改就改",
+            "{place}离新的对口学校要过两个大路口，孩子上学不安全",
+            "调整方案没有说明依据，也没有公开人口数据",
+            "同一个小区还被分成了两半",
+            "征求意见只有一个月，家委会都来不及讨论",
+            "房价已经因为这个消息跌了",
+        ],
+        situations=["孩子明年上一年级", "家有两个娃", "孩子在旁边上了两年幼儿园", "我是{place}{n}号的业主",
+                    "老人每天接送孩子", ""],
+        asks=["强烈要求给过渡期", "建议按购房时间区分新老政策", "希望召开家长座谈会",
+              "请公开{term}的依据", "希望两所学校师资一起加强", "请教育局认真考虑家长的意见"],
+    ),
 }
 
-PLACES = {
-    "parking": ["阳光花园小区", "阳光花园"],
-    "dance_noise": ["中心公园", "中心公园广场"],
-    "elevator": ["梅园新村"],
-    "elderly_canteen": ["枫林街道", "枫林社区"],
-}
-
+WHO = ["", "", "", "我是附近居民，", "作为老住户，", "我是{place}的居民，", "帮家里人留个言，", "业主一枚，"]
 OPENINGS = ["", "", "", "您好，", "领导好，", "我是附近居民，", "反映一个问题：", "请问", "再次反映："]
 CLOSINGS = ["", "", "", "谢谢！", "希望尽快解决。", "盼复。", "请相关部门重视。", "辛苦了。", "期待回复"]
-DETAILS = ["这个情况持续{n}个月了", "已经反映过{n}次", "我住{n}号楼", "我家老人{n}0多岁了",
-           "周围{n}栋楼的邻居都有意见", "这{n}年一直这样", "上个月{n}号还打过热线"]
+DETAILS = ["这个情况持续{n}个月了", "已经反映过{n}次", "我住{n}号楼", "周围{n}栋楼的邻居都有意见",
+           "这{n}年一直这样", "上个月{n}号还打过热线"]
+ASIDES = ["另外{subject}也{problem}", "顺便说一下，{subject}{problem}", "还有{subject}{problem}的问题"]
 STANCES = ["oppose", "suggestion", "question", "support", None]
 
+# Background: everyday matters of every kind, some naming a hot issue's place.
 SUBJECTS = [
     "公交车", "地铁站", "菜市场", "垃圾分类", "路灯", "图书馆", "幼儿园", "医保报销", "社区医院",
     "共享单车", "外卖电动车", "污水管道", "小区绿化", "健身器材", "快递柜", "学校门口交通",
@@ -131,26 +209,67 @@ def _to_traditional():
 
 
 def hot_issue_opinion(topic: str, rng: random.Random, traditional: bool = False) -> SampleOpinion:
-    complaints, requests = HOT_ISSUES[topic]
-    place = rng.choice(PLACES[topic])
-    parts = rng.sample(complaints, rng.choice([1, 1, 2]))
-    if rng.random() < 0.7:
-        parts.append(rng.choice(requests))
+    """One resident's message on a hot issue: who, one or two points, maybe their
+    situation and an ask, in varying order, sometimes with an aside on another matter
+    and the slips people make when typing."""
+    issue = HOT_ISSUES[topic]
+    place, term = rng.choice(issue.places), rng.choice(issue.terms)
+    parts = rng.sample(issue.points, rng.choice([1, 1, 2]))
+    if rng.random() < 0.5:
+        parts.insert(rng.randrange(len(parts) + 1), rng.choice(issue.situations))
     if rng.random() < 0.6:
-        parts.insert(rng.randrange(len(parts) + 1), rng.choice(DETAILS).format(n=rng.randint(2, 12)))
-    body = "，".join(part.format(place=place) for part in parts)
-    text = rng.choice(OPENINGS) + body + rng.choice(["。", "！", "，"]) + rng.choice(CLOSINGS)
+        parts.append(rng.choice(issue.asks))
+    if rng.random() < 0.2:
+        parts.insert(rng.randrange(len(parts) + 1), rng.choice(DETAILS))
+    if rng.random() < 0.1:  # a second matter in passing
+        parts.append(rng.choice(ASIDES).format(subject=rng.choice(SUBJECTS), problem=rng.choice(PROBLEMS)))
+    body = "，".join(part for part in parts if part)
+    text = rng.choice(OPENINGS) + rng.choice(WHO) + body + rng.choice(["。", "！", "，", "？", "!!", "……"]) + rng.choice(CLOSINGS)
+    text = _fill(text, rng, place=place or "小区", term=term)
+    text = _slips(text, rng)
     if traditional:
         text = _to_traditional().convert(text)
     return SampleOpinion(text, topic, rng.choice(STANCES))
 
 
+def _fill(text: str, rng: random.Random, **values: str) -> str:
+    while "{n}" in text:
+        text = text.replace("{n}", str(rng.randint(2, 12)), 1)
+    for name, value in values.items():
+        text = text.replace("{" + name + "}", value)
+    return text
+
+
+def _slips(text: str, rng: random.Random) -> str:
+    """Typing slips: a doubled or dropped character, full-width digits, shouting."""
+    roll = rng.random()
+    if roll < 0.06 and len(text) > 8:
+        i = rng.randrange(len(text))
+        text = text[:i] + text[i] + text[i:]
+    elif roll < 0.12 and len(text) > 8:
+        i = rng.randrange(len(text))
+        text = text[:i] + text[i + 1:]
+    elif roll < 0.16:
+        text = text.translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    elif roll < 0.2:
+        text = text.rstrip("。，！") + "！！！"
+    return text
+
+
 def background_opinion(rng: random.Random) -> SampleOpinion:
+    """An everyday matter, written with the same courtesies and details as hot-issue
+    messages; a few name a hot issue's place (a street light on the parking
+    estate is not a parking complaint)."""
     subject = rng.choice(SUBJECTS)
     problem = "，".join(rng.sample(PROBLEMS, rng.choice([1, 2, 2])))
     request = rng.choice(REQUESTS) + "。" if rng.random() < 0.5 else ""
-    text = f"{rng.choice(OPENINGS)}{rng.choice(WHERE)}{subject}{problem}，{request}{rng.choice(CLOSINGS)}"
-    return SampleOpinion(text, BACKGROUND, rng.choice(STANCES))
+    where = rng.choice(WHERE)
+    if rng.random() < 0.03:
+        where = rng.choice([p for issue in HOT_ISSUES.values() for p in issue.places if p]) + "的"
+    who = rng.choice(WHO) if rng.random() < 0.4 else ""
+    detail = rng.choice(DETAILS) + "，" if rng.random() < 0.05 else ""
+    text = f"{rng.choice(OPENINGS)}{who}{where}{subject}{problem}，{detail}{request}{rng.choice(CLOSINGS)}"
+    return SampleOpinion(_slips(_fill(text, rng, place="小区"), rng), BACKGROUND, rng.choice(STANCES))
 
 
 def campaign_opinion(rng: random.Random) -> SampleOpinion:
