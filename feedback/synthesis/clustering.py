@@ -53,7 +53,7 @@ NEIGHBOURS = 15
 PROBE_CELLS = 8
 BLOCK_ROWS = 1024
 DEFAULT_SIMILARITY = 0.25
-SMOOTH_NEIGHBOURS, SMOOTH_WEIGHT, SMOOTH_FLOOR, SMOOTH_POWER = 10, 2.0, 0.1, 2  # see smooth_by_neighbours
+SMOOTH_NEIGHBOURS, SMOOTH_WEIGHT, SMOOTH_FLOOR, NEAR_COPY = 10, 2.0, 0.1, 0.8  # see smooth_by_neighbours
 SPLIT_SIMILARITY = 0.12  # average-link cosine below which a density group is two issues
 LINKAGE_MAX_ROWS = 3000
 COVERED_WEIGHT, DOMAIN_TERM_WEIGHT = 0.3, 2.0  # see class_key_terms
@@ -249,6 +249,7 @@ def cluster_opinions(
         groups = density_groups(smoothed, similarity, min_samples, min_cluster_size)
         groups = split_chained_groups(smoothed, groups, min_cluster_size)
         labels[organic] = refine_by_centroids(smoothed, groups, np.arange(len(organic)), similarity, min_cluster_size)
+        labels = place_left_over(vectors, labels, organic, similarity * ASSIGN_SHARE)
     if any(d.context for d in docs):
         labels = attach_by_own_words(docs, labels, organic, similarity)
     next_label = labels.max(initial=-1) + 1
@@ -308,19 +309,23 @@ def _search_blocks(vectors):
             yield members[cell], np.concatenate([members[c] for c in nearest_cells[cell]])
 
 
-def smooth_by_neighbours(vectors, k: int = SMOOTH_NEIGHBOURS, weight: float = SMOOTH_WEIGHT,
-                         floor: float = SMOOTH_FLOOR):
-    """Each vector plus `weight` times the similarity-weighted mean of its `k` nearest
-    neighbours, normalised. One concern is said in many words (停车位, 泊位, 消防通道,
-    罚单) and two opinions on it often share none, but their neighbours do: the mean
-    pools the words a concern's opinions use together, so its opinions come close to
-    each other while an opinion's own words still lead."""
+def smooth_by_neighbours(vectors, k: int = SMOOTH_NEIGHBOURS, weight: float = SMOOTH_WEIGHT):
+    """Each vector plus `weight` times the mean of its `k` nearest neighbours, normalised.
+
+    One concern is said in many words (停车位, 泊位, 消防通道, 罚单) and two opinions on it
+    often share none, but their neighbours do: the mean pools the words a concern's
+    opinions use together, so its opinions come close to each other while an opinion's
+    own words still lead. Neighbours count by the cube of their cosine, so the closest
+    lead and a fringe of unrelated ones matters little; near copies (cosine
+    `NEAR_COPY` or more) add no words and do not count, nor do neighbours below
+    `SMOOTH_FLOOR`."""
     n = vectors.shape[0]
     indexes, similarities = nearest_neighbours(vectors, k)
-    weights = np.where((similarities >= floor) & (indexes >= 0), similarities ** SMOOTH_POWER, 0.0).astype(np.float32)
+    counted = (similarities >= SMOOTH_FLOOR) & (similarities < NEAR_COPY) & (indexes >= 0)
+    weights = np.where(counted, similarities ** 3, 0.0).astype(np.float32)
     rows = np.repeat(np.arange(n), indexes.shape[1])
-    graph = normalize(sparse.csr_matrix((weights.ravel(), (rows, np.maximum(indexes, 0).ravel())), shape=(n, n)), norm="l1")
-    pooled = graph @ vectors
+    graph = sparse.csr_matrix((weights.ravel(), (rows, np.maximum(indexes, 0).ravel())), shape=(n, n))
+    pooled = normalize(graph, norm="l1") @ vectors
     if sparse.issparse(vectors):
         return normalize(vectors + weight * pooled).astype(np.float32)
     return normalize(vectors + weight * np.asarray(pooled)).astype(np.float32)
@@ -401,6 +406,24 @@ def refine_by_centroids(vectors, labels: np.ndarray, rows: np.ndarray, similarit
         best = scores.argmax(axis=1)
         refined[block] = np.where(scores[np.arange(len(block)), best] >= similarity, best, -1)
     return _drop_small(refined, min_size)
+
+
+def place_left_over(vectors, labels: np.ndarray, rows: np.ndarray, threshold: float) -> np.ndarray:
+    """Place each opinion of `rows` left out of every group as `ClusterModel.assign` would
+    place it if it came in now: to the nearest centroid (of the groups' own vectors)
+    at `threshold` or more. Two people who wrote near the same thing pool mostly each
+    other's words and may stay apart from their concern's group."""
+    waiting = rows[labels[rows] < 0]
+    if labels.max(initial=-1) < 0 or not len(waiting):
+        return labels
+    centroids = group_centroids(vectors, labels)
+    placed = labels.copy()
+    for start in range(0, len(waiting), 4 * BLOCK_ROWS):
+        block = waiting[start:start + 4 * BLOCK_ROWS]
+        scores = _dense(vectors[block] @ centroids.T)
+        best = scores.argmax(axis=1)
+        placed[block] = np.where(scores[np.arange(len(block)), best] >= threshold, best, -1)
+    return placed
 
 
 def attach_by_own_words(docs: Sequence[OpinionDoc], labels: np.ndarray, rows: np.ndarray,
