@@ -69,7 +69,8 @@ def build_segment(folder: str, share: range):
             writer.add_document(**_rows[number])
         segment = writer._finalize_segment()
     except BaseException:
-        writer.cancel()
+        writer._close_segment()
         raise
-    writer._finish()
+    # No writer._finish(): it would delete the temporary directory the other
+    # processes are still writing in; the parent's commit removes it at the end.
     return segment

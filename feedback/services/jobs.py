@@ -58,12 +58,13 @@ def enqueue(func_path: str, *args, queue: str = "default", job_id: str | None = 
     run_inline(func_path, *args)
 
 
-def enqueue_nowait(func_path: str, *args, queue: str = "default", job_id: str | None = None) -> bool:
+def enqueue_nowait(func_path: str, *args, queue: str = "default", job_id: str | None = None,
+                   job_timeout: int | None = None) -> bool:
     """Put a job on RQ; False (instead of running it here) when Redis does not answer.
     For callers that cannot run the job in-process at that moment."""
     try:
         Queue(queue, connection=redis_connection()).enqueue(
-            func_path, *args, job_id=job_id, retry=RETRY, failure_ttl=7 * 86400
+            func_path, *args, job_id=job_id, retry=RETRY, failure_ttl=7 * 86400, job_timeout=job_timeout
         )
         return True
     except (redis.exceptions.RedisError, OSError):

@@ -161,12 +161,15 @@ def rebuild_index() -> int:
     return len(docs)
 
 
+REBUILD_JOB_TIMEOUT = 3600  # seconds; RQ's default of 180 is too short for a large index
+
+
 def request_rebuild() -> None:
     """Ask the search worker to rebuild a missing or damaged index (once, however often asked)."""
     from . import jobs
 
     if current_app.extensions.get("feedback.job_mode") == "rq" and jobs.enqueue_nowait(
-        "workers.search.rebuild", queue="search", job_id="search-rebuild"
+        "workers.search.rebuild", queue="search", job_id="search-rebuild", job_timeout=REBUILD_JOB_TIMEOUT
     ):
         return
     app = current_app._get_current_object()
