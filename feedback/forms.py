@@ -1,6 +1,8 @@
 """WTForms: the shape of input only. The services decide what is acceptable."""
 from __future__ import annotations
 
+import uuid
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateField, HiddenField, IntegerField, PasswordField, RadioField,
@@ -119,14 +121,20 @@ def key_channel_choices():
     return [(c, labels.get(c, c)) for c in KEY_CHANNELS]
 
 
-class KioskForm(FlaskForm):
+class SentOnceForm(FlaskForm):
+    """A form whose sending creates something: a fresh value per rendered form, so a
+    reload that sends it again is recognised (views.channels_admin)."""
+    submission_id = HiddenField(default=lambda: uuid.uuid4().hex)
+
+
+class KioskForm(SentOnceForm):
     # The service checks the name (required, length) with messages in the user's language.
     name = StringField(_l("Name"))
     location = StringField(_l("Location (optional)"), validators=[
         Optional(), Length(max=200, message=_l("Keep the location under %(max)d characters."))])
 
 
-class ChannelKeyForm(FlaskForm):
+class ChannelKeyForm(SentOnceForm):
     name = StringField(_l("Name"))
     # Not checked against the choices here: the service refuses an unknown channel with
     # a message that names the valid ones.

@@ -7,7 +7,7 @@ the audit trail through `services.channels`.
 """
 from __future__ import annotations
 
-from flask import Blueprint, flash, make_response, redirect, render_template, url_for
+from flask import Blueprint, flash, make_response, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -68,15 +68,33 @@ def _issue(form, form_name: str, kind: str, create):
     """Validate `form`, call `create(form)` -> (row, secret) and show the secret once, in
     this answer only; or show the form again with its errors (422)."""
     if form.validate_on_submit():
+        if _sent_before(form):
+            flash(_("This form was sent before and did its work then; its secret was shown once. "
+                    "If it was lost, disable that entry and create a new one."), "info")
+            return redirect(url_for("channels_admin.index"), 303)
         try:
             row, secret = create(form)
         except ValidationFailed as failure:
             _apply_errors(form, failure)
         else:
+            _remember_sent(form)
             return _page(issued={"kind": kind, "row": row, "secret": secret})
     elif not form.errors.keys() - {"csrf_token"}:
         _form_expired(form)
     return _page(**{form_name: form}, status=422)
+
+
+SENT_FORMS_KEPT = 20
+
+
+def _sent_before(form) -> bool:
+    """A reload of the answer page sends the same form again: its submission id is known."""
+    return bool(form.submission_id.data) and form.submission_id.data in session.get("sent_forms", [])
+
+
+def _remember_sent(form) -> None:
+    if form.submission_id.data:
+        session["sent_forms"] = (session.get("sent_forms", []) + [form.submission_id.data])[-SENT_FORMS_KEPT:]
 
 
 @bp.post("/kiosks")

@@ -52,9 +52,9 @@ def _register(client, name="一号机", location="江川路街道社区事务受
                                                       "kiosk-location": location, **extra})
 
 
-def _create_key(client, name="12345 短信网关", channel="sms", **extra):
+def _create_key(client, name="12345 短信网关", channel="sms", headers=None, **extra):
     return client.post("/admin/channels/keys", data={"key-csrf_token": _csrf(client), "key-name": name,
-                                                    "key-channel": channel, **extra})
+                                                    "key-channel": channel, **extra}, headers=headers)
 
 
 def _opinion(n: int = 1) -> dict:
@@ -125,6 +125,23 @@ def test_an_admin_creates_a_key_that_authenticates_the_api_until_it_is_disabled(
     again = admin_client.post(f"/admin/channels/keys/{row.id}/disable", data={"csrf_token": _csrf(admin_client)},
                               follow_redirects=True, headers={"Accept-Language": "en"})
     assert "already disabled" in again.get_data(as_text=True)
+
+
+def test_a_reload_that_sends_the_form_again_creates_nothing_more(app, admin_client, db):
+    page = admin_client.get("/admin/channels/").get_data(as_text=True)
+    submission_id = re.search(r'name="key-submission_id" type="hidden" value="([^"]+)"', page).group(1)
+    first = _create_key(admin_client, name="短信网关", **{"key-submission_id": submission_id})
+    secret = _secret(first)
+    again = _create_key(admin_client, name="短信网关", headers={"Accept-Language": "en"},
+                        **{"key-submission_id": submission_id})
+    assert again.status_code == 303 and again.headers["Location"].endswith("/admin/channels/")
+    assert db.session.query(ChannelKey).count() == 1
+    listing = admin_client.get("/admin/channels/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "was sent before" in listing and secret not in listing
+    fresh = admin_client.get("/admin/channels/").get_data(as_text=True)
+    assert submission_id not in fresh  # every rendered form gets its own
+    assert _create_key(admin_client, name="第二个网关").status_code == 200
+    assert db.session.query(ChannelKey).count() == 2
 
 
 @pytest.mark.parametrize("role", ["editor", "department_staff", "moderator", "dispatcher", "supervisor"])
