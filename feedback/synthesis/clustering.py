@@ -53,7 +53,7 @@ NEIGHBOURS = 15
 PROBE_CELLS = 8
 BLOCK_ROWS = 1024
 DEFAULT_SIMILARITY = 0.25
-SMOOTH_NEIGHBOURS, SMOOTH_WEIGHT, SMOOTH_FLOOR, NEAR_COPY = 10, 2.0, 0.1, 0.8  # see smooth_by_neighbours
+SMOOTH_NEIGHBOURS, SMOOTH_WEIGHT, SMOOTH_FLOOR, NEAR_COPY = NEIGHBOURS, 2.0, 0.1, 0.8  # see smooth_by_neighbours
 SPLIT_SIMILARITY = 0.12  # average-link cosine below which a density group is two issues
 LINKAGE_MAX_ROWS = 3000
 COVERED_WEIGHT, DOMAIN_TERM_WEIGHT = 0.3, 2.0  # see class_key_terms
@@ -72,9 +72,11 @@ BOILERPLATE = frozenset("""
 作为 老住户 业主 一枚 帮 家里人 留个 言 留言 我住 号楼 号 家住
 已经 过 次 几次 上个月 打过 热线 持续 个 月 年 这 一直 这样
 周围 栋楼 邻居 都 有 意见 大家
+关于 方案 征求意见 征求意见稿 稿 公示 通知 公告
 """.split())
 # Who writes (业主一枚, 帮家里人留个言), how often and how long (已经反映过3次, 持续2个月,
-# 上个月打过热线) and how many agree (周围3栋楼的邻居都有意见) say nothing of the concern either.
+# 上个月打过热线) and how many agree (周围3栋楼的邻居都有意见) say nothing of the concern either,
+# nor the kind of document an item's title names (方案, 征求意见稿, 公示).
 
 
 @dataclass
