@@ -7,23 +7,29 @@ Method (measured in `bench/synthesis.py`):
    that `ClusterModel.assign` can rebuild it from tokens alone); each block
    L2-normalised and weighted, so a cosine is 0.6·words + 0.4·characters. Above
    `SVD_MIN_DOCS` opinions, reduced with TruncatedSVD and normalised again.
-2. Density. Each opinion's nearest neighbours by cosine (exact in blocks, or within
+2. Pooling. Each vector gets the words of its nearest neighbours added
+   (`smooth_by_neighbours`): people say one concern in words that two of them often
+   do not share (停车位, 泊位, 罚单, 消防通道), but their neighbours do, so the pooled
+   vectors of one concern's opinions are close. Steps 3 and 4 run on pooled vectors.
+3. Density. Each opinion's nearest neighbours by cosine (exact in blocks, or within
    nearby coarse k-means cells above `EXACT_NEIGHBOURS_MAX`). An opinion with at
    least `min_samples` neighbours at `similarity` or more is a core; cores joined by
    such a neighbour link form a group, others join the group of their most similar
    core, groups smaller than `min_cluster_size` are noise (None): one-off opinions
-   are not forced into a hot issue.
-3. Refinement. One centroid pass: every opinion goes to its most similar centroid if
+   are not forced into a hot issue. Groups chained through a few opinions are split
+   by average linkage.
+4. Refinement. One centroid pass: every opinion goes to its most similar centroid if
    that is at least `similarity`, which splits nothing but mends the edges of groups.
+   An opinion still left out is placed as `ClusterModel.assign` would place it.
    An opinion on a disclosure item carries the item's title tokens as context (an
    opinion on the lift-installation plan is about lifts even when it only speaks of
    "一楼补偿"); a left-over opinion without context then joins the cluster whose members'
    own words are at least `similarity` close to its own.
-4. Copy-paste campaigns (`campaigns.find_campaigns`) are taken out before step 2 and
+5. Copy-paste campaigns (`campaigns.find_campaigns`) are taken out before step 2 and
    become clusters of their own (`is_campaign`), so 500 copies of one letter are
    shown as one campaign, neither drowning an organic cluster nor being dropped.
-5. Labels by class-based TF-IDF over tokens; representatives are the members
-   closest to the centroid.
+6. Labels by class-based TF-IDF over the opinions' tokens, picked to cover the
+   cluster (`class_key_terms`); representatives are the members closest to the centroid.
 """
 from __future__ import annotations
 
@@ -242,16 +248,13 @@ def cluster_opinions(
     in_campaign = {member: n for n, c in enumerate(campaigns) for member in c.members}
     vectoriser = OpinionVectoriser()
     if len(docs) < min_cluster_size or not any(topic_tokens(d.features) for d in docs):
-        return ClusteringResult([], {d.id: None for d in docs}, [], ClusterModel(vectoriser, np.zeros((0, 1)), similarity))
+        return ClusteringResult([], {d.id: None for d in docs}, [],
+                                ClusterModel(vectoriser, np.zeros((0, 1)), similarity * ASSIGN_SHARE))
     vectors = vectoriser.fit_transform([d.features for d in docs])
     organic = np.array([i for i, d in enumerate(docs) if d.id not in in_campaign], dtype=np.int64)
     labels = np.full(len(docs), -1, dtype=np.int64)
     if len(organic) >= min_cluster_size:
-        smoothed = smooth_by_neighbours(vectors[organic]) if pool_neighbours else vectors[organic]
-        groups = density_groups(smoothed, similarity, min_samples, min_cluster_size)
-        groups = split_chained_groups(smoothed, groups, min_cluster_size)
-        labels[organic] = refine_by_centroids(smoothed, groups, np.arange(len(organic)), similarity, min_cluster_size)
-        labels = place_left_over(vectors, labels, organic, similarity * ASSIGN_SHARE)
+        labels[organic] = organic_groups(vectors[organic], similarity, min_samples, min_cluster_size, pool_neighbours)
     if any(d.context for d in docs):
         labels = attach_by_own_words(docs, labels, organic, similarity)
     next_label = labels.max(initial=-1) + 1
@@ -266,15 +269,29 @@ def cluster_opinions(
     return ClusteringResult(clusters, assignments, campaigns, ClusterModel(vectoriser, centroids, similarity * ASSIGN_SHARE))
 
 
+def organic_groups(vectors, similarity: float, min_samples: int, min_size: int,
+                   pool_neighbours: bool = True) -> np.ndarray:
+    """Group label per row (-1 for none) of the opinions that are not campaign copies:
+    steps 2 to 4 of the module's method."""
+    rows = np.arange(vectors.shape[0])
+    cells = coarse_cells(vectors)
+    pooled = smooth_by_neighbours(vectors, cells=cells) if pool_neighbours else vectors
+    groups = density_groups(pooled, similarity, min_samples, min_size, cells)
+    groups = split_chained_groups(pooled, groups, min_size)
+    groups = refine_by_centroids(pooled, groups, rows, similarity, min_size)
+    return place_left_over(vectors, groups, rows, similarity * ASSIGN_SHARE)
+
+
 # --- neighbours and density -----------------------------------------------------
 
-def nearest_neighbours(vectors, k: int = NEIGHBOURS) -> tuple[np.ndarray, np.ndarray]:
-    """(indexes, similarities), each n × k, best first; self excluded, -1 for none."""
+def nearest_neighbours(vectors, k: int = NEIGHBOURS, cells: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(indexes, similarities), each n × k, best first; self excluded, -1 for none.
+    `cells`: coarse cells to search within (`coarse_cells`), found here when needed."""
     n = vectors.shape[0]
     k = max(1, min(k, n - 1))
     indexes = np.full((n, k), -1, dtype=np.int64)
     similarities = np.full((n, k), -1.0, dtype=np.float32)
-    for queries, candidates in _search_blocks(vectors):
+    for queries, candidates in _search_blocks(vectors, cells):
         for start in range(0, len(queries), BLOCK_ROWS):
             rows = queries[start:start + BLOCK_ROWS]
             scores = _dense(vectors[rows] @ vectors[candidates].T)
@@ -292,26 +309,38 @@ def _dense(matrix) -> np.ndarray:
     return matrix.toarray() if sparse.issparse(matrix) else np.asarray(matrix)
 
 
-def _search_blocks(vectors):
-    """(query rows, candidate rows) blocks: everything against everything when small;
-    above `EXACT_NEIGHBOURS_MAX`, each coarse k-means cell against its nearest cells
-    (an inverted-file search, approximate but far cheaper than n² at 100k)."""
+def coarse_cells(vectors) -> np.ndarray | None:
+    """Coarse k-means cell of each row for an inverted-file search (None when the rows
+    are few enough to search exactly). Computed once and shared by the searches of one
+    run: pooled vectors stay in the cells of the vectors they were pooled from."""
     n = vectors.shape[0]
-    everything = np.arange(n)
     if n <= EXACT_NEIGHBOURS_MAX:
+        return None
+    kmeans = MiniBatchKMeans(int(math.sqrt(n)), random_state=0, n_init=1, batch_size=4096).fit(vectors)
+    return kmeans.labels_.astype(np.int64)
+
+
+def _search_blocks(vectors, cells: np.ndarray | None):
+    """(query rows, candidate rows) blocks: everything against everything when small;
+    above `EXACT_NEIGHBOURS_MAX`, each coarse cell against its nearest cells (an
+    inverted-file search, approximate but far cheaper than n² at 100k)."""
+    n = vectors.shape[0]
+    if n <= EXACT_NEIGHBOURS_MAX:
+        everything = np.arange(n)
         yield everything, everything
         return
-    cell_count = int(math.sqrt(n))
-    cells = MiniBatchKMeans(cell_count, random_state=0, n_init=1, batch_size=4096).fit(vectors)
-    centres = normalize(cells.cluster_centers_)
+    cells = coarse_cells(vectors) if cells is None else cells
+    centres = group_centroids(vectors, cells)
+    cell_count = len(centres)
     nearest_cells = np.argsort(-(centres @ centres.T), axis=1)[:, :PROBE_CELLS]
-    members = [np.flatnonzero(cells.labels_ == c) for c in range(cell_count)]
+    members = [np.flatnonzero(cells == c) for c in range(cell_count)]
     for cell in range(cell_count):
         if len(members[cell]):
             yield members[cell], np.concatenate([members[c] for c in nearest_cells[cell]])
 
 
-def smooth_by_neighbours(vectors, k: int = SMOOTH_NEIGHBOURS, weight: float = SMOOTH_WEIGHT):
+def smooth_by_neighbours(vectors, k: int = SMOOTH_NEIGHBOURS, weight: float = SMOOTH_WEIGHT,
+                         cells: np.ndarray | None = None):
     """Each vector plus `weight` times the mean of its `k` nearest neighbours, normalised.
 
     One concern is said in many words (停车位, 泊位, 消防通道, 罚单) and two opinions on it
@@ -322,7 +351,7 @@ def smooth_by_neighbours(vectors, k: int = SMOOTH_NEIGHBOURS, weight: float = SM
     `NEAR_COPY` or more) add no words and do not count, nor do neighbours below
     `SMOOTH_FLOOR`."""
     n = vectors.shape[0]
-    indexes, similarities = nearest_neighbours(vectors, k)
+    indexes, similarities = nearest_neighbours(vectors, k, cells)
     counted = (similarities >= SMOOTH_FLOOR) & (similarities < NEAR_COPY) & (indexes >= 0)
     weights = np.where(counted, similarities ** 3, 0.0).astype(np.float32)
     rows = np.repeat(np.arange(n), indexes.shape[1])
@@ -333,13 +362,14 @@ def smooth_by_neighbours(vectors, k: int = SMOOTH_NEIGHBOURS, weight: float = SM
     return normalize(vectors + weight * np.asarray(pooled)).astype(np.float32)
 
 
-def density_groups(vectors, similarity: float, min_samples: int, min_cluster_size: int) -> np.ndarray:
+def density_groups(vectors, similarity: float, min_samples: int, min_cluster_size: int,
+                   cells: np.ndarray | None = None) -> np.ndarray:
     """Group label per row (-1 for noise): cores linked by close neighbours, borders
     attached to their most similar core, small groups dropped."""
     n = vectors.shape[0]
     if n < min_cluster_size:
         return np.full(n, -1, dtype=np.int64)
-    indexes, similarities = nearest_neighbours(vectors)
+    indexes, similarities = nearest_neighbours(vectors, cells=cells)
     close = (similarities >= similarity) & (indexes >= 0)
     core = close.sum(axis=1) >= min_samples
     # Cores linked by a close neighbour: connected components of that graph.
@@ -400,14 +430,20 @@ def refine_by_centroids(vectors, labels: np.ndarray, rows: np.ndarray, similarit
     when that is at least `similarity`, otherwise to noise."""
     if labels.max(initial=-1) < 0 or not len(rows):
         return labels
-    centroids = group_centroids(vectors, labels)
     refined = labels.copy()
+    refined[rows] = nearest_centroid(vectors, rows, group_centroids(vectors, labels), similarity)
+    return _drop_small(refined, min_size)
+
+
+def nearest_centroid(vectors, rows: np.ndarray, centroids: np.ndarray, threshold: float) -> np.ndarray:
+    """For each of `rows`, the index of its most similar centroid, or -1 below `threshold`."""
+    nearest = np.full(len(rows), -1, dtype=np.int64)
     for start in range(0, len(rows), 4 * BLOCK_ROWS):
         block = rows[start:start + 4 * BLOCK_ROWS]
         scores = _dense(vectors[block] @ centroids.T)
         best = scores.argmax(axis=1)
-        refined[block] = np.where(scores[np.arange(len(block)), best] >= similarity, best, -1)
-    return _drop_small(refined, min_size)
+        nearest[start:start + len(block)] = np.where(scores[np.arange(len(block)), best] >= threshold, best, -1)
+    return nearest
 
 
 def place_left_over(vectors, labels: np.ndarray, rows: np.ndarray, threshold: float) -> np.ndarray:
@@ -418,13 +454,8 @@ def place_left_over(vectors, labels: np.ndarray, rows: np.ndarray, threshold: fl
     waiting = rows[labels[rows] < 0]
     if labels.max(initial=-1) < 0 or not len(waiting):
         return labels
-    centroids = group_centroids(vectors, labels)
     placed = labels.copy()
-    for start in range(0, len(waiting), 4 * BLOCK_ROWS):
-        block = waiting[start:start + 4 * BLOCK_ROWS]
-        scores = _dense(vectors[block] @ centroids.T)
-        best = scores.argmax(axis=1)
-        placed[block] = np.where(scores[np.arange(len(block)), best] >= threshold, best, -1)
+    placed[waiting] = nearest_centroid(vectors, waiting, group_centroids(vectors, labels), threshold)
     return placed
 
 
@@ -500,20 +531,27 @@ def _term_weight(term: str) -> float:
 
 def _covering_terms(docs: list[set[str]], overall: Counter, average: float, top: int,
                     covered_weight: float = COVERED_WEIGHT) -> list[str]:
+    """Greedy: the best-scoring term by the summed weight of the opinions using it, then
+    those opinions weigh `covered_weight` times less for the next pick."""
     weights = [1.0] * len(docs)
+    mass: Counter[str] = Counter(t for tokens in docs for t in tokens if _can_label(t))
     picked: list[str] = []
-    for _ in range(top):
-        mass: Counter[str] = Counter()
-        for tokens, weight in zip(docs, weights):
-            for token in tokens:
-                if len(token) > 1 and not token.isdigit() and token not in picked:
-                    mass[token] += weight
-        if not mass:
-            break
+    while mass and len(picked) < top:
         best = max(mass, key=lambda t: (mass[t] * math.log(1 + average / overall[t]) * _term_weight(t), t))
         picked.append(best)
-        weights = [w * covered_weight if best in tokens else w for tokens, w in zip(docs, weights)]
+        del mass[best]
+        for i, tokens in enumerate(docs):
+            if best in tokens:
+                lost = weights[i] * (1.0 - covered_weight)
+                weights[i] -= lost
+                for token in tokens:
+                    if token in mass:
+                        mass[token] -= lost
     return picked
+
+
+def _can_label(term: str) -> bool:
+    return len(term) > 1 and not term.isdigit()
 
 
 def sub_concerns(docs: Sequence[OpinionDoc], min_cluster_size: int = 5, top: int = 6) -> list[tuple[str, int]]:
