@@ -61,6 +61,7 @@ BLOCK_ROWS = 1024
 DEFAULT_SIMILARITY = 0.25
 SMOOTH_NEIGHBOURS, SMOOTH_WEIGHT, SMOOTH_FLOOR, NEAR_COPY = NEIGHBOURS, 2.0, 0.1, 0.8  # see smooth_by_neighbours
 SPLIT_SIMILARITY = 0.12  # average-link cosine below which a density group is two issues
+MERGE_LINK_SHARE, MERGE_SIMILARITY = 0.35, 0.15  # see merge_linked_groups
 LINKAGE_MAX_ROWS = 3000
 COVERED_WEIGHT, DOMAIN_TERM_WEIGHT = 0.3, 2.0  # see class_key_terms
 # A new opinion is placed by its own words, against centroids of members that were grouped
@@ -276,9 +277,11 @@ def organic_groups(vectors, similarity: float, min_samples: int, min_size: int,
     rows = np.arange(vectors.shape[0])
     cells = coarse_cells(vectors)
     pooled = smooth_by_neighbours(vectors, cells=cells) if pool_neighbours else vectors
-    groups = density_groups(pooled, similarity, min_samples, min_size, cells)
+    neighbours = nearest_neighbours(pooled, cells=cells)
+    groups = density_groups(neighbours, similarity, min_samples, min_size)
     groups = split_chained_groups(pooled, groups, min_size)
     groups = refine_by_centroids(pooled, groups, rows, similarity, min_size)
+    groups = merge_linked_groups(pooled, groups, neighbours[0])
     return place_left_over(vectors, groups, rows, similarity * ASSIGN_SHARE)
 
 
@@ -362,14 +365,14 @@ def smooth_by_neighbours(vectors, k: int = SMOOTH_NEIGHBOURS, weight: float = SM
     return normalize(vectors + weight * np.asarray(pooled)).astype(np.float32)
 
 
-def density_groups(vectors, similarity: float, min_samples: int, min_cluster_size: int,
-                   cells: np.ndarray | None = None) -> np.ndarray:
-    """Group label per row (-1 for noise): cores linked by close neighbours, borders
-    attached to their most similar core, small groups dropped."""
-    n = vectors.shape[0]
+def density_groups(neighbours: tuple[np.ndarray, np.ndarray], similarity: float, min_samples: int,
+                   min_cluster_size: int) -> np.ndarray:
+    """Group label per row (-1 for noise) from `nearest_neighbours`: cores linked by
+    close neighbours, borders attached to their most similar core, small groups dropped."""
+    indexes, similarities = neighbours
+    n = indexes.shape[0]
     if n < min_cluster_size:
         return np.full(n, -1, dtype=np.int64)
-    indexes, similarities = nearest_neighbours(vectors, cells=cells)
     close = (similarities >= similarity) & (indexes >= 0)
     core = close.sum(axis=1) >= min_samples
     # Cores linked by a close neighbour: connected components of that graph.
@@ -414,6 +417,35 @@ def _average_linkage(vectors, min_similarity: float) -> np.ndarray:
         return sample_labels.astype(np.int64)
     centroids = group_centroids(vectors[sample], sample_labels)
     return np.asarray(_dense(vectors @ centroids.T).argmax(axis=1), dtype=np.int64)
+
+
+def merge_linked_groups(vectors, labels: np.ndarray, indexes: np.ndarray, min_share: float = MERGE_LINK_SHARE,
+                        min_similarity: float = MERGE_SIMILARITY) -> np.ndarray:
+    """Join two groups that are one concern in two ways of putting it (学区 by the
+    boundary, by the school run): at least `min_share` of the smaller group's neighbour
+    links (`indexes`, from `nearest_neighbours`) go to the other group, and their
+    centroids are `min_similarity` close. Two concerns that share some words (老人 in
+    lifts and in meals) keep their neighbours mostly to themselves."""
+    count = labels.max(initial=-1) + 1
+    if count < 2:
+        return labels
+    links = _group_links(labels, indexes, count)
+    sizes = np.bincount(labels[labels >= 0], minlength=count)
+    smaller = np.minimum.outer(sizes, sizes)
+    share = np.maximum(links, links.T) / np.maximum(1, smaller * indexes.shape[1])
+    centroids = group_centroids(vectors, labels)
+    joined = (share >= min_share) & (centroids @ centroids.T >= min_similarity)
+    _, merged = connected_components(sparse.csr_matrix(joined), directed=False)
+    return np.where(labels >= 0, merged[np.maximum(labels, 0)], -1)
+
+
+def _group_links(labels: np.ndarray, indexes: np.ndarray, count: int) -> np.ndarray:
+    """count × count: how many neighbour links of group a's members point into group b."""
+    neighbour_labels = np.where(indexes >= 0, labels[np.maximum(indexes, 0)], -1)
+    source = np.repeat(labels, indexes.shape[1])
+    target = neighbour_labels.ravel()
+    kept = (source >= 0) & (target >= 0) & (source != target)
+    return sparse.coo_matrix((np.ones(kept.sum()), (source[kept], target[kept])), shape=(count, count)).toarray()
 
 
 def _drop_small(labels: np.ndarray, min_size: int) -> np.ndarray:
