@@ -20,7 +20,9 @@ Method (measured in `bench/synthesis.py`):
    by average linkage.
 4. Refinement. One centroid pass: every opinion goes to its most similar centroid if
    that is at least `similarity`, which splits nothing but mends the edges of groups.
-   An opinion still left out is placed as `ClusterModel.assign` would place it.
+   Two groups of one concern (said two ways) are joined when the smaller sends a good
+   share of its neighbour links to the other (`merge_linked_groups`). An opinion
+   still left out is placed as `ClusterModel.assign` would place it.
    An opinion on a disclosure item carries the item's title tokens as context (an
    opinion on the lift-installation plan is about lifts even when it only speaks of
    "一楼补偿"); a left-over opinion without context then joins the cluster whose members'
@@ -294,13 +296,18 @@ def nearest_neighbours(vectors, k: int = NEIGHBOURS, cells: np.ndarray | None = 
     k = max(1, min(k, n - 1))
     indexes = np.full((n, k), -1, dtype=np.int64)
     similarities = np.full((n, k), -1.0, dtype=np.float32)
+    position = np.full(n, -1, dtype=np.int64)  # of each row among the candidates searched
     for queries, candidates in _search_blocks(vectors, cells):
+        position[candidates] = np.arange(len(candidates))
+        candidate_vectors = vectors[candidates].T  # once per block of candidates
         for start in range(0, len(queries), BLOCK_ROWS):
             rows = queries[start:start + BLOCK_ROWS]
-            scores = _dense(vectors[rows] @ vectors[candidates].T)
-            scores[candidates[np.newaxis, :] == rows[:, np.newaxis]] = -1.0
+            scores = _dense(vectors[rows] @ candidate_vectors)
+            own = np.minimum(position[rows], len(candidates) - 1)
+            searched = candidates[own] == rows  # a row is not its own neighbour
+            scores[np.flatnonzero(searched), own[searched]] = -1.0
             top = min(k, scores.shape[1])
-            best = np.argpartition(-scores, top - 1, axis=1)[:, :top]
+            best = np.argpartition(scores, scores.shape[1] - top, axis=1)[:, -top:]
             best_scores = np.take_along_axis(scores, best, axis=1)
             order = np.argsort(-best_scores, axis=1)
             indexes[rows, :top] = candidates[np.take_along_axis(best, order, axis=1)]
@@ -422,7 +429,7 @@ def _average_linkage(vectors, min_similarity: float) -> np.ndarray:
 def merge_linked_groups(vectors, labels: np.ndarray, indexes: np.ndarray, min_share: float = MERGE_LINK_SHARE,
                         min_similarity: float = MERGE_SIMILARITY) -> np.ndarray:
     """Join two groups that are one concern in two ways of putting it (学区 by the
-    boundary, by the school run): at least `min_share` of the smaller group's neighbour
+    boundary, by the school run): `min_share` or more of the smaller group's neighbour
     links (`indexes`, from `nearest_neighbours`) go to the other group, and their
     centroids are `min_similarity` close. Two concerns that share some words (老人 in
     lifts and in meals) keep their neighbours mostly to themselves."""
