@@ -21,8 +21,9 @@ Method (measured in `bench/synthesis.py`):
 4. Refinement. One centroid pass: every opinion goes to its most similar centroid if
    that is at least `similarity`, which splits nothing but mends the edges of groups.
    Two groups of one concern (said two ways) are joined when the smaller sends a good
-   share of its neighbour links to the other (`merge_linked_groups`). An opinion
-   still left out is placed as `ClusterModel.assign` would place it.
+   share of its neighbour links to the other (`merge_linked_groups`). Last, every
+   opinion goes where its own words (not pooled) are closest, as `ClusterModel.assign`
+   would place it (`settle_by_own_words`).
    An opinion on a disclosure item carries the item's title tokens as context (an
    opinion on the lift-installation plan is about lifts even when it only speaks of
    "一楼补偿"); a left-over opinion without context then joins the cluster whose members'
@@ -284,7 +285,7 @@ def organic_groups(vectors, similarity: float, min_samples: int, min_size: int,
     groups = split_chained_groups(pooled, groups, min_size)
     groups = refine_by_centroids(pooled, groups, rows, similarity, min_size)
     groups = merge_linked_groups(pooled, groups, neighbours[0])
-    return place_left_over(vectors, groups, rows, similarity * ASSIGN_SHARE)
+    return settle_by_own_words(vectors, groups, similarity * ASSIGN_SHARE, min_size)
 
 
 # --- neighbours and density -----------------------------------------------------
@@ -485,17 +486,20 @@ def nearest_centroid(vectors, rows: np.ndarray, centroids: np.ndarray, threshold
     return nearest
 
 
-def place_left_over(vectors, labels: np.ndarray, rows: np.ndarray, threshold: float) -> np.ndarray:
-    """Place each opinion of `rows` left out of every group as `ClusterModel.assign` would
-    place it if it came in now: to the nearest centroid (of the groups' own vectors)
-    at `threshold` or more. Two people who wrote near the same thing pool mostly each
-    other's words and may stay apart from their concern's group."""
-    waiting = rows[labels[rows] < 0]
-    if labels.max(initial=-1) < 0 or not len(waiting):
+def settle_by_own_words(vectors, labels: np.ndarray, threshold: float, min_size: int) -> np.ndarray:
+    """Each opinion goes to the group whose centroid of its members' own vectors is
+    the most similar to its own vector, if that is at least `threshold` (as
+    `ClusterModel.assign` would place it if it came in now); others keep their group.
+
+    Pooling joins an opinion to the company it keeps: "阳光花园的物业费..." sits among
+    parking complaints from 阳光花园, while its own words are those of the 物业费
+    complaints. And two people who wrote near the same thing pool mostly each other's
+    words and may be left out of their concern's group, which their own words reach."""
+    if labels.max(initial=-1) < 0:
         return labels
-    placed = labels.copy()
-    placed[waiting] = nearest_centroid(vectors, waiting, group_centroids(vectors, labels), threshold)
-    return placed
+    rows = np.arange(len(labels))
+    nearest = nearest_centroid(vectors, rows, group_centroids(vectors, labels), threshold)
+    return _drop_small(np.where(nearest >= 0, nearest, labels), min_size)
 
 
 def attach_by_own_words(docs: Sequence[OpinionDoc], labels: np.ndarray, rows: np.ndarray,
