@@ -23,6 +23,7 @@ from __future__ import annotations
 from array import array
 
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+from whoosh.fields import ID, KEYWORD
 from whoosh.util.numeric import byte_to_length
 from whoosh.writing import SegmentWriter
 
@@ -76,6 +77,20 @@ class BulkWriter(SegmentWriter):
         if self.segments:
             raise ValueError("BulkWriter builds a new index only")
         self.pool = TermGroupedPool()
+        # Labels (kind, status, department, visibility ...) repeat across documents:
+        # their postings are worked out once per distinct value.
+        self._label_fields = {name for name, field in self.schema.items()
+                              if isinstance(field, (ID, KEYWORD)) and not field.unique}
+        self._label_postings: dict[tuple[str, str], list] = {}
+
+    def _postings_of(self, fieldname: str, field, value) -> list:
+        if fieldname not in self._label_fields:
+            return field.index(value)
+        key = (fieldname, value)
+        postings = self._label_postings.get(key)
+        if postings is None:
+            postings = self._label_postings[key] = list(field.index(value))
+        return postings
 
     def add_document(self, **fields):
         """SegmentWriter.add_document for the fields `document_fields` makes."""
@@ -90,7 +105,7 @@ class BulkWriter(SegmentWriter):
             length = 0
             if field.indexed:
                 scorable = field.scorable
-                for tbytes, freq, weight, vbytes in field.index(value):
+                for tbytes, freq, weight, vbytes in self._postings_of(fieldname, field, value):
                     if scorable:
                         length += freq
                     lists = terms.get((fieldname, tbytes))
