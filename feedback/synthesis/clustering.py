@@ -560,11 +560,13 @@ def class_key_terms(classes: list[list[list[str]]], rest: list[list[str]], top: 
     opinions a picked term already describes count for less afterwards, so the label
     covers the cluster (广场舞 / 音箱 / 中心公园 are said by different people) rather
     than naming the words one group of its opinions share (中心, 公园, 广场 of the same
-    place). Single characters (太, 吵) say too little to be a label."""
+    place). Single characters (太, 吵) say too little to be a label. Between terms that
+    score the same, the one said more often (repeats within an opinion count) wins."""
     document_sets = [[set(tokens) for tokens in docs] for docs in classes + [rest]]
     overall: Counter[str] = Counter(t for docs in document_sets for tokens in docs for t in tokens)
     average = sum(overall.values()) / max(1, len(document_sets))
-    return [_covering_terms(docs, overall, average, top) for docs in document_sets[:len(classes)]]
+    return [_covering_terms(sets, overall, average, top, Counter(t for tokens in docs for t in tokens))
+            for sets, docs in zip(document_sets, classes)]
 
 
 def _term_weight(term: str) -> float:
@@ -573,7 +575,7 @@ def _term_weight(term: str) -> float:
     return DOMAIN_TERM_WEIGHT if term in domain_words() else 1.0
 
 
-def _covering_terms(docs: list[set[str]], overall: Counter, average: float, top: int,
+def _covering_terms(docs: list[set[str]], overall: Counter, average: float, top: int, said: Counter,
                     covered_weight: float = COVERED_WEIGHT) -> list[str]:
     """Greedy: the best-scoring term by the summed weight of the opinions using it, then
     those opinions weigh `covered_weight` times less for the next pick."""
@@ -581,7 +583,8 @@ def _covering_terms(docs: list[set[str]], overall: Counter, average: float, top:
     mass: Counter[str] = Counter(t for tokens in docs for t in tokens if _can_label(t))
     picked: list[str] = []
     while mass and len(picked) < top:
-        best = max(mass, key=lambda t: (mass[t] * math.log(1 + average / overall[t]) * _term_weight(t), t))
+        best = max(mass, key=lambda t: (round(mass[t] * math.log(1 + average / overall[t]) * _term_weight(t), 9),
+                                        said[t], len(t), t))
         picked.append(best)
         del mass[best]
         for i, tokens in enumerate(docs):
