@@ -28,6 +28,9 @@ Method (measured in `bench/synthesis.py`):
    opinion on the lift-installation plan is about lifts even when it only speaks of
    "一楼补偿"); a left-over opinion without context then joins the cluster whose members'
    own words are at least `similarity` close to its own.
+   Above `SAMPLE_ABOVE` opinions, steps 2 to 4 run on a random sample of that many, the
+   others are placed by their own words as in step 4, and what none takes is grouped
+   among itself once more (`organic_groups`).
 5. Copy-paste campaigns (`campaigns.find_campaigns`) are taken out before step 2 and
    become clusters of their own (`is_campaign`), so 500 copies of one letter are
    shown as one campaign, neither drowning an organic cluster nor being dropped.
@@ -58,6 +61,7 @@ WORD_WEIGHT, CHAR_WEIGHT = 0.6, 0.4
 SVD_MIN_DOCS = 5000
 SVD_COMPONENTS = 160
 EXACT_NEIGHBOURS_MAX = 20000
+SAMPLE_ABOVE = 20000  # organic opinions; above this, concerns are found in a sample of this many
 NEIGHBOURS = 15
 PROBE_CELLS = 8
 BLOCK_ROWS = 1024
@@ -277,7 +281,41 @@ def cluster_opinions(
 def organic_groups(vectors, similarity: float, min_samples: int, min_size: int,
                    pool_neighbours: bool = True) -> np.ndarray:
     """Group label per row (-1 for none) of the opinions that are not campaign copies:
-    steps 2 to 4 of the module's method."""
+    steps 2 to 4 of the module's method, on all of them up to `SAMPLE_ABOVE`.
+
+    Above it, concerns are found in a random sample and every other opinion is placed
+    as a new one would be (`ClusterModel.assign`); what no concern takes is grouped
+    among itself once more, so a concern the sample saw too little of is still found.
+    At 100k a big concern holds hundreds of near-repeats: an opinion's nearest
+    neighbours are then all copies of its own wording and never reach the concern's
+    other wordings, which a sample of the same concern does."""
+    n = vectors.shape[0]
+    if n <= SAMPLE_ABOVE:
+        return _groups_of_all(vectors, similarity, min_samples, min_size, pool_neighbours)
+    labels = _groups_by_sample(vectors, similarity, min_samples, min_size, pool_neighbours)
+    left = np.flatnonzero(labels < 0)
+    if len(left) >= min_size:
+        group_left = _groups_by_sample if len(left) > SAMPLE_ABOVE else _groups_of_all
+        found = group_left(vectors[left], similarity, min_samples, min_size, pool_neighbours)
+        labels[left] = np.where(found >= 0, found + labels.max(initial=-1) + 1, -1)
+    return _drop_small(labels, min_size)
+
+
+def _groups_by_sample(vectors, similarity: float, min_samples: int, min_size: int,
+                      pool_neighbours: bool) -> np.ndarray:
+    n = vectors.shape[0]
+    sample = np.sort(np.random.RandomState(0).choice(n, SAMPLE_ABOVE, replace=False))
+    labels = np.full(n, -1, dtype=np.int64)
+    labels[sample] = _groups_of_all(vectors[sample], similarity, min_samples, min_size, pool_neighbours)
+    if labels.max(initial=-1) < 0:
+        return labels
+    rest = np.setdiff1d(np.arange(n), sample)
+    labels[rest] = nearest_centroid(vectors, rest, group_centroids(vectors, labels), similarity * ASSIGN_SHARE)
+    return labels
+
+
+def _groups_of_all(vectors, similarity: float, min_samples: int, min_size: int,
+                   pool_neighbours: bool) -> np.ndarray:
     rows = np.arange(vectors.shape[0])
     cells = coarse_cells(vectors)
     pooled = smooth_by_neighbours(vectors, cells=cells) if pool_neighbours else vectors
