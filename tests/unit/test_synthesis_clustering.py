@@ -141,3 +141,43 @@ def test_no_opinions_or_only_boilerplate_make_no_cluster():
     polite = [OpinionDoc(i, tokenise("您好，谢谢！"), None, None, "您好，谢谢！") for i in range(6)]
     result = cluster_opinions(polite)
     assert result.clusters == [] and result.model.assign(["谢谢"]) == (None, 0.0)
+
+
+@pytest.fixture(scope="module")
+def sampled_run():
+    """The module's opinions grouped through a sample (steps 2–4 on 250 of ~430
+    organic opinions), as more than `SAMPLE_ABOVE` opinions are."""
+    import feedback.synthesis.clustering as clustering
+
+    opinions = generate_opinions(HOT, background=300, campaign=12, seed=8, traditional_share=0.15)
+    sample_above, groups_of_all = clustering.SAMPLE_ABOVE, clustering._groups_of_all
+    grouped_sizes = []
+
+    def recording(vectors, *args):
+        grouped_sizes.append(vectors.shape[0])
+        return groups_of_all(vectors, *args)
+
+    clustering.SAMPLE_ABOVE, clustering._groups_of_all = 250, recording
+    try:
+        result = cluster_opinions(_docs(opinions))
+    finally:
+        clustering.SAMPLE_ABOVE, clustering._groups_of_all = sample_above, groups_of_all
+    assert grouped_sizes[0] == 250  # steps 2–4 saw the sample, not everything
+    return opinions, result
+
+
+@pytest.mark.parametrize("topic", ["parking", "elevator"])
+def test_grouping_through_a_sample_still_finds_the_big_hot_issues_whole(sampled_run, topic):
+    opinions, result = sampled_run
+    ids, cluster_id, count = _main_cluster(opinions, result, topic)
+    assert cluster_id is not None and count >= 0.8 * len(ids)
+    cluster = result.clusters[cluster_id]
+    assert sum(opinions[m].topic == topic for m in cluster.members) >= 0.8 * cluster.size
+
+
+def test_grouping_through_a_sample_places_the_opinions_it_did_not_see(sampled_run):
+    opinions, result = sampled_run
+    assert len(result.assignments) == len(opinions)
+    campaign = sum(o.topic == CAMPAIGN for o in opinions)
+    clustered = sum(cluster_id is not None for cluster_id in result.assignments.values())
+    assert clustered - campaign > 250  # more than the sample itself holds
