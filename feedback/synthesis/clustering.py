@@ -60,8 +60,9 @@ from .text import domain_words
 WORD_WEIGHT, CHAR_WEIGHT = 0.6, 0.4
 SVD_MIN_DOCS = 5000
 SVD_COMPONENTS = 160
+SVD_FIT_ROWS = 20000  # the SVD's axes are fitted on a sample of this many rows
 EXACT_NEIGHBOURS_MAX = 20000
-SAMPLE_ABOVE = 20000  # organic opinions; above this, concerns are found in a sample of this many
+SAMPLE_ABOVE = 10000  # organic opinions; above this, concerns are found in a sample of this many
 NEIGHBOURS = 15
 PROBE_CELLS = 8
 BLOCK_ROWS = 1024
@@ -153,7 +154,8 @@ class OpinionVectoriser:
                              self.chars.fit_transform(_joined(token_lists)))
         if len(token_lists) >= self.svd_min_docs and joined.shape[1] > self.svd_components:
             self.svd = TruncatedSVD(self.svd_components, algorithm="randomized", n_iter=4, random_state=0)
-            return normalize(self.svd.fit_transform(joined)).astype(np.float32)
+            self.svd.fit(_sample_rows(joined, SVD_FIT_ROWS))  # the axes of 20,000 are those of 100,000
+            return normalize(self.svd.transform(joined)).astype(np.float32)
         return joined
 
     def transform(self, token_lists: Sequence[list[str]]):
@@ -167,6 +169,12 @@ class OpinionVectoriser:
     def _stack(words, chars):
         blocks = [normalize(words) * math.sqrt(WORD_WEIGHT), normalize(chars) * math.sqrt(CHAR_WEIGHT)]
         return normalize(sparse.hstack(blocks, format="csr"))
+
+
+def _sample_rows(matrix, size: int):
+    if matrix.shape[0] <= size:
+        return matrix
+    return matrix[np.sort(np.random.RandomState(0).choice(matrix.shape[0], size, replace=False))]
 
 
 def _joined(token_lists: Sequence[list[str]]) -> list[str]:
