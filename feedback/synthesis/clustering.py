@@ -40,6 +40,7 @@ Method (measured in `bench/synthesis.py`):
 from __future__ import annotations
 
 import math
+import sys
 from collections import Counter
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
@@ -61,6 +62,7 @@ WORD_WEIGHT, CHAR_WEIGHT = 0.6, 0.4
 SVD_MIN_DOCS = 5000
 SVD_COMPONENTS = 160
 SVD_FIT_ROWS = 20000  # the SVD's axes are fitted on a sample of this many rows
+NEVER = sys.maxsize
 EXACT_NEIGHBOURS_MAX = 20000
 SAMPLE_ABOVE = 10000  # organic opinions; above this, concerns are found in a sample of this many
 NEIGHBOURS = 15
@@ -263,7 +265,7 @@ def cluster_opinions(
     campaigns = find_campaigns([(d.id, d.text) for d in docs if d.text],
                                threshold=campaign_threshold, min_size=min_cluster_size)
     in_campaign = {member: n for n, c in enumerate(campaigns) for member in c.members}
-    vectoriser = OpinionVectoriser()
+    vectoriser = OpinionVectoriser(svd_min_docs=NEVER)  # vectors stay whole; see search_space
     if len(docs) < min_cluster_size or not any(topic_tokens(d.features) for d in docs):
         return ClusteringResult([], {d.id: None for d in docs}, [],
                                 ClusterModel(vectoriser, np.zeros((0, 1)), similarity * ASSIGN_SHARE))
@@ -323,16 +325,32 @@ def _groups_by_sample(vectors, similarity: float, min_samples: int, min_size: in
 
 
 def _groups_of_all(vectors, similarity: float, min_samples: int, min_size: int,
-                   pool_neighbours: bool) -> np.ndarray:
-    rows = np.arange(vectors.shape[0])
-    cells = coarse_cells(vectors)
-    pooled = smooth_by_neighbours(vectors, cells=cells) if pool_neighbours else vectors
+                   pool_neighbours: bool = True) -> np.ndarray:
+    """Steps 2 to 4 on all `vectors`: pooling, density and refinement in the reduced
+    space of `search_space`, the final settling by each opinion's own full vector."""
+    reduced = search_space(vectors)
+    rows = np.arange(reduced.shape[0])
+    cells = coarse_cells(reduced)
+    pooled = smooth_by_neighbours(reduced, cells=cells) if pool_neighbours else reduced
     neighbours = nearest_neighbours(pooled, cells=cells)
     groups = density_groups(neighbours, similarity, min_samples, min_size)
     groups = split_chained_groups(pooled, groups, min_size)
     groups = refine_by_centroids(pooled, groups, rows, similarity, min_size)
     groups = merge_linked_groups(pooled, groups, neighbours[0])
     return settle_by_own_words(vectors, groups, similarity * ASSIGN_SHARE, min_size)
+
+
+def search_space(vectors):
+    """Dense vectors for the neighbour searches: from `SVD_MIN_DOCS` rows on, the
+    sparse vectors reduced by TruncatedSVD (axes fitted on at most `SVD_FIT_ROWS` rows)
+    and normalised again. Only the searches use them: the axes keep what many opinions
+    share, so a concern of 30 among 100,000 would look like the background there,
+    while its own words, kept in full, set it apart when opinions are placed."""
+    if not sparse.issparse(vectors) or vectors.shape[0] < SVD_MIN_DOCS or vectors.shape[1] <= SVD_COMPONENTS:
+        return vectors
+    svd = TruncatedSVD(SVD_COMPONENTS, algorithm="randomized", n_iter=4, random_state=0)
+    svd.fit(_sample_rows(vectors, SVD_FIT_ROWS))
+    return normalize(svd.transform(vectors)).astype(np.float32)
 
 
 # --- neighbours and density -----------------------------------------------------
