@@ -5,8 +5,9 @@ Method (measured in `bench/synthesis.py`):
 1. Vectors. TF-IDF over the stored jieba tokens, plus TF-IDF over character 2–3-grams
    of the tokens joined (the normalised text without stop words and punctuation, so
    that `ClusterModel.assign` can rebuild it from tokens alone); each block
-   L2-normalised and weighted, so a cosine is 0.6·words + 0.4·characters. Above
-   `SVD_MIN_DOCS` opinions, reduced with TruncatedSVD and normalised again.
+   L2-normalised and weighted, so a cosine is 0.6·words + 0.4·characters. From
+   `SVD_MIN_DOCS` opinions on, the neighbour searches of steps 2 and 3 run on a
+   TruncatedSVD reduction (`search_space`); everything else uses the full vectors.
 2. Pooling. Each vector gets the words of its nearest neighbours added
    (`smooth_by_neighbours`): people say one concern in words that two of them often
    do not share (停车位, 泊位, 罚单, 消防通道), but their neighbours do, so the pooled
