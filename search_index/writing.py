@@ -135,7 +135,7 @@ def usable_cores() -> int:
 
 def _new_index(version: Path):
     ix = whoosh_index.create_in(str(version), build_schema(), indexname=INDEX_NAME)
-    text_analysis._load_jieba()  # load the dictionary before timing-sensitive work
+    text_analysis._load_jieba()  # once, here: forked workers share the loaded dictionary
     return ix
 
 
