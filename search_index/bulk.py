@@ -28,7 +28,6 @@ from whoosh.util.numeric import byte_to_length
 from whoosh.writing import SegmentWriter
 
 
-
 class TermGroupedPool:
     """In-memory postings grouped by (field, term), in the order they were added:
     per term, the lists of docnums, weights and encoded values."""

@@ -67,17 +67,14 @@ def _frequencies_only(field):
 
 
 class AnalysedText(TEXT):
-    """TEXT whose postings come straight from the analyser's `terms()`: what
-    TEXT.index makes through the format's word_values, without a generator and
-    an encoding call per term (indexing is the rebuild's largest cost)."""
+    """TEXT that encodes its format's (term, freq, weight, value) list in one pass
+    instead of through a generator per term (indexing is the rebuild's largest cost)."""
 
     def index(self, value, **kwargs):
-        terms = getattr(self.analyzer, "terms", None)
-        if terms is None or not isinstance(value, str):
+        if not isinstance(value, str):
             return super().index(value, **kwargs)
-        boost = self.format.field_boost
-        return [(term.encode("utf-8"), freq, freq * boost, _packed(freq))
-                for term, freq in Counter(terms(value)).items()]
+        return [(term.encode("utf-8"), freq, weight, packed)
+                for term, freq, weight, packed in self.format.word_values(value, self.analyzer, mode="index")]
 
 
 class AnalysedFrequency(Frequency):

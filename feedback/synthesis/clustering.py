@@ -41,7 +41,6 @@ Method (measured in `bench/synthesis.py`):
 from __future__ import annotations
 
 import math
-import sys
 from collections import Counter
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
@@ -62,8 +61,7 @@ from .text import domain_words
 WORD_WEIGHT, CHAR_WEIGHT = 0.6, 0.4
 SVD_MIN_DOCS = 5000
 SVD_COMPONENTS = 160
-SVD_FIT_ROWS = 20000  # the SVD's axes are fitted on a sample of this many rows
-NEVER = sys.maxsize
+SVD_FIT_ROWS = 20000
 EXACT_NEIGHBOURS_MAX = 20000
 SAMPLE_ABOVE = 10000  # organic opinions; above this, concerns are found in a sample of this many
 NEIGHBOURS = 15
@@ -141,9 +139,14 @@ def topic_tokens(tokens: list[str]) -> list[str]:
 
 
 class OpinionVectoriser:
-    """Tokens → L2-normalised vectors (word TF-IDF ⊕ char 2–3-gram TF-IDF, maybe SVD)."""
+    """Tokens → L2-normalised sparse vectors (word TF-IDF ⊕ char 2–3-gram TF-IDF).
 
-    def __init__(self, svd_components: int = SVD_COMPONENTS, svd_min_docs: int = SVD_MIN_DOCS):
+    With `svd_min_docs`, from that many opinions on the vectors are reduced by a
+    TruncatedSVD of `svd_components` (and `ClusterModel` scores in that space). The
+    clustering keeps its vectors whole and reduces only for neighbour searches
+    (`search_space`)."""
+
+    def __init__(self, svd_components: int = SVD_COMPONENTS, svd_min_docs: int | None = None):
         self.svd_components, self.svd_min_docs = svd_components, svd_min_docs
         self.words = self.chars = self.svd = None
 
@@ -155,9 +158,9 @@ class OpinionVectoriser:
                                      sublinear_tf=True, dtype=np.float32)
         joined = self._stack(self.words.fit_transform(token_lists),
                              self.chars.fit_transform(_joined(token_lists)))
-        if len(token_lists) >= self.svd_min_docs and joined.shape[1] > self.svd_components:
-            self.svd = TruncatedSVD(self.svd_components, algorithm="randomized", n_iter=4, random_state=0)
-            self.svd.fit(_sample_rows(joined, SVD_FIT_ROWS))  # the axes of 20,000 are those of 100,000
+        if self.svd_min_docs is not None and len(token_lists) >= self.svd_min_docs \
+                and joined.shape[1] > self.svd_components:
+            self.svd = _fitted_svd(joined, self.svd_components)
             return normalize(self.svd.transform(joined)).astype(np.float32)
         return joined
 
@@ -174,10 +177,13 @@ class OpinionVectoriser:
         return normalize(sparse.hstack(blocks, format="csr"))
 
 
-def _sample_rows(matrix, size: int):
-    if matrix.shape[0] <= size:
-        return matrix
-    return matrix[np.sort(np.random.RandomState(0).choice(matrix.shape[0], size, replace=False))]
+def _fitted_svd(matrix, components: int) -> TruncatedSVD:
+    """A TruncatedSVD fitted on at most `SVD_FIT_ROWS` random rows: the axes of
+    20,000 opinions are those of 100,000, at a fifth of the cost."""
+    rows = matrix
+    if matrix.shape[0] > SVD_FIT_ROWS:
+        rows = matrix[np.sort(np.random.RandomState(0).choice(matrix.shape[0], SVD_FIT_ROWS, replace=False))]
+    return TruncatedSVD(components, algorithm="randomized", n_iter=4, random_state=0).fit(rows)
 
 
 def _joined(token_lists: Sequence[list[str]]) -> list[str]:
@@ -266,7 +272,7 @@ def cluster_opinions(
     campaigns = find_campaigns([(d.id, d.text) for d in docs if d.text],
                                threshold=campaign_threshold, min_size=min_cluster_size)
     in_campaign = {member: n for n, c in enumerate(campaigns) for member in c.members}
-    vectoriser = OpinionVectoriser(svd_min_docs=NEVER)  # vectors stay whole; see search_space
+    vectoriser = OpinionVectoriser()
     if len(docs) < min_cluster_size or not any(topic_tokens(d.features) for d in docs):
         return ClusteringResult([], {d.id: None for d in docs}, [],
                                 ClusterModel(vectoriser, np.zeros((0, 1)), similarity * ASSIGN_SHARE))
@@ -349,9 +355,7 @@ def search_space(vectors):
     while its own words, kept in full, set it apart when opinions are placed."""
     if not sparse.issparse(vectors) or vectors.shape[0] < SVD_MIN_DOCS or vectors.shape[1] <= SVD_COMPONENTS:
         return vectors
-    svd = TruncatedSVD(SVD_COMPONENTS, algorithm="randomized", n_iter=4, random_state=0)
-    svd.fit(_sample_rows(vectors, SVD_FIT_ROWS))
-    return normalize(svd.transform(vectors)).astype(np.float32)
+    return normalize(_fitted_svd(vectors, SVD_COMPONENTS).transform(vectors)).astype(np.float32)
 
 
 # --- neighbours and density -----------------------------------------------------
