@@ -169,7 +169,15 @@ def _save_model(model, cluster_ids: list[int]) -> None:
 
 @lru_cache(maxsize=2)
 def _load_model(path: str, mtime: float):
-    return joblib.load(path)
+    """The saved model, or None when it cannot be read (saved by a version whose
+    classes have since changed): new opinions then wait, unclustered, for the next
+    full re-clustering, which saves a model this version reads."""
+    try:
+        return joblib.load(path)
+    except Exception:  # unpickling raises whatever the missing or changed class causes
+        log.warning("cluster model %s cannot be read; new opinions wait for the next re-clustering",
+                    path, exc_info=True)
+        return None
 
 
 def live_model():

@@ -52,10 +52,10 @@ from scipy.sparse.csgraph import connected_components
 from scipy.optimize import linear_sum_assignment
 from sklearn.cluster import AgglomerativeClustering, MiniBatchKMeans
 from sklearn.decomposition import TruncatedSVD
-from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
 from .campaigns import Campaign, find_campaigns
+from .counting import CharGramTfidf, TokenTable, TokenTfidf
 from .text import domain_words
 
 WORD_WEIGHT, CHAR_WEIGHT = 0.6, 0.4
@@ -129,13 +129,13 @@ class Cluster:
         return len(self.members)
 
 
-def _identity(tokens):
-    return tokens
-
-
 def topic_tokens(tokens: list[str]) -> list[str]:
     """The tokens that say what an opinion is about (boilerplate dropped)."""
     return [t for t in tokens if t not in BOILERPLATE]
+
+
+def is_topic_term(term: str) -> bool:
+    return term not in BOILERPLATE
 
 
 class OpinionVectoriser:
@@ -151,14 +151,16 @@ class OpinionVectoriser:
         self.words = self.chars = self.svd = None
 
     def fit_transform(self, token_lists: Sequence[list[str]]):
-        token_lists = [topic_tokens(tokens) for tokens in token_lists]
-        min_df = 2 if len(token_lists) >= 50 else 1
-        self.words = TfidfVectorizer(analyzer=_identity, min_df=min_df, sublinear_tf=True, dtype=np.float32)
-        self.chars = TfidfVectorizer(analyzer="char", ngram_range=(2, 3), min_df=min_df,
-                                     sublinear_tf=True, dtype=np.float32)
-        joined = self._stack(self.words.fit_transform(token_lists),
-                             self.chars.fit_transform(_joined(token_lists)))
-        if self.svd_min_docs is not None and len(token_lists) >= self.svd_min_docs \
+        return self.fit_table(TokenTable(token_lists))
+
+    def fit_table(self, table: TokenTable):
+        """`fit_transform` of the token lists a `TokenTable` was made of."""
+        topic = table.term_mask(is_topic_term)
+        min_df = 2 if table.row_count >= 50 else 1
+        self.words = TokenTfidf(min_df=min_df)
+        self.chars = CharGramTfidf(ngram_range=(2, 3), min_df=min_df)
+        joined = self._stack(self.words.fit_table(table, topic), self.chars.fit_codes(*table.joined(topic)))
+        if self.svd_min_docs is not None and table.row_count >= self.svd_min_docs \
                 and joined.shape[1] > self.svd_components:
             self.svd = _fitted_svd(joined, self.svd_components)
             return normalize(self.svd.transform(joined)).astype(np.float32)
@@ -173,7 +175,10 @@ class OpinionVectoriser:
 
     @staticmethod
     def _stack(words, chars):
-        blocks = [normalize(words) * math.sqrt(WORD_WEIGHT), normalize(chars) * math.sqrt(CHAR_WEIGHT)]
+        blocks = [normalize(block) * math.sqrt(weight) for block, weight in ((words, WORD_WEIGHT), (chars, CHAR_WEIGHT))
+                  if block.shape[1]]
+        if not blocks:  # no term is used twice (60 opinions of one character each): nothing to compare by
+            return sparse.csr_matrix((words.shape[0], 1), dtype=np.float32)
         return normalize(sparse.hstack(blocks, format="csr"))
 
 
@@ -273,21 +278,24 @@ def cluster_opinions(
                                threshold=campaign_threshold, min_size=min_cluster_size)
     in_campaign = {member: n for n, c in enumerate(campaigns) for member in c.members}
     vectoriser = OpinionVectoriser()
-    if len(docs) < min_cluster_size or not any(topic_tokens(d.features) for d in docs):
+    features = TokenTable([d.features for d in docs])
+    if len(docs) < min_cluster_size or not features.term_mask(is_topic_term).any():
         return ClusteringResult([], {d.id: None for d in docs}, [],
                                 ClusterModel(vectoriser, np.zeros((0, 1)), similarity * ASSIGN_SHARE))
-    vectors = vectoriser.fit_transform([d.features for d in docs])
+    vectors = vectoriser.fit_table(features)
+    own_words = TokenTable([d.tokens for d in docs]) if any(d.context for d in docs) else features
     organic = np.array([i for i, d in enumerate(docs) if d.id not in in_campaign], dtype=np.int64)
     labels = np.full(len(docs), -1, dtype=np.int64)
     if len(organic) >= min_cluster_size:
         labels[organic] = organic_groups(vectors[organic], similarity, min_samples, min_cluster_size, pool_neighbours)
-    if any(d.context for d in docs):
-        labels = attach_by_own_words(docs, labels, organic, similarity)
+    if own_words is not features:
+        labels = attach_by_own_words(docs, own_words, labels, organic, similarity)
     next_label = labels.max(initial=-1) + 1
     for row, doc in enumerate(docs):  # one pass, not one per campaign (100 campaigns × 100k rows)
         if doc.id in in_campaign:
             labels[row] = next_label + in_campaign[doc.id]
-    clusters = _describe_clusters(docs, vectors, labels, campaign_labels=set(range(next_label, next_label + len(campaigns))))
+    clusters = _describe_clusters(docs, vectors, own_words, labels,
+                                  campaign_labels=set(range(next_label, next_label + len(campaigns))))
     assignments = {d.id: None for d in docs}
     for cluster in clusters:
         assignments.update({member: cluster.id for member in cluster.members})
@@ -572,14 +580,14 @@ def settle_by_own_words(vectors, labels: np.ndarray, threshold: float, min_size:
     return _drop_small(np.where(nearest >= 0, nearest, labels), min_size)
 
 
-def attach_by_own_words(docs: Sequence[OpinionDoc], labels: np.ndarray, rows: np.ndarray,
-                        similarity: float) -> np.ndarray:
+def attach_by_own_words(docs: Sequence[OpinionDoc], own_words: TokenTable, labels: np.ndarray,
+                        rows: np.ndarray, similarity: float) -> np.ndarray:
     """Give a left-over opinion without context (a general opinion, not on an item) to
     the cluster whose members *said* the most similar things. Centroids that include the
     item's title are out of its reach although it speaks of the same concern."""
     if labels.max(initial=-1) < 0:
         return labels
-    own = OpinionVectoriser().fit_transform([d.tokens for d in docs])
+    own = OpinionVectoriser().fit_table(own_words)
     centroids = group_centroids(own, labels)
     waiting = np.array([i for i in rows if labels[i] < 0 and not docs[i].context], dtype=np.int64)
     if not len(waiting):
@@ -603,13 +611,13 @@ def group_centroids(vectors, labels: np.ndarray) -> np.ndarray:
 
 # --- describing clusters ---------------------------------------------------------
 
-def _describe_clusters(docs, vectors, labels: np.ndarray, campaign_labels: set[int]) -> list[Cluster]:
+def _describe_clusters(docs, vectors, own_words: TokenTable, labels: np.ndarray,
+                       campaign_labels: set[int]) -> list[Cluster]:
     if labels.max(initial=-1) < 0:
         return []
     centroids = group_centroids(vectors, labels)
-    member_rows = [np.flatnonzero(labels == label) for label in range(len(centroids))]
-    key_terms = class_key_terms([[topic_tokens(docs[i].tokens) for i in rows] for rows in member_rows],
-                                [topic_tokens(docs[i].tokens) for i in np.flatnonzero(labels < 0)])
+    member_rows = _rows_by_label(labels, len(centroids))
+    key_terms = class_key_terms(own_words.counts(own_words.term_mask(is_topic_term)), own_words.terms, labels)
     clusters = []
     for label, rows in enumerate(member_rows):
         closeness = _dense(vectors[rows] @ centroids[label][:, np.newaxis]).ravel()
@@ -623,46 +631,56 @@ def _describe_clusters(docs, vectors, labels: np.ndarray, campaign_labels: set[i
     return clusters
 
 
-def class_key_terms(classes: list[list[list[str]]], rest: list[list[str]], top: int = 5) -> list[list[str]]:
-    """Class-based TF-IDF over documents: a term ranks high for a cluster when many of
-    its opinions use it and few others do. Terms are picked one at a time, and the
-    opinions a picked term already describes count for less afterwards, so the label
-    covers the cluster (广场舞 / 音箱 / 中心公园 are said by different people) rather
+def _rows_by_label(labels: np.ndarray, count: int) -> list[np.ndarray]:
+    """Rows of each label 0..count-1, in row order (one sort, not one scan per label)."""
+    order = np.argsort(labels, kind="stable")
+    bounds = np.searchsorted(labels[order], np.arange(count + 1))
+    return [order[bounds[label]:bounds[label + 1]] for label in range(count)]
+
+
+def class_key_terms(counts: sparse.csr_matrix, terms: Sequence[str], labels: np.ndarray,
+                    top: int = 5) -> list[list[str]]:
+    """Key terms of each label 0.. from `counts` (opinions × `terms`; label -1 for the
+    opinions in no cluster), by class-based TF-IDF: a term ranks high for a cluster
+    when many of its opinions use it and few others do. Terms are picked one at a time,
+    and the opinions a picked term already describes count for less afterwards, so the
+    label covers the cluster (广场舞 / 音箱 / 中心公园 are said by different people) rather
     than naming the words one group of its opinions share (中心, 公园, 广场 of the same
     place). Single characters (太, 吵) say too little to be a label. Between terms that
     score the same, the one said more often (repeats within an opinion count) wins."""
-    document_sets = [[set(tokens) for tokens in docs] for docs in classes + [rest]]
-    overall: Counter[str] = Counter(t for docs in document_sets for tokens in docs for t in tokens)
-    average = sum(overall.values()) / max(1, len(document_sets))
-    return [_covering_terms(sets, overall, average, top, Counter(t for tokens in docs for t in tokens))
-            for sets, docs in zip(document_sets, classes)]
+    uses = counts.copy()
+    uses.data[:] = 1.0  # an opinion uses a term or not
+    overall = np.bincount(uses.indices, minlength=len(terms))  # opinions using it, in all classes
+    count = labels.max(initial=-1) + 1
+    average = overall.sum() / (count + 1)  # the opinions in no cluster are one more class
+    # Words of the domain dictionary (停车位, 加装电梯, 广场舞) name a concern; a place or a
+    # situation (中心公园, 窗户) only goes with it.
+    domain = frozenset(domain_words())
+    weight = np.array([DOMAIN_TERM_WEIGHT if t in domain else 1.0 for t in terms])
+    specificity = np.log(1 + average / np.maximum(overall, 1)) * weight
+    labelable = np.array([_can_label(t) for t in terms], dtype=bool)
+    return [_covering_terms(uses[rows], counts[rows], specificity, labelable, terms, top)
+            for rows in _rows_by_label(labels, count)]
 
 
-def _term_weight(term: str) -> float:
-    """Words of the domain dictionary (停车位, 加装电梯, 广场舞) name a concern; a place or
-    a situation (中心公园, 窗户) only goes with it."""
-    return DOMAIN_TERM_WEIGHT if term in domain_words() else 1.0
-
-
-def _covering_terms(docs: list[set[str]], overall: Counter, average: float, top: int, said: Counter,
+def _covering_terms(uses: sparse.csr_matrix, counts: sparse.csr_matrix, specificity: np.ndarray,
+                    labelable: np.ndarray, terms: Sequence[str], top: int,
                     covered_weight: float = COVERED_WEIGHT) -> list[str]:
     """Greedy: the best-scoring term by the summed weight of the opinions using it, then
     those opinions weigh `covered_weight` times less for the next pick."""
-    weights = [1.0] * len(docs)
-    mass: Counter[str] = Counter(t for tokens in docs for t in tokens if _can_label(t))
+    weights = np.ones(uses.shape[0])
+    candidates = np.flatnonzero(labelable & (uses.getnnz(axis=0) > 0))
+    said = np.asarray(counts.sum(axis=0)).ravel()
+    by_term = uses.tocsc()
     picked: list[str] = []
-    while mass and len(picked) < top:
-        best = max(mass, key=lambda t: (round(mass[t] * math.log(1 + average / overall[t]) * _term_weight(t), 9),
-                                        said[t], len(t), t))
-        picked.append(best)
-        del mass[best]
-        for i, tokens in enumerate(docs):
-            if best in tokens:
-                lost = weights[i] * (1.0 - covered_weight)
-                weights[i] -= lost
-                for token in tokens:
-                    if token in mass:
-                        mass[token] -= lost
+    while len(candidates) and len(picked) < top:
+        mass = uses.T @ weights
+        scores = np.round(mass[candidates] * specificity[candidates], 9)
+        tied = candidates[scores == scores.max()]
+        best = max(tied, key=lambda t: (said[t], len(terms[t]), terms[t]))
+        picked.append(terms[best])
+        candidates = candidates[candidates != best]
+        weights[by_term.indices[by_term.indptr[best]:by_term.indptr[best + 1]]] *= covered_weight
     return picked
 
 

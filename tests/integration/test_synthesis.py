@@ -65,6 +65,22 @@ def test_a_new_opinion_joins_its_concern_in_the_worker(app, client, make, db, ru
     assert opinion.cluster_id == dance_cluster
 
 
+def test_an_unreadable_saved_model_leaves_new_opinions_for_the_next_run(app, make, db):
+    """A model saved by a version whose classes have changed cannot be unpickled: the new
+    opinion stays unclustered (the next re-clustering takes it), and the job does not fail."""
+    topics = _store_sample(make, campaign=0)
+    synthesis.recluster()
+    with open(synthesis.model_path(), "wb") as saved:
+        saved.write(b"\x80\x04\x95not a model")
+    opinion = make.opinion(text="梅园广场的广场舞噪音太大，请管一管音量。", stance="suggestion")
+    assert synthesis.assign_opinion(opinion_id=opinion.id) is None
+    db.session.refresh(opinion)
+    assert opinion.cluster_id is None
+    synthesis.recluster()
+    db.session.refresh(opinion)
+    assert opinion.cluster_id == _main_cluster(topics, "dance_noise", db)[0]
+
+
 def test_hidden_opinions_are_not_clustered(app, make, db):
     _store_sample(make, campaign=0)
     hidden = make.opinion(text="广场舞太吵了，这些人真是没素质的东西！", moderation="hidden")

@@ -143,6 +143,15 @@ def test_no_opinions_or_only_boilerplate_make_no_cluster():
     assert result.clusters == [] and result.model.assign(["谢谢"]) == (None, 0.0)
 
 
+def test_opinions_sharing_no_term_make_no_cluster_and_no_error():
+    """60 one-character opinions, all different: no word or character pair is used twice,
+    so nothing is left to compare by (sklearn's vectoriser raised "no terms remain")."""
+    lone = [OpinionDoc(i, [chr(0x4E00 + i)], None, None, chr(0x4E00 + i)) for i in range(60)]
+    result = cluster_opinions(lone)
+    assert result.clusters == [] and set(result.assignments.values()) == {None}
+    assert result.model.assign([chr(0x4E00)]) == (None, 0.0)
+
+
 @pytest.fixture(scope="module")
 def sampled_run():
     """The module's opinions grouped through a sample (steps 2–4 on 250 of ~430
