@@ -373,6 +373,8 @@ def nearest_neighbours(vectors, k: int = NEIGHBOURS, cells: np.ndarray | None = 
     `cells`: coarse cells to search within (`coarse_cells`), found here when needed."""
     n = vectors.shape[0]
     k = max(1, min(k, n - 1))
+    if not sparse.issparse(vectors) and n <= EXACT_NEIGHBOURS_MAX:
+        return _exact_dense_neighbours(vectors, k)
     indexes = np.full((n, k), -1, dtype=np.int64)
     similarities = np.full((n, k), -1.0, dtype=np.float32)
     position = np.full(n, -1, dtype=np.int64)  # of each row among the candidates searched
@@ -391,6 +393,28 @@ def nearest_neighbours(vectors, k: int = NEIGHBOURS, cells: np.ndarray | None = 
             order = np.argsort(-best_scores, axis=1)
             indexes[rows, :top] = candidates[np.take_along_axis(best, order, axis=1)]
             similarities[rows, :top] = np.take_along_axis(best_scores, order, axis=1)
+    return indexes, similarities
+
+
+def _exact_dense_neighbours(vectors: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """`nearest_neighbours` by faiss's exact inner-product search: the same products,
+    but the best k of each row are kept in a heap while they are computed, which at
+    10,000 rows is some four times faster than numpy's argpartition over whole rows."""
+    import faiss  # imported here: only a clustering run needs it, not the web app
+
+    n = vectors.shape[0]
+    data = np.ascontiguousarray(vectors, dtype=np.float32)
+    index = faiss.IndexFlatIP(data.shape[1])
+    index.add(data)
+    similarities, indexes = index.search(data, k + 1)
+    # Leave each row itself out. It is not always first (exact copies tie with it), and
+    # among many copies it may not be found at all: then the (k+1)-th goes instead.
+    is_self = indexes == np.arange(n)[:, np.newaxis]
+    dropped = np.where(is_self.any(axis=1), is_self.argmax(axis=1), k)
+    kept = np.ones(indexes.shape, dtype=bool)
+    kept[np.arange(n), dropped] = False
+    indexes = indexes[kept].reshape(n, k).astype(np.int64)
+    similarities = np.where(indexes >= 0, similarities[kept].reshape(n, k), -1.0).astype(np.float32)
     return indexes, similarities
 
 
