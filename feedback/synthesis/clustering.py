@@ -4,7 +4,8 @@ Method (measured in `bench/synthesis.py`):
 
 1. Vectors. TF-IDF over the stored jieba tokens, plus TF-IDF over character 2–3-grams
    of the tokens joined (the normalised text without stop words and punctuation, so
-   that `ClusterModel.assign` can rebuild it from tokens alone); each block
+   that `ClusterModel.assign` can rebuild it from tokens alone), counted for all
+   opinions at once (`counting`); each block
    L2-normalised and weighted, so a cosine is 0.6·words + 0.4·characters. From
    `SVD_MIN_DOCS` opinions on, the neighbour searches of steps 2 and 3 run on a
    TruncatedSVD reduction (`search_space`); everything else uses the full vectors.
@@ -12,8 +13,9 @@ Method (measured in `bench/synthesis.py`):
    (`smooth_by_neighbours`): people say one concern in words that two of them often
    do not share (停车位, 泊位, 罚单, 消防通道), but their neighbours do, so the pooled
    vectors of one concern's opinions are close. Steps 3 and 4 run on pooled vectors.
-3. Density. Each opinion's nearest neighbours by cosine (exact in blocks, or within
-   nearby coarse k-means cells above `EXACT_NEIGHBOURS_MAX`). An opinion with at
+3. Density. Each opinion's nearest neighbours by cosine (exact: by faiss on reduced
+   vectors, in blocks on sparse ones; above `EXACT_NEIGHBOURS_MAX` rows within nearby
+   coarse k-means cells). An opinion with at
    least `min_samples` neighbours at `similarity` or more is a core; cores joined by
    such a neighbour link form a group, others join the group of their most similar
    core, groups smaller than `min_cluster_size` are noise (None): one-off opinions
