@@ -113,12 +113,14 @@ def test_bulk_signatures_equal_datasketch_own_minhash():
 
     from datasketch import MinHash
 
-    from feedback.synthesis.campaigns import NUM_PERM, minhash_signatures
+    from feedback.synthesis.campaigns import NUM_PERM, minhash_signatures, shingle_sets
 
-    sets = [shingles(normalise(t)) for t in SAME_TOPIC[:3]]
-    for shingle_set, bulk in zip(sets, minhash_signatures(sets)):
+    texts = [normalise(t) for t in SAME_TOPIC[:3]]
+    sets = shingle_sets(texts)
+    assert list(sets.rows) == [0, 1, 2]
+    for text, bulk in zip(texts, minhash_signatures(sets.hashes, sets.starts)):
         own = MinHash(num_perm=NUM_PERM, hashfunc=zlib.crc32)
-        own.update_batch([s.encode("utf-8") for s in shingle_set])
+        own.update_batch([s.encode("utf-8") for s in shingles(text)])
         assert list(bulk) == list(own.hashvalues)
 
 
