@@ -33,6 +33,7 @@ test: install services
 bench: install
 	$(BIN)/python bench/synthesis.py
 	$(BIN)/python bench/search.py
+	$(BIN)/python bench/small_issues.py
 
 translations: install
 	bash feedback/translations/update.sh
