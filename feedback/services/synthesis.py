@@ -16,7 +16,7 @@ import joblib
 import numpy as np
 from flask import current_app
 from scipy.optimize import linear_sum_assignment
-from sqlalchemy import event, select
+from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session
 
 from ..extensions import db
@@ -97,12 +97,15 @@ def _previous_members(is_campaign: bool) -> dict[int, set]:
 
 def _store_groups(groups: list[dict], *, is_campaign: bool, previous: dict[int, set],
                   by_id: dict[int, Opinion]) -> tuple[list[Cluster], int]:
-    """Write one Cluster row per group (reusing matched rows); returns rows and how many were kept."""
+    """Write one Cluster row per group (reusing matched rows); returns rows and how many were kept.
+    Memberships are written apart (`_write_memberships`)."""
     matched = match_identities(previous, [set(g["members"]) for g in groups])
     rows = []
     for index, group in enumerate(groups):
         cluster = db.session.get(Cluster, matched[index]) if index in matched else Cluster(is_campaign=is_campaign)
         members = [by_id[i] for i in group["members"]]
+        if cluster.label is not None and cluster.label != group["label"][:300]:
+            _answers_to_reindex(cluster.id)
         cluster.label = group["label"][:300]
         cluster.key_terms = group.get("key_terms", [])
         cluster.size = len(members)
@@ -113,10 +116,27 @@ def _store_groups(groups: list[dict], *, is_campaign: bool, previous: dict[int, 
         db.session.add(cluster)
         rows.append(cluster)
     db.session.flush()
-    for cluster, group in zip(rows, groups):
-        for opinion_id in group["members"]:
-            by_id[opinion_id].cluster_id = cluster.id
     return rows, len(matched)
+
+
+def _answers_to_reindex(cluster_id: int) -> None:
+    """An answer to a cluster is found in search by the cluster's label."""
+    from ..models import Response
+    from .search import note_changed
+
+    for response_id in db.session.scalars(select(Response.id).where(Response.cluster_id == cluster_id)):
+        note_changed("answer", response_id)
+
+
+def _write_memberships(opinions: list[Opinion], cluster_of: dict[int, int]) -> None:
+    """Set each opinion's cluster (None for none) with one bulk UPDATE of the rows that
+    change: at 20,000 opinions, setting them one by one through the ORM took longer than
+    the clustering, and made the search index every opinion again (its documents do not
+    hold the cluster)."""
+    changed = [{"id": o.id, "cluster_id": cluster_of.get(o.id)} for o in opinions
+               if o.cluster_id != cluster_of.get(o.id)]
+    if changed:
+        db.session.execute(update(Opinion), changed)
 
 
 def _retire_unmatched(active_ids: set[int]) -> int:
@@ -142,12 +162,12 @@ def recluster() -> ReclusterReport:
     groups = [{"members": c.members, "label": c.label, "key_terms": c.key_terms,
                "representatives": c.representatives, "is_campaign": c.is_campaign} for c in result.clusters]
     previous = {flag: _previous_members(flag) for flag in (False, True)}  # before memberships change
-    for opinion in opinions:
-        opinion.cluster_id = None
-    organic_rows, kept_organic = _store_groups([g for g in groups if not g["is_campaign"]], is_campaign=False,
-                                               previous=previous[False], by_id=by_id)
-    campaign_rows, kept_campaigns = _store_groups([g for g in groups if g["is_campaign"]], is_campaign=True,
-                                                  previous=previous[True], by_id=by_id)
+    organic, campaigns = ([g for g in groups if g["is_campaign"] == flag] for flag in (False, True))
+    organic_rows, kept_organic = _store_groups(organic, is_campaign=False, previous=previous[False], by_id=by_id)
+    campaign_rows, kept_campaigns = _store_groups(campaigns, is_campaign=True, previous=previous[True], by_id=by_id)
+    cluster_of = {opinion_id: row.id for row, group in zip(organic_rows + campaign_rows, organic + campaigns)
+                  for opinion_id in group["members"]}
+    _write_memberships(opinions, cluster_of)
     retired = _retire_unmatched({c.id for c in organic_rows + campaign_rows})
     db.session.commit()
     # The model's centroids follow result.clusters; map each back to its row.
@@ -156,7 +176,7 @@ def recluster() -> ReclusterReport:
     _save_model(result.model, cluster_ids)
     return ReclusterReport(opinions=len(opinions), clusters=len(organic_rows), campaigns=len(campaign_rows),
                            kept=kept_organic + kept_campaigns, retired=retired,
-                           unclustered=sum(1 for o in opinions if o.cluster_id is None))
+                           unclustered=len(opinions) - len(cluster_of))
 
 
 def _save_model(model, cluster_ids: list[int]) -> None:

@@ -81,6 +81,59 @@ def test_an_unreadable_saved_model_leaves_new_opinions_for_the_next_run(app, mak
     assert opinion.cluster_id == _main_cluster(topics, "dance_noise", db)[0]
 
 
+def test_memberships_are_written_in_bulk_not_through_each_opinion(app, make, db):
+    """No opinion row changes its cluster through the ORM, so the search (whose opinion
+    documents do not hold the cluster) is not asked to index every opinion again."""
+    from sqlalchemy import event, inspect
+    from sqlalchemy.orm import Session
+
+    topics = _store_sample(make)
+    changed_one_by_one = []
+
+    def record(session, flush_context):
+        changed_one_by_one.extend(row.id for row in session.dirty
+                                  if isinstance(row, Opinion) and inspect(row).attrs.cluster_id.history.has_changes())
+
+    event.listen(Session, "after_flush", record)
+    try:
+        report = synthesis.recluster()
+    finally:
+        event.remove(Session, "after_flush", record)
+    assert changed_one_by_one == []
+    clustered = db.session.query(Opinion).filter(Opinion.cluster_id.isnot(None)).count()
+    assert clustered == report.opinions - report.unclustered and clustered >= 0.8 * len(topics)
+
+
+def test_an_answer_to_a_cluster_whose_label_changes_is_indexed_again(app, make, db):
+    """Search finds an answer to a cluster by the cluster's label, so a new label
+    re-indexes the answer; other answers are left alone."""
+    from sqlalchemy import event
+    from sqlalchemy.orm import Session
+
+    from feedback.models import Response
+
+    topics = _store_sample(make, campaign=0)
+    synthesis.recluster()
+    parking, _ = _main_cluster(topics, "parking", db)
+    elevator, _ = _main_cluster(topics, "elevator", db)
+    department = make.department()
+    answers = [Response(department_id=department.id, cluster_id=cluster, text="已安排") for cluster in (parking, elevator)]
+    db.session.add_all(answers)
+    db.session.get(Cluster, parking).label = "an older label"
+    db.session.commit()
+    pending = []
+
+    def record(session):
+        pending.extend(session.info.get("search_changes", ()))
+
+    event.listen(Session, "before_commit", record)
+    try:
+        synthesis.recluster()
+    finally:
+        event.remove(Session, "before_commit", record)
+    assert ("answer", answers[0].id) in pending and ("answer", answers[1].id) not in pending
+
+
 def test_hidden_opinions_are_not_clustered(app, make, db):
     _store_sample(make, campaign=0)
     hidden = make.opinion(text="广场舞太吵了，这些人真是没素质的东西！", moderation="hidden")
