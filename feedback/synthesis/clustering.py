@@ -96,10 +96,13 @@ BOILERPLATE = frozenset("""
 已经 过 次 几次 上个月 打过 热线 持续 个 月 年 这 一直 这样
 周围 栋楼 邻居 都 有 意见 大家
 关于 方案 征求意见 征求意见稿 稿 公示 通知 公告
+来电 来电人 人称 致电 诉求 诉求人 要求 工单 编号 转办 核实 某 其 称
+网友 留言 群众 反映人 诉称 恳请 予以 有关 有关部门 望 为盼
 """.split())
 # Who writes (业主一枚, 帮家里人留个言), how often and how long (已经反映过3次, 持续2个月,
 # 上个月打过热线) and how many agree (周围3栋楼的邻居都有意见) say nothing of the concern either,
-# nor the kind of document an item's title names (方案, 征求意见稿, 公示).
+# nor the kind of document an item's title names (方案, 征求意见稿, 公示), nor the formulas of
+# a hotline work order (市民来电反映…诉求：…要求相关部门核实处理；工单编号…转办).
 
 
 @dataclass

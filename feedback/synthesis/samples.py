@@ -281,6 +281,22 @@ def campaign_opinion(rng: random.Random) -> SampleOpinion:
     return SampleOpinion(text, CAMPAIGN, "oppose")
 
 
+# How a hotline or a message board writes a message down: the same formulas around what
+# the caller said, in most messages of an export.
+WORK_ORDER_FORMS = [
+    "市民来电反映：{text}诉求：要求相关部门核实处理。",
+    "来电人称{text}要求尽快处理，请核实。工单编号{number}。",
+    "市民致电热线：{text}请转办相关部门。诉求人要求回复。",
+    "网友留言：{text}恳请有关部门予以解决，望答复为盼。",
+    "{text}",
+]
+
+
+def as_work_order(text: str, rng: random.Random) -> str:
+    """The text as a hotline work order or a message-board post would hold it."""
+    return rng.choice(WORK_ORDER_FORMS).format(text=text, number=rng.randint(100000, 999999))
+
+
 def generate_opinions(
     hot_sizes: dict[str, int],
     background: int,

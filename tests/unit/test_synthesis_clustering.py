@@ -212,3 +212,25 @@ def test_dense_neighbour_search_finds_the_exact_nearest_without_the_row_itself()
     assert np.allclose(np.take_along_axis(scores, indexes, axis=1), similarities, atol=1e-5)
     copies = set(range(49, 70))
     assert all(set(indexes[row]) <= copies - {row} for row in copies)
+
+
+def test_hotline_work_order_formulas_do_not_make_one_concern_of_everything():
+    """Messages exported from a hotline wrap what the caller said in the same formulas
+    (市民来电反映…诉求：要求相关部门核实处理). Those words are the same in most messages: they
+    must not join the messages into one concern, nor name one."""
+    import random
+
+    from feedback.synthesis.samples import as_work_order
+
+    rng = random.Random(4)
+    opinions = generate_opinions({"parking": 40, "elevator": 30}, background=300, seed=9)
+    texts = [as_work_order(o.text, rng) for o in opinions]
+    result = cluster_opinions([OpinionDoc(i, tokenise(t), None, None, normalise(t)) for i, t in enumerate(texts)])
+    formula_words = {"来电", "诉求", "要求", "核实", "工单", "编号", "转办", "致电", "网友", "留言", "恳请", "予以"}
+    assert max(c.size for c in result.clusters) < 0.3 * len(texts)
+    assert not any(formula_words & set(c.key_terms[:3]) for c in result.clusters)
+    for topic in ("parking", "elevator"):
+        ids, cluster_id, count = _main_cluster(opinions, result, topic)
+        assert cluster_id is not None and count >= 0.8 * len(ids), topic
+        cluster = result.clusters[cluster_id]
+        assert sum(opinions[m].topic == topic for m in cluster.members) >= 0.8 * cluster.size, topic
