@@ -45,7 +45,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Hashable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 import numpy as np
@@ -85,6 +85,9 @@ COVERED_WEIGHT, DOMAIN_TERM_WEIGHT = 0.3, 2.0  # see class_key_terms
 # of the unit tests, 284 are placed right at 0.15 (8 wrongly) and 241 at 0.25 (5 wrongly);
 # none of 300 new background opinions is placed in a hot issue at either.
 ASSIGN_SHARE = 0.6
+# A run of three tokens said by this share of the opinions (and at least FORMULA_MIN_COUNT
+# times) is a formula, not a concern: see strip_formulas.
+FORMULA_SHARE, FORMULA_MIN_COUNT, FORMULA_MIN_OPINIONS = 0.1, 50, 500
 UNSPECIFIED_STANCE = "unspecified"
 # Courtesy and petition formulas: they say how, not what, and would otherwise join
 # unrelated opinions that share "请相关部门尽快解决，谢谢". Stance is counted apart.
@@ -213,8 +216,9 @@ class ClusterModel:
     are kept per feature (projected through the SVD when one was used).
     """
 
-    def __init__(self, vectoriser: OpinionVectoriser, centroids: np.ndarray, similarity: float):
-        self.vectoriser, self.similarity = vectoriser, similarity
+    def __init__(self, vectoriser: OpinionVectoriser, centroids: np.ndarray, similarity: float,
+                 formulas: frozenset[tuple[str, ...]] = frozenset()):
+        self.vectoriser, self.similarity, self.formulas = vectoriser, similarity, formulas
         self.centroids = np.asarray(centroids, dtype=np.float32)
         self._word_index = vectoriser.words.vocabulary_ if vectoriser.words else {}
         self._char_index = vectoriser.chars.vocabulary_ if vectoriser.chars else {}
@@ -229,7 +233,7 @@ class ClusterModel:
         `context` as in `OpinionDoc.context`."""
         if len(self.centroids) == 0:
             return None, 0.0
-        features, values = self._features(topic_tokens(list(tokens) + list(context)))
+        features, values = self._features(topic_tokens(strip_runs(list(tokens), self.formulas) + list(context)))
         if not len(features):
             return None, 0.0
         if self._feature_space is None:
@@ -286,11 +290,12 @@ def cluster_opinions(
     campaigns = find_campaigns([(d.id, d.text) for d in docs if d.text],
                                threshold=campaign_threshold, min_size=min_cluster_size)
     in_campaign = {member: n for n, c in enumerate(campaigns) for member in c.members}
+    docs, formulas = strip_formulas(docs, in_campaign)
     vectoriser = OpinionVectoriser()
     features = TokenTable([d.features for d in docs])
     if len(docs) < min_cluster_size or not features.term_mask(is_topic_term).any():
         return ClusteringResult([], {d.id: None for d in docs}, [],
-                                ClusterModel(vectoriser, np.zeros((0, 1)), similarity * ASSIGN_SHARE))
+                                ClusterModel(vectoriser, np.zeros((0, 1)), similarity * ASSIGN_SHARE, formulas))
     vectors = vectoriser.fit_table(features)
     own_words = TokenTable([d.tokens for d in docs]) if any(d.context for d in docs) else features
     organic = np.array([i for i, d in enumerate(docs) if d.id not in in_campaign], dtype=np.int64)
@@ -309,7 +314,42 @@ def cluster_opinions(
     for cluster in clusters:
         assignments.update({member: cluster.id for member in cluster.members})
     centroids = np.vstack([c.centroid for c in clusters]) if clusters else np.zeros((0, 1), np.float32)
-    return ClusteringResult(clusters, assignments, campaigns, ClusterModel(vectoriser, centroids, similarity * ASSIGN_SHARE))
+    model = ClusterModel(vectoriser, centroids, similarity * ASSIGN_SHARE, formulas)
+    return ClusteringResult(clusters, assignments, campaigns, model)
+
+
+def strip_formulas(docs: Sequence[OpinionDoc], in_campaign) -> tuple[list[OpinionDoc], frozenset[tuple[str, ...]]]:
+    """The opinions with the formulas they share left out of their tokens, and the formulas.
+
+    A hotline or a message board writes every message down in a few set phrases (市民来电
+    反映：…诉求：要求相关部门核实处理。; 网友留言：…望答复为盼). Their words would make one concern
+    of all messages, whatever the list of boilerplate words knows. A formula is a run of
+    three tokens, not all boilerplate, that `FORMULA_SHARE` of the opinions (campaign copies
+    not counted; at most `SAMPLE_ABOVE` of them, at random) say word for word; a concern,
+    even a big one, is said in too many ways for that. Only from `FORMULA_MIN_OPINIONS`
+    opinions on: in fewer, one concern can be a large share."""
+    organic = [d for d in docs if d.id not in in_campaign]
+    if len(organic) < FORMULA_MIN_OPINIONS:
+        return list(docs), frozenset()
+    if len(organic) > SAMPLE_ABOVE:
+        organic = [organic[i] for i in np.random.RandomState(0).choice(len(organic), SAMPLE_ABOVE, replace=False)]
+    table = TokenTable([d.tokens for d in organic])
+    runs = table.frequent_runs(max(FORMULA_MIN_COUNT, int(FORMULA_SHARE * len(organic))))
+    formulas = frozenset(run for run in runs if any(map(is_topic_term, run)))  # boilerplate is left out anyway
+    if not formulas:
+        return list(docs), formulas
+    return [replace(d, tokens=strip_runs(d.tokens, formulas)) for d in docs], formulas
+
+
+def strip_runs(tokens: list[str], runs: frozenset[tuple[str, ...]], length: int = 3) -> list[str]:
+    """`tokens` without the occurrences inside any of `runs` (as `strip_formulas` did)."""
+    if not runs or len(tokens) < length:
+        return tokens
+    inside = set()
+    for start in range(len(tokens) - length + 1):
+        if tuple(tokens[start:start + length]) in runs:
+            inside.update(range(start, start + length))
+    return [token for i, token in enumerate(tokens) if i not in inside] if inside else tokens
 
 
 def organic_groups(vectors, similarity: float, min_samples: int, min_size: int,

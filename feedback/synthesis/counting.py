@@ -45,6 +45,24 @@ class TokenTable:
             rows, columns = rows[kept], columns[kept]
         return _count_matrix(rows, columns, (self.row_count, len(self.terms)))
 
+    def frequent_runs(self, min_count: int, length: int = 3) -> set[tuple[str, ...]]:
+        """Runs of `length` consecutive tokens of one row found `min_count` times or more
+        (counted per occurrence: a phrase said twice in one opinion is rare)."""
+        if len(self.terms) >= 2 ** _CODE_BITS:  # term numbers no longer fit a packed key
+            return set()
+        starts = self._run_starts(length)
+        keys = np.zeros(len(starts), dtype=np.int64)
+        for offset in range(length):
+            keys = (keys << _CODE_BITS) | self.columns[starts + offset]
+        found, counts = np.unique(keys, return_counts=True)
+        return {tuple(self.terms[c] for c in _unpacked(int(key), length)) for key in found[counts >= min_count]}
+
+    def _run_starts(self, length: int) -> np.ndarray:
+        """Occurrences that begin a run of `length` inside one row."""
+        if len(self.columns) < length:
+            return np.zeros(0, dtype=np.int64)
+        return np.flatnonzero(self.rows[:len(self.rows) - length + 1] == self.rows[length - 1:])
+
     def joined(self, kept_terms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(code points, length per row) of each row's kept tokens joined, as
         `"".join(tokens)` would give them, without a Python pass over the rows."""
@@ -57,6 +75,11 @@ class TokenTable:
         codes = term_codes[first + np.arange(int(lengths.sum()))]
         row_lengths = np.bincount(self.rows[occurrences], weights=lengths, minlength=self.row_count)
         return codes, row_lengths.astype(np.int64)
+
+
+def _unpacked(key: int, length: int) -> list[int]:
+    """The numbers packed into a key, 21 bits each, first first."""
+    return [(key >> (_CODE_BITS * i)) & _FILLER for i in reversed(range(length))]
 
 
 def _code_points(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -207,5 +230,4 @@ def gram_key(gram: str) -> int:
 
 
 def gram_of_key(key: int) -> str:
-    codes = [(key >> (_CODE_BITS * i)) & _FILLER for i in reversed(range(MAX_GRAM))]
-    return "".join(chr(c) for c in codes if c != _FILLER)
+    return "".join(chr(code) for code in _unpacked(key, MAX_GRAM) if code != _FILLER)

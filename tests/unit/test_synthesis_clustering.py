@@ -234,3 +234,40 @@ def test_hotline_work_order_formulas_do_not_make_one_concern_of_everything():
         assert cluster_id is not None and count >= 0.8 * len(ids), topic
         cluster = result.clusters[cluster_id]
         assert sum(opinions[m].topic == topic for m in cluster.members) >= 0.8 * cluster.size, topic
+
+
+def test_formulas_not_on_any_list_are_found_and_left_out():
+    """A formula the boilerplate list does not know (据市民反映…请区城管局牵头调查处置并反馈结果) is
+    found because a tenth of the messages say it word for word; the concerns' own phrases,
+    said by fewer, stay. A new opinion is read without the formulas too."""
+    import random
+
+    from feedback.synthesis.clustering import strip_formulas, strip_runs
+
+    forms = ["据市民反映，{text}请区城管局牵头调查处置并反馈结果。", "【投诉件】{text}（此件由区政务服务中心转来）", "{text}"]
+    rng = random.Random(4)
+    opinions = generate_opinions({"parking": 40, "elevator": 30}, background=500, seed=9)
+    texts = [rng.choice(forms).format(text=o.text) for o in opinions]
+    docs = [OpinionDoc(i, tokenise(t), None, None, normalise(t)) for i, t in enumerate(texts)]
+    stripped, formulas = strip_formulas(docs, in_campaign=set())
+    formula_words = {word for run in formulas for word in run}
+    assert {"城管局", "牵头", "服务中心"} <= formula_words
+    assert not {"停车位", "电梯", "加装电梯"} & formula_words
+    assert all("城管局" not in d.tokens for d in stripped)
+    result = cluster_opinions(docs)
+    assert result.model.formulas == formulas
+    assert max(c.size for c in result.clusters) < 0.3 * len(docs)
+    for topic in ("parking", "elevator"):
+        ids, cluster_id, count = _main_cluster(opinions, result, topic)
+        assert cluster_id is not None and count >= 0.8 * len(ids), topic
+    said = tokenise("阳光花园小区停车位太少了，晚上回来找不到位置")
+    wrapped = tokenise(forms[0].format(text="阳光花园小区停车位太少了，晚上回来找不到位置"))
+    assert strip_runs(wrapped, formulas) != wrapped
+    assert result.model.assign(wrapped)[0] == result.model.assign(said)[0] is not None
+
+
+def test_a_small_corpus_keeps_its_phrases():
+    from feedback.synthesis.clustering import strip_formulas
+
+    docs = _docs(generate_opinions({"parking": 200}, background=100, seed=2))
+    assert strip_formulas(docs, in_campaign=set()) == (docs, frozenset())

@@ -82,3 +82,11 @@ def test_no_term_frequent_enough_gives_empty_vectors_not_an_error():
     assert words.fit_transform([["甲"], ["乙"]]).shape == (2, 0)
     assert chars.fit_transform(["甲", "乙"]).shape == (2, 0)
     assert chars.transform(["甲乙"]).shape == (1, 0)
+
+
+def test_frequent_runs_are_counted_inside_one_opinion_only():
+    lists = [["市民", "来电", "反映", "停车"]] * 3 + [["甲", "市民"], ["来电", "反映", "乙"]] * 5
+    table = TokenTable(lists)
+    assert table.frequent_runs(3) == {("市民", "来电", "反映"), ("来电", "反映", "停车"), ("来电", "反映", "乙")}
+    # ("甲", "市民") + ("来电", "反映", "乙") would make 市民 来电 反映 8 times across opinions
+    assert table.frequent_runs(4) == {("来电", "反映", "乙")}
