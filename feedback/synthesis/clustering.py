@@ -2,6 +2,8 @@
 
 Method (measured in `bench/synthesis.py`):
 
+0. Formulas. Runs of three tokens that a tenth of the opinions say word for word (a
+   hotline's 市民来电反映…请核实处理) are left out of every opinion's tokens (`strip_formulas`).
 1. Vectors. TF-IDF over the stored jieba tokens, plus TF-IDF over character 2–3-grams
    of the tokens joined (the normalised text without stop words and punctuation, so
    that `ClusterModel.assign` can rebuild it from tokens alone), counted for all
