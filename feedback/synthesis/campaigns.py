@@ -291,7 +291,7 @@ def _collapse_exact_copies(sets: ShingleSets) -> tuple[ShingleSets, np.ndarray]:
 
     A fingerprint (the sum of a set's 64-bit key hashes) tells most sets apart; only
     those whose fingerprint another set shares are compared, exactly."""
-    hashed = _murmur3_finalise64(sets.keys.astype(np.uint64))
+    hashed = _murmur3_finalise(sets.keys.astype(np.uint64))
     fingerprints = np.add.reduceat(hashed, sets.starts[:-1]) if len(sets) else hashed[:0]
     order = np.argsort(fingerprints, kind="stable")
     _, sizes = _runs(fingerprints[order])
@@ -334,22 +334,23 @@ def minhash_signatures(hashes: np.ndarray, starts: np.ndarray) -> np.ndarray:
     return signatures
 
 
+# MurmurHash3's finalisers: (shift, multiplier, shift, multiplier, shift) per width.
+_MURMUR3_FINALISERS = {
+    np.uint32: (16, 0x85EBCA6B, 13, 0xC2B2AE35, 16),
+    np.uint64: (33, 0xFF51AFD7ED558CCD, 33, 0xC4CEB9FE1A85EC53, 33),
+}
+
+
 def _murmur3_finalise(h: np.ndarray) -> np.ndarray:
-    """MurmurHash3's 32-bit finaliser (as datasketch pre-mixes input hashes)."""
-    h = h ^ (h >> np.uint32(16))
-    h = h * np.uint32(0x85EBCA6B)
-    h = h ^ (h >> np.uint32(13))
-    h = h * np.uint32(0xC2B2AE35)
-    return h ^ (h >> np.uint32(16))
-
-
-def _murmur3_finalise64(h: np.ndarray) -> np.ndarray:
-    """MurmurHash3's 64-bit finaliser, to mix keys into hashes."""
-    h = h ^ (h >> np.uint64(33))
-    h = h * np.uint64(0xFF51AFD7ED558CCD)
-    h = h ^ (h >> np.uint64(33))
-    h = h * np.uint64(0xC4CEB9FE1A85EC53)
-    return h ^ (h >> np.uint64(33))
+    """MurmurHash3's finaliser for h's width: the 32-bit one is how datasketch pre-mixes
+    input hashes, the 64-bit one mixes keys into hashes."""
+    kind = h.dtype.type
+    first_shift, first_multiplier, second_shift, second_multiplier, last_shift = _MURMUR3_FINALISERS[kind]
+    h = h ^ (h >> kind(first_shift))
+    h = h * kind(first_multiplier)
+    h = h ^ (h >> kind(second_shift))
+    h = h * kind(second_multiplier)
+    return h ^ (h >> kind(last_shift))
 
 
 @dataclass
@@ -375,7 +376,7 @@ def lsh_buckets(signatures: np.ndarray, threshold: float) -> Buckets:
     for band in range(bands):
         keys = np.zeros(len(signatures), dtype=np.uint64)
         for column in signatures[:, band * rows:(band + 1) * rows].T:
-            keys = _murmur3_finalise64(keys ^ column.astype(np.uint64))
+            keys = _murmur3_finalise(keys ^ column.astype(np.uint64))
         packed = np.sort(keys >> row_bits << row_bits | row_numbers)
         starts, sizes = _runs(packed >> row_bits)
         shared = np.repeat(sizes > 1, sizes)
