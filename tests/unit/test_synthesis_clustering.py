@@ -271,3 +271,19 @@ def test_a_small_corpus_keeps_its_phrases():
 
     docs = _docs(generate_opinions({"parking": 200}, background=100, seed=2))
     assert strip_formulas(docs, in_campaign=set()) == (docs, frozenset())
+
+
+def test_a_big_campaign_is_not_taken_for_a_formula():
+    """120 copies of one letter among 520 opinions say its phrases word for word far more
+    than a tenth of the time; they are a campaign, counted apart, not a formula."""
+    from feedback.synthesis.clustering import strip_formulas
+
+    opinions = generate_opinions({"parking": 30}, background=400, campaign=120, seed=6)
+    docs = _docs(opinions)
+    campaign_ids = {i for i, o in enumerate(opinions) if o.topic == CAMPAIGN}
+    everything_counted = strip_formulas(docs, in_campaign=set())[1]
+    assert everything_counted  # the letter's phrases would pass for formulas
+    assert strip_formulas(docs, in_campaign=campaign_ids)[1] == frozenset()
+    result = cluster_opinions(docs)
+    assert result.model.formulas == frozenset()
+    assert [c.size for c in result.clusters if c.is_campaign] == [120]
