@@ -28,6 +28,9 @@ class Cluster(db.Model):
     is_campaign: Mapped[bool] = mapped_column(default=False)
     size: Mapped[int] = mapped_column(default=0)
     representative_ids: Mapped[list] = mapped_column(JSON, default=list)
+    # [label, size] of the groups its opinions form by their own words, found when it was
+    # clustered; None when not (a campaign, or too many opinions to split on a page's time).
+    sub_concerns: Mapped[Optional[list]] = mapped_column(JSON)
     # False once a re-clustering no longer finds the concern; kept for answers and notes.
     is_active: Mapped[bool] = mapped_column(default=True)
     disclosure_id: Mapped[Optional[int]] = mapped_column(ForeignKey("disclosure.id"))

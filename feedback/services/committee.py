@@ -21,7 +21,6 @@ REVIEW_ROLES = ("committee_member", "supervisor", "editor")
 DECISION_ROLES = ("committee_member",)
 OUTCOMES = ("adopted", "adopted_with_changes", "postponed", "rejected")
 REPRESENTATIVES_SHOWN = 3
-SUB_CONCERNS_MAX_MEMBERS = 2000  # above this a page would wait for a clustering run
 
 
 @dataclass
@@ -81,13 +80,15 @@ def _representatives(cluster: Cluster, members: list[Opinion]) -> list[Opinion]:
 
 
 def _sub_concerns(cluster: Cluster, group: list[Opinion]) -> list[tuple[str, int]]:
-    from ..synthesis.clustering import OpinionDoc, sub_concerns
-    from ..synthesis.text import tokenise
+    """Within the concern, by its opinions' own words: found when it was clustered if the
+    review shows all its opinions, otherwise (an item's share of it) found now."""
+    from .synthesis import sub_concerns_of
 
-    if cluster.is_campaign or len(group) > SUB_CONCERNS_MAX_MEMBERS:
+    if cluster.is_campaign:
         return []
-    return sub_concerns([OpinionDoc(o.id, o.tokens or tokenise(o.analysis_text, normalised=True), o.stance,
-                                    o.created_at, o.analysis_text) for o in group])
+    if cluster.sub_concerns is not None and len(group) == cluster.size:
+        return [(label, size) for label, size in cluster.sub_concerns]
+    return sub_concerns_of(group)
 
 
 def _summarise_clusters(opinions: list[Opinion], locale: str, with_sub_concerns: bool) -> list[ClusterSummary]:

@@ -95,6 +95,20 @@ def _previous_members(is_campaign: bool) -> dict[int, set]:
     return members
 
 
+SUB_CONCERNS_MAX_MEMBERS = 2000  # above this a review page would wait for a clustering run
+
+
+def sub_concerns_of(opinions: list[Opinion]) -> list[tuple[str, int]]:
+    """(label, size) of the groups a concern's opinions form by their own words; [] above
+    `SUB_CONCERNS_MAX_MEMBERS`."""
+    from ..synthesis.clustering import OpinionDoc, sub_concerns
+
+    if len(opinions) > SUB_CONCERNS_MAX_MEMBERS:
+        return []
+    return sub_concerns([OpinionDoc(o.id, o.tokens or tokenise(o.analysis_text, normalised=True), o.stance,
+                                    o.created_at, o.analysis_text) for o in opinions])
+
+
 def _store_groups(groups: list[dict], *, is_campaign: bool, previous: dict[int, set],
                   by_id: dict[int, Opinion]) -> tuple[list[Cluster], int]:
     """Write one Cluster row per group (reusing matched rows); returns rows and how many were kept.
@@ -110,6 +124,8 @@ def _store_groups(groups: list[dict], *, is_campaign: bool, previous: dict[int, 
         cluster.key_terms = group.get("key_terms", [])
         cluster.size = len(members)
         cluster.representative_ids = list(group.get("representatives", []))[:5]
+        # Found here, in the worker, so that the committee's review does not wait for them.
+        cluster.sub_concerns = None if is_campaign else [list(part) for part in sub_concerns_of(members)]
         cluster.is_active = True
         cluster.department_id = _majority(o.department_id for o in members)
         cluster.disclosure_id = _majority(o.disclosure_id for o in members)

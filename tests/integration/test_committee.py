@@ -4,6 +4,8 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+import pytest
+
 from feedback.models import Cluster, Decision
 
 
@@ -109,3 +111,21 @@ def test_review_shows_what_was_said_within_a_large_concern(app, client, make, db
     assert "补偿" in within and "分摊" in within
     public = client.get(f"/items/{item.id}").get_data(as_text=True)
     assert "sub-concerns" not in public  # the public summary stays as it is
+
+
+def test_sub_concerns_found_at_clustering_are_shown_without_clustering_again(app, client, make, db, monkeypatch):
+    import feedback.synthesis.clustering as clustering
+
+    department = make.department(name_zh="区住建委")
+    item = make.item(department=department)
+    concern = Cluster(label="加装电梯", size=12, department_id=department.id,
+                      sub_concerns=[["一楼 / 补偿", 7], ["分摊 / 比例", 5]])
+    db.session.add(concern)
+    db.session.commit()
+    for i in range(12):
+        make.opinion(disclosure=item, text=f"加装电梯的事，{i}号楼", stance="question", cluster_id=concern.id)
+    monkeypatch.setattr(clustering, "sub_concerns", lambda *args, **kwargs: pytest.fail("clustered on the page"))
+    _login(client, make.user(role="committee_member"))
+    page = client.get(f"/committee/review?item={item.id}&lang=en").get_data(as_text=True)
+    within = page[page.index("Within this concern"):page.index("</p>", page.index("Within this concern"))]
+    assert "一楼 / 补偿" in within and "分摊 / 比例" in within

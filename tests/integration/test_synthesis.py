@@ -42,6 +42,15 @@ def test_recluster_finds_the_concerns_and_keeps_the_campaign_apart(app, make, db
     assert campaign.size == 12 and campaign.is_active
 
 
+def test_recluster_finds_what_was_said_within_each_concern_for_the_committee(app, make, db):
+    topics = _store_sample(make)
+    synthesis.recluster()
+    elevator, _ = _main_cluster(topics, "elevator", db)
+    assert isinstance(db.session.get(Cluster, elevator).sub_concerns, list)
+    campaign = db.session.query(Cluster).filter_by(is_campaign=True).one()
+    assert campaign.sub_concerns is None
+
+
 def test_a_second_run_keeps_every_concern_and_its_answer(app, make, db):
     topics = _store_sample(make)
     synthesis.recluster()
