@@ -48,6 +48,8 @@ class TokenTable:
     def frequent_runs(self, min_count: int, length: int = 3) -> set[tuple[str, ...]]:
         """Runs of `length` consecutive tokens of one row found `min_count` times or more
         (counted per occurrence: a phrase said twice in one opinion is rare)."""
+        if length > MAX_GRAM:
+            raise ValueError(f"runs of at most {MAX_GRAM} tokens fit a packed key")
         if len(self.terms) >= 2 ** _CODE_BITS:  # term numbers no longer fit a packed key
             return set()
         starts = self._run_starts(length)
