@@ -16,8 +16,7 @@ Method (measured in `bench/synthesis.py`):
    do not share (停车位, 泊位, 罚单, 消防通道), but their neighbours do, so the pooled
    vectors of one concern's opinions are close. Steps 3 and 4 run on pooled vectors.
 3. Density. Each opinion's nearest neighbours by cosine (exact: by faiss on reduced
-   vectors, in blocks on sparse ones; above `EXACT_NEIGHBOURS_MAX` rows within nearby
-   coarse k-means cells). An opinion with at
+   vectors, in blocks on sparse ones). An opinion with at
    least `min_samples` neighbours at `similarity` or more is a core; cores joined by
    such a neighbour link form a group, others join the group of their most similar
    core, groups smaller than `min_cluster_size` are noise (None): one-off opinions
@@ -54,7 +53,7 @@ import numpy as np
 from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 from scipy.optimize import linear_sum_assignment
-from sklearn.cluster import AgglomerativeClustering, MiniBatchKMeans
+from sklearn.cluster import AgglomerativeClustering
 from sklearn.decomposition import TruncatedSVD
 from sklearn.preprocessing import normalize
 
@@ -70,10 +69,8 @@ WORD_WEIGHT, CHAR_WEIGHT = 0.6, 0.4
 SVD_MIN_DOCS = 500
 SVD_COMPONENTS = 160
 SVD_FIT_ROWS = 20000
-EXACT_NEIGHBOURS_MAX = 20000
 SAMPLE_ABOVE = 10000  # organic opinions; above this, concerns are found in a sample of this many
 NEIGHBOURS = 15
-PROBE_CELLS = 8
 BLOCK_ROWS = 1024
 DEFAULT_SIMILARITY = 0.25
 SMOOTH_NEIGHBOURS, SMOOTH_WEIGHT, SMOOTH_FLOOR, NEAR_COPY = NEIGHBOURS, 2.0, 0.1, 0.8  # see smooth_by_neighbours
@@ -396,9 +393,8 @@ def _groups_of_all(vectors, similarity: float, min_samples: int, min_size: int,
     space of `search_space`, the final settling by each opinion's own full vector."""
     reduced = search_space(vectors)
     rows = np.arange(reduced.shape[0])
-    cells = coarse_cells(reduced)
-    pooled = smooth_by_neighbours(reduced, cells=cells) if pool_neighbours else reduced
-    neighbours = nearest_neighbours(pooled, cells=cells)
+    pooled = smooth_by_neighbours(reduced) if pool_neighbours else reduced
+    neighbours = nearest_neighbours(pooled)
     groups = density_groups(neighbours, similarity, min_samples, min_size)
     groups = split_chained_groups(pooled, groups, min_size)
     groups = refine_by_centroids(pooled, groups, rows, similarity, min_size)
@@ -419,31 +415,28 @@ def search_space(vectors):
 
 # --- neighbours and density -----------------------------------------------------
 
-def nearest_neighbours(vectors, k: int = NEIGHBOURS, cells: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+def nearest_neighbours(vectors, k: int = NEIGHBOURS) -> tuple[np.ndarray, np.ndarray]:
     """(indexes, similarities), each n × k, best first; self excluded, -1 for none.
-    `cells`: coarse cells to search within (`coarse_cells`), found here when needed."""
+    Exact: dense vectors by faiss, sparse ones (fewer than `SVD_MIN_DOCS` rows, see
+    `search_space`) by products in blocks."""
     n = vectors.shape[0]
     k = max(1, min(k, n - 1))
-    if not sparse.issparse(vectors) and n <= EXACT_NEIGHBOURS_MAX:
+    if sparse.issparse(vectors) and vectors.shape[1] <= SVD_COMPONENTS:
+        vectors = vectors.toarray()  # a tiny vocabulary: as cheap dense, and faiss is faster
+    if not sparse.issparse(vectors):
         return _exact_dense_neighbours(vectors, k)
     indexes = np.full((n, k), -1, dtype=np.int64)
     similarities = np.full((n, k), -1.0, dtype=np.float32)
-    position = np.full(n, -1, dtype=np.int64)  # of each row among the candidates searched
-    for queries, candidates in _search_blocks(vectors, cells):
-        position[candidates] = np.arange(len(candidates))
-        candidate_vectors = vectors[candidates].T  # once per block of candidates
-        for start in range(0, len(queries), BLOCK_ROWS):
-            rows = queries[start:start + BLOCK_ROWS]
-            scores = _dense(vectors[rows] @ candidate_vectors)
-            own = np.minimum(position[rows], len(candidates) - 1)
-            searched = candidates[own] == rows  # a row is not its own neighbour
-            scores[np.flatnonzero(searched), own[searched]] = -1.0
-            top = min(k, scores.shape[1])
-            best = np.argpartition(scores, scores.shape[1] - top, axis=1)[:, -top:]
-            best_scores = np.take_along_axis(scores, best, axis=1)
-            order = np.argsort(-best_scores, axis=1)
-            indexes[rows, :top] = candidates[np.take_along_axis(best, order, axis=1)]
-            similarities[rows, :top] = np.take_along_axis(best_scores, order, axis=1)
+    everything = vectors.T  # once for all blocks
+    for start in range(0, n, BLOCK_ROWS):
+        rows = np.arange(start, min(start + BLOCK_ROWS, n))
+        scores = _dense(vectors[rows] @ everything)
+        scores[np.arange(len(rows)), rows] = -1.0  # a row is not its own neighbour
+        best = np.argpartition(scores, n - k, axis=1)[:, -k:]
+        best_scores = np.take_along_axis(scores, best, axis=1)
+        order = np.argsort(-best_scores, axis=1)
+        indexes[rows] = np.take_along_axis(best, order, axis=1)
+        similarities[rows] = np.take_along_axis(best_scores, order, axis=1)
     return indexes, similarities
 
 
@@ -473,38 +466,7 @@ def _dense(matrix) -> np.ndarray:
     return matrix.toarray() if sparse.issparse(matrix) else np.asarray(matrix)
 
 
-def coarse_cells(vectors) -> np.ndarray | None:
-    """Coarse k-means cell of each row for an inverted-file search (None when the rows
-    are few enough to search exactly). Computed once and shared by the searches of one
-    run: pooled vectors stay in the cells of the vectors they were pooled from."""
-    n = vectors.shape[0]
-    if n <= EXACT_NEIGHBOURS_MAX:
-        return None
-    kmeans = MiniBatchKMeans(int(math.sqrt(n)), random_state=0, n_init=1, batch_size=4096).fit(vectors)
-    return kmeans.labels_.astype(np.int64)
-
-
-def _search_blocks(vectors, cells: np.ndarray | None):
-    """(query rows, candidate rows) blocks: everything against everything when small;
-    above `EXACT_NEIGHBOURS_MAX`, each coarse cell against its nearest cells (an
-    inverted-file search, approximate but far cheaper than n² at 100k)."""
-    n = vectors.shape[0]
-    if n <= EXACT_NEIGHBOURS_MAX:
-        everything = np.arange(n)
-        yield everything, everything
-        return
-    cells = coarse_cells(vectors) if cells is None else cells
-    centres = group_centroids(vectors, cells)
-    cell_count = len(centres)
-    nearest_cells = np.argsort(-(centres @ centres.T), axis=1)[:, :PROBE_CELLS]
-    members = [np.flatnonzero(cells == c) for c in range(cell_count)]
-    for cell in range(cell_count):
-        if len(members[cell]):
-            yield members[cell], np.concatenate([members[c] for c in nearest_cells[cell]])
-
-
-def smooth_by_neighbours(vectors, k: int = SMOOTH_NEIGHBOURS, weight: float = SMOOTH_WEIGHT,
-                         cells: np.ndarray | None = None):
+def smooth_by_neighbours(vectors, k: int = SMOOTH_NEIGHBOURS, weight: float = SMOOTH_WEIGHT):
     """Each vector plus `weight` times the mean of its `k` nearest neighbours, normalised.
 
     One concern is said in many words (停车位, 泊位, 消防通道, 罚单) and two opinions on it
@@ -515,7 +477,7 @@ def smooth_by_neighbours(vectors, k: int = SMOOTH_NEIGHBOURS, weight: float = SM
     `NEAR_COPY` or more) add no words and do not count, nor do neighbours below
     `SMOOTH_FLOOR`."""
     n = vectors.shape[0]
-    indexes, similarities = nearest_neighbours(vectors, k, cells)
+    indexes, similarities = nearest_neighbours(vectors, k)
     counted = (similarities >= SMOOTH_FLOOR) & (similarities < NEAR_COPY) & (indexes >= 0)
     weights = np.where(counted, similarities ** 3, 0.0).astype(np.float32)
     rows = np.repeat(np.arange(n), indexes.shape[1])

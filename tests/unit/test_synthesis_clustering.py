@@ -287,3 +287,18 @@ def test_a_big_campaign_is_not_taken_for_a_formula():
     result = cluster_opinions(docs)
     assert result.model.formulas == frozenset()
     assert [c.size for c in result.clusters if c.is_campaign] == [120]
+
+
+def test_sparse_neighbour_search_finds_the_exact_nearest_without_the_row_itself():
+    import numpy as np
+    from scipy import sparse
+    from sklearn.preprocessing import normalize
+
+    from feedback.synthesis.clustering import nearest_neighbours
+
+    vectors = normalize(sparse.random(300, 400, density=0.05, random_state=3, format="csr"))
+    indexes, similarities = nearest_neighbours(vectors, k=10)
+    scores = (vectors @ vectors.T).toarray()
+    np.fill_diagonal(scores, -np.inf)
+    assert (indexes != np.arange(300)[:, np.newaxis]).all()
+    assert np.allclose(similarities, -np.sort(-scores, axis=1)[:, :10], atol=1e-5)
