@@ -109,6 +109,15 @@ def sub_concerns_of(opinions: list[Opinion]) -> list[tuple[str, int]]:
                                     o.created_at, o.analysis_text) for o in opinions])
 
 
+def _found_sub_concerns(cluster, by_id: dict[int, Opinion]) -> list[list] | None:
+    """What is said within a concern, found here in the worker so that the committee's
+    review does not wait for it; before any row is written, so that no write lock is
+    held meanwhile. None for a campaign."""
+    if cluster.is_campaign:
+        return None
+    return [list(part) for part in sub_concerns_of([by_id[i] for i in cluster.members])]
+
+
 def _store_groups(groups: list[dict], *, is_campaign: bool, previous: dict[int, set],
                   by_id: dict[int, Opinion]) -> tuple[list[Cluster], int]:
     """Write one Cluster row per group (reusing matched rows); returns rows and how many were kept.
@@ -124,8 +133,7 @@ def _store_groups(groups: list[dict], *, is_campaign: bool, previous: dict[int, 
         cluster.key_terms = group.get("key_terms", [])
         cluster.size = len(members)
         cluster.representative_ids = list(group.get("representatives", []))[:5]
-        # Found here, in the worker, so that the committee's review does not wait for them.
-        cluster.sub_concerns = None if is_campaign else [list(part) for part in sub_concerns_of(members)]
+        cluster.sub_concerns = group["sub_concerns"]
         cluster.is_active = True
         cluster.department_id = _majority(o.department_id for o in members)
         cluster.disclosure_id = _majority(o.disclosure_id for o in members)
@@ -176,7 +184,8 @@ def recluster() -> ReclusterReport:
             for o in opinions]
     result = cluster_opinions(docs)
     groups = [{"members": c.members, "label": c.label, "key_terms": c.key_terms,
-               "representatives": c.representatives, "is_campaign": c.is_campaign} for c in result.clusters]
+               "representatives": c.representatives, "is_campaign": c.is_campaign,
+               "sub_concerns": _found_sub_concerns(c, by_id)} for c in result.clusters]
     previous = {flag: _previous_members(flag) for flag in (False, True)}  # before memberships change
     organic, campaigns = ([g for g in groups if g["is_campaign"] == flag] for flag in (False, True))
     organic_rows, kept_organic = _store_groups(organic, is_campaign=False, previous=previous[False], by_id=by_id)
