@@ -34,6 +34,17 @@ class TokenTable:
         self.rows = _rows_of(token_lists)
         self.row_count = len(token_lists)
 
+    def select(self, rows: np.ndarray) -> "TokenTable":
+        """The table of only `rows` (ascending), renumbered 0..; the terms stay numbered
+        as they were, those no selected row uses having no occurrence."""
+        position = np.full(self.row_count, -1, dtype=np.int64)
+        position[rows] = np.arange(len(rows))
+        kept = position[self.rows] >= 0
+        selected = object.__new__(TokenTable)
+        selected.terms, selected.columns = self.terms, self.columns[kept]
+        selected.rows, selected.row_count = position[self.rows[kept]], len(rows)
+        return selected
+
     def term_mask(self, keep: Callable[[str], bool]) -> np.ndarray:
         return np.fromiter(map(keep, self.terms), dtype=bool, count=len(self.terms))
 

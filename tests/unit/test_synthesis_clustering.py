@@ -162,9 +162,9 @@ def sampled_run():
     sample_above, groups_of_all = clustering.SAMPLE_ABOVE, clustering._groups_of_all
     grouped_sizes = []
 
-    def recording(vectors, *args):
+    def recording(vectors, *args, **options):
         grouped_sizes.append(vectors.shape[0])
-        return groups_of_all(vectors, *args)
+        return groups_of_all(vectors, *args, **options)
 
     clustering.SAMPLE_ABOVE, clustering._groups_of_all = 250, recording
     try:
@@ -302,3 +302,39 @@ def test_sparse_neighbour_search_finds_the_exact_nearest_without_the_row_itself(
     np.fill_diagonal(scores, -np.inf)
     assert (indexes != np.arange(300)[:, np.newaxis]).all()
     assert np.allclose(similarities, -np.sort(-scores, axis=1)[:, :10], atol=1e-5)
+
+
+def _separated(hot, seed):
+    """Group label per generated opinion after `separate_joined_concerns` on one group of all."""
+    import numpy as np
+
+    from feedback.synthesis.clustering import separate_joined_concerns
+    from feedback.synthesis.counting import TokenTable
+
+    opinions = generate_opinions(hot, background=0, seed=seed)
+    table = TokenTable([tokenise(o.text) for o in opinions])
+    labels = separate_joined_concerns(table, np.zeros(len(opinions), dtype=np.int64), 0.25, 3, 5)
+    return opinions, labels
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+def test_a_group_of_concerns_that_share_only_a_word_is_separated(seed):
+    # bus route and elderly canteen both speak of 老人; school district of 孩子
+    hot = {"school_district": 44, "bus_route": 26, "elderly_canteen": 18}
+    opinions, labels = _separated(hot, seed)
+    found = set()
+    for topic in hot:
+        label, count = Counter(labels[i] for i, o in enumerate(opinions) if o.topic == topic).most_common(1)[0]
+        members = [i for i in range(len(opinions)) if labels[i] == label]
+        assert count >= 0.8 * hot[topic]
+        assert sum(opinions[i].topic == topic for i in members) >= 0.8 * len(members)
+        found.add(label)
+    assert len(found) == len(hot)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+@pytest.mark.parametrize("topic", ["school_district", "parking"])
+def test_one_concern_said_in_several_ways_is_not_cut_apart(topic, seed):
+    opinions, labels = _separated({topic: 40}, seed)
+    assert Counter(labels).most_common(1)[0][1] >= 0.8 * len(opinions)
+    assert (labels >= 0).all()

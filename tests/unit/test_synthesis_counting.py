@@ -90,3 +90,15 @@ def test_frequent_runs_are_counted_inside_one_opinion_only():
     assert table.frequent_runs(3) == {("市民", "来电", "反映"), ("来电", "反映", "停车"), ("来电", "反映", "乙")}
     # ("甲", "市民") + ("来电", "反映", "乙") would make 市民 来电 反映 8 times across opinions
     assert table.frequent_runs(4) == {("来电", "反映", "乙")}
+
+
+def test_a_selection_of_rows_counts_and_joins_as_a_table_of_those_rows_alone(token_lists):
+    rows = np.array([0, 3, 4, len(token_lists) - 4, len(token_lists) - 1])  # the last: wide and astral
+    selected, alone = TokenTable(token_lists).select(rows), TokenTable([token_lists[r] for r in rows])
+    assert selected.row_count == len(rows)
+    by_term = {term: i for i, term in enumerate(selected.terms)}
+    alone_as_selected = alone.counts()[:, np.argsort([by_term[t] for t in alone.terms])]
+    used = np.flatnonzero(selected.counts().getnnz(axis=0))
+    assert (selected.counts()[:, used] != alone_as_selected).nnz == 0
+    everything = np.ones(len(selected.terms), dtype=bool)
+    assert [c.tolist() for c in selected.joined(everything)] == [c.tolist() for c in alone.joined(np.ones(len(alone.terms), bool))]
