@@ -78,6 +78,7 @@ SPLIT_SIMILARITY = 0.12  # average-link cosine below which a density group is tw
 MERGE_LINK_SHARE, MERGE_SIMILARITY = 0.35, 0.15  # see merge_linked_groups
 LINKAGE_MAX_ROWS = 3000
 SEPARATE_MAX_ROWS, SEPARATE_SIMILARITY = 500, 0.1  # see separate_joined_concerns
+SHARED_WEIGHT, LEANING_KEPT_SHARE = 0.02, 0.55  # see _leans_on
 COVERED_WEIGHT, DOMAIN_TERM_WEIGHT = 0.3, 2.0  # see class_key_terms
 # A new opinion is placed by its own words, against centroids of members that were grouped
 # with their neighbours' words pooled in (a concern in many wordings), so the cut is lower
@@ -408,47 +409,109 @@ def _groups_of_all(vectors, similarity: float, min_samples: int, min_size: int,
 
 
 def separate_joined_concerns(table: TokenTable, labels: np.ndarray, similarity: float, min_samples: int,
-                             min_size: int, max_rows: int = SEPARATE_MAX_ROWS,
-                             min_similarity: float = SEPARATE_SIMILARITY) -> np.ndarray:
+                             min_size: int, max_rows: int = SEPARATE_MAX_ROWS) -> np.ndarray:
     """Step 4b: each group of up to `max_rows` opinions grouped again in vectors of its own,
     and split where it holds concerns that have next to nothing in common.
 
     In a corpus of 20,000, the words of an issue of 20 have no axis of the search space:
     the bus-route and elderly-canteen complaints meet on 老人 and come out as one group.
     Weighted by how rare they are *within the group* (42路, 站点 against 食堂, 吃饭), they
-    part again. The same regrouping also cuts one concern into its sub-concerns (学区
-    依据 / 上学路远), whose centroids stay `min_similarity` close; those are joined back, so
-    only parts with next to nothing in common stay apart (`bench/small_issues.py`: at
-    20,000, parts of one issue were 0.11–0.30 close, of two issues at most 0.08)."""
+    part again. Which parts stay apart is decided by `_concerns_within`."""
     separated = labels.copy()
     next_label = labels.max(initial=-1) + 1
     for rows in _rows_by_label(labels, labels.max(initial=-1) + 1):
         if not 2 * min_size <= len(rows) <= max_rows:
             continue
-        concerns = _concerns_within(table.select(rows), similarity, min_samples, min_size, min_similarity)
-        if concerns.max() >= 1:
-            separated[rows] = np.where(concerns == 0, separated[rows], concerns - 1 + next_label)
-            next_label += concerns.max()
+        concerns = _concerns_within(table.select(rows), similarity, min_samples, min_size)
+        if concerns.max() >= 1 or concerns.min() < 0:
+            separated[rows] = np.where(concerns <= 0, np.where(concerns == 0, separated[rows], -1),
+                                       concerns - 1 + next_label)
+            next_label += max(0, concerns.max())
     return _drop_small(separated, min_size)
 
 
 def _concerns_within(table: TokenTable, similarity: float, min_samples: int, min_size: int,
-                     min_similarity: float) -> np.ndarray:
-    """Concern index 0.. of each row of one group (see `separate_joined_concerns`): its
-    opinions grouped in their own TF-IDF, parts at least `min_similarity` close joined,
-    and what no part took given to the closest."""
+                     min_similarity: float = SEPARATE_SIMILARITY) -> np.ndarray:
+    """Concern index 0.. of each row of one group, -1 for opinions on unrelated matters.
+
+    The group's opinions are grouped in their own TF-IDF. Regrouping also cuts one
+    concern into its sub-concerns (学区依据 / 上学路远), whose centroids stay
+    `min_similarity` close; those parts are joined again, so only parts with next to
+    nothing in common stay apart (`bench/small_issues.py`, 3,000–20,000 opinions: parts
+    of one issue 0.11–0.30 close, of two issues at most 0.08). A part that only
+    `_leans_on` another (messages on the library, the charging posts and the fees of
+    阳光花园, beside its parking complaints) is no concern: each of its opinions goes to the
+    concern its words besides the shared ones are close to (a parking complaint that
+    names 阳光花园 too), or to none. What no part took goes to the closest concern."""
     # Dense: a group's vocabulary is small, and pooled vectors are too full to compare sparse.
     vectors = OpinionVectoriser().fit_table(table).toarray()
     parts = _groups_of_all(vectors, similarity, min_samples, min_size, reduce=False)
     if parts.max(initial=-1) < 1:
         return np.zeros(len(parts), dtype=np.int64)
     centroids = group_centroids(vectors, parts)
-    _, joined = connected_components(sparse.csr_matrix(centroids @ centroids.T >= min_similarity), directed=False)
+    close = centroids @ centroids.T >= min_similarity
+    leaning, shared = _leans_on(vectors, parts, centroids)
+    leaning &= ~leaning.T & close
+    unrelated = leaning.any(axis=1)
+    close &= ~unrelated[:, np.newaxis] & ~unrelated[np.newaxis, :]
+    _, joined = connected_components(sparse.csr_matrix(close), directed=False)
+    joined[unrelated] = -1
+    if not (joined >= 0).any():
+        return np.zeros(len(parts), dtype=np.int64)
+    _, joined[joined >= 0] = np.unique(joined[joined >= 0], return_inverse=True)
     concerns = np.where(parts >= 0, joined[np.maximum(parts, 0)], -1)
-    left = np.flatnonzero(concerns < 0)
+    concern_centroids = group_centroids(vectors, concerns)
+    left = np.flatnonzero(parts < 0)
     if len(left):
-        concerns[left] = _dense(vectors[left] @ group_centroids(vectors, concerns).T).argmax(axis=1)
+        concerns[left] = _dense(vectors[left] @ concern_centroids.T).argmax(axis=1)
+    for part in np.flatnonzero(unrelated):
+        rows = np.flatnonzero(parts == part)
+        concerns[rows] = _placed_besides_common_words(vectors[rows], concern_centroids, similarity * ASSIGN_SHARE)
     return concerns
+
+
+def _placed_besides_common_words(members: np.ndarray, centroids: np.ndarray, threshold: float) -> np.ndarray:
+    """Concern index of each member of a part that only leans on another (see
+    `_concerns_within`), -1 for none: by their words besides those most of the part
+    says (the place they all name), each goes to the concern it is then `threshold`
+    close to. A parking complaint naming 阳光花园 still speaks of 车位; a message on the
+    estate's library speaks of nothing the concerns say."""
+    common = (members > 0).mean(axis=0) >= 0.5
+    scores = normalize(members[:, ~common]) @ normalize(centroids[:, ~common]).T
+    best = scores.argmax(axis=1)
+    return np.where(scores[np.arange(len(members)), best] >= threshold, best, -1)
+
+
+def _leans_on(vectors: np.ndarray, parts: np.ndarray, centroids: np.ndarray,
+              shared_weight: float = SHARED_WEIGHT,
+              kept_share: float = LEANING_KEPT_SHARE) -> tuple[np.ndarray, np.ndarray]:
+    """(parts × parts: whether part a holds together mostly by what it shares with part b,
+    parts × parts × features: what they share).
+
+    Cohesion is the mean cosine between a part's members. Without the features that
+    both centroids weigh at least `shared_weight`, a concern keeps most of it (its
+    members still say the same things), while messages on many matters that name one
+    place keep less than `kept_share` (in `bench/small_issues.py` at 3,000–20,000:
+    such parts kept 0.33–0.51, parts of hot issues 0.60–0.91)."""
+    count = len(centroids)
+    leaning = np.zeros((count, count), dtype=bool)
+    shared = np.minimum(centroids[:, np.newaxis, :], centroids[np.newaxis, :, :]) >= shared_weight
+    for a in range(count):
+        members = vectors[parts == a]
+        whole = _cohesion(members)
+        for b in range(count):
+            if b != a and whole > 0:
+                leaning[a, b] = _cohesion(members[:, ~shared[a, b]]) < kept_share * whole
+    return leaning, shared
+
+
+def _cohesion(members: np.ndarray) -> float:
+    """Mean cosine between distinct rows (of unit vectors, or their restriction)."""
+    n = len(members)
+    if n < 2:
+        return 0.0
+    total = members.sum(axis=0)
+    return float((total @ total - (members * members).sum()) / (n * (n - 1)))
 
 
 def search_space(vectors):

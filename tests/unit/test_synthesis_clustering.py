@@ -338,3 +338,24 @@ def test_one_concern_said_in_several_ways_is_not_cut_apart(topic, seed):
     opinions, labels = _separated({topic: 40}, seed)
     assert Counter(labels).most_common(1)[0][1] >= 0.8 * len(opinions)
     assert (labels >= 0).all()
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+def test_messages_on_other_matters_that_name_the_same_estate_are_taken_out_of_its_concern(seed):
+    import random
+
+    import numpy as np
+
+    from feedback.synthesis.clustering import separate_joined_concerns
+    from feedback.synthesis.counting import TokenTable
+    from feedback.synthesis.samples import PROBLEMS, REQUESTS, SUBJECTS
+
+    rng = random.Random(seed)
+    parking = [o.text for o in generate_opinions({"parking": 40}, background=0, seed=seed)]
+    estate = [f"{rng.choice(['阳光花园', '阳光花园小区', '阳光花园北区'])}的{rng.choice(SUBJECTS)}"
+              f"{rng.choice(PROBLEMS)}，{rng.choice(REQUESTS)}" for _ in range(20)]
+    table = TokenTable([tokenise(text) for text in parking + estate])
+    labels = separate_joined_concerns(table, np.zeros(60, dtype=np.int64), 0.25, 3, 5)
+    concern, count = Counter(labels[:40]).most_common(1)[0]
+    assert concern >= 0 and count >= 0.8 * 40
+    assert sum(labels[40:] == concern) <= 0.2 * 20
