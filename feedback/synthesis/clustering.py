@@ -25,9 +25,13 @@ Method (measured in `bench/synthesis.py`):
 4. Refinement. One centroid pass: every opinion goes to its most similar centroid if
    that is at least `similarity`, which splits nothing but mends the edges of groups.
    Two groups of one concern (said two ways) are joined when the smaller sends a good
-   share of its neighbour links to the other (`merge_linked_groups`). Last, every
+   share of its neighbour links to the other (`merge_linked_groups`). Then, every
    opinion goes where its own words (not pooled) are closest, as `ClusterModel.assign`
-   would place it (`settle_by_own_words`).
+   would place it (`settle_by_own_words`). Last, each group of up to `SEPARATE_MAX_ROWS`
+   is grouped again in TF-IDF vectors of its own and split where it holds concerns with
+   next to nothing in common (`separate_joined_concerns`): in 20,000 opinions the
+   reduced space has no axis for an issue of 20, and two such issues meeting on 老人
+   come out as one group.
    An opinion on a disclosure item carries the item's title tokens as context (an
    opinion on the lift-installation plan is about lifts even when it only speaks of
    "一楼补偿"); a left-over opinion without context then joins the cluster whose members'
@@ -77,7 +81,10 @@ SMOOTH_NEIGHBOURS, SMOOTH_WEIGHT, SMOOTH_FLOOR, NEAR_COPY = NEIGHBOURS, 2.0, 0.1
 SPLIT_SIMILARITY = 0.12  # average-link cosine below which a density group is two issues
 MERGE_LINK_SHARE, MERGE_SIMILARITY = 0.35, 0.15  # see merge_linked_groups
 LINKAGE_MAX_ROWS = 3000
-SEPARATE_MAX_ROWS, SEPARATE_SIMILARITY = 500, 0.1  # see separate_joined_concerns
+# See separate_joined_concerns. Only groups of up to 200: at 100,000 opinions a hot issue of
+# 600 forms groups of 400 and more, which regrouping cut into sub-concerns less than 0.1
+# apart (dance_noise: 0.73 of it in one cluster became 0.36 with 500 here).
+SEPARATE_MAX_ROWS, SEPARATE_SIMILARITY = 200, 0.1
 SHARED_WEIGHT, LEANING_KEPT_SHARE = 0.02, 0.55  # see _leans_on
 COVERED_WEIGHT, DOMAIN_TERM_WEIGHT = 0.3, 2.0  # see class_key_terms
 # A new opinion is placed by its own words, against centroids of members that were grouped
@@ -440,9 +447,10 @@ def _concerns_within(table: TokenTable, similarity: float, min_samples: int, min
     nothing in common stay apart (`bench/small_issues.py`, 3,000–20,000 opinions: parts
     of one issue 0.11–0.30 close, of two issues at most 0.08). A part that only
     `_leans_on` another (messages on the library, the charging posts and the fees of
-    阳光花园, beside its parking complaints) is no concern: each of its opinions goes to the
-    concern its words besides the shared ones are close to (a parking complaint that
-    names 阳光花园 too), or to none. What no part took goes to the closest concern."""
+    阳光花园, beside its parking complaints) is kept apart from it: each of its opinions goes
+    to the concern its words besides the shared ones are close to (a parking complaint
+    that names 阳光花园 too), the others stay together as a part of their own. What no
+    part took goes to the closest concern."""
     # Dense: a group's vocabulary is small, and pooled vectors are too full to compare sparse.
     vectors = OpinionVectoriser().fit_table(table).toarray()
     parts = _groups_of_all(vectors, similarity, min_samples, min_size, reduce=False)
@@ -466,7 +474,8 @@ def _concerns_within(table: TokenTable, similarity: float, min_samples: int, min
         concerns[left] = _dense(vectors[left] @ concern_centroids.T).argmax(axis=1)
     for part in np.flatnonzero(unrelated):
         rows = np.flatnonzero(parts == part)
-        concerns[rows] = _placed_besides_common_words(vectors[rows], concern_centroids, similarity * ASSIGN_SHARE)
+        placed = _placed_besides_common_words(vectors[rows], concern_centroids, similarity * ASSIGN_SHARE)
+        concerns[rows] = np.where(placed >= 0, placed, concerns.max() + 1)
     return concerns
 
 
