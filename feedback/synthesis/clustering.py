@@ -430,22 +430,21 @@ def separate_joined_concerns(table: TokenTable, labels: np.ndarray, similarity: 
         if not 2 * min_size <= len(rows) <= max_rows:
             continue
         concerns = _concerns_within(table.select(rows), similarity, min_samples, min_size)
-        if concerns.max() >= 1 or concerns.min() < 0:
-            separated[rows] = np.where(concerns <= 0, np.where(concerns == 0, separated[rows], -1),
-                                       concerns - 1 + next_label)
-            next_label += max(0, concerns.max())
+        if concerns.max() >= 1:
+            separated[rows] = np.where(concerns == 0, separated[rows], concerns - 1 + next_label)
+            next_label += concerns.max()
     return _drop_small(separated, min_size)
 
 
 def _concerns_within(table: TokenTable, similarity: float, min_samples: int, min_size: int,
                      min_similarity: float = SEPARATE_SIMILARITY) -> np.ndarray:
-    """Concern index 0.. of each row of one group, -1 for opinions on unrelated matters.
+    """Concern index 0.. of each row of one group.
 
     The group's opinions are grouped in their own TF-IDF. Regrouping also cuts one
     concern into its sub-concerns (学区依据 / 上学路远), whose centroids stay
     `min_similarity` close; those parts are joined again, so only parts with next to
     nothing in common stay apart (`bench/small_issues.py`, 3,000–20,000 opinions: parts
-    of one issue 0.11–0.30 close, of two issues at most 0.08). A part that only
+    of one issue 0.11–0.27 close, of two issues at most 0.08). A part that only
     `_leans_on` another (messages on the library, the charging posts and the fees of
     阳光花园, beside its parking complaints) is kept apart from it: each of its opinions goes
     to the concern its words besides the shared ones are close to (a parking complaint
@@ -458,7 +457,7 @@ def _concerns_within(table: TokenTable, similarity: float, min_samples: int, min
         return np.zeros(len(parts), dtype=np.int64)
     centroids = group_centroids(vectors, parts)
     close = centroids @ centroids.T >= min_similarity
-    leaning, shared = _leans_on(vectors, parts, centroids)
+    leaning = _leans_on(vectors, parts, centroids)
     leaning &= ~leaning.T & close
     unrelated = leaning.any(axis=1)
     close &= ~unrelated[:, np.newaxis] & ~unrelated[np.newaxis, :]
@@ -493,25 +492,24 @@ def _placed_besides_common_words(members: np.ndarray, centroids: np.ndarray, thr
 
 def _leans_on(vectors: np.ndarray, parts: np.ndarray, centroids: np.ndarray,
               shared_weight: float = SHARED_WEIGHT,
-              kept_share: float = LEANING_KEPT_SHARE) -> tuple[np.ndarray, np.ndarray]:
-    """(parts × parts: whether part a holds together mostly by what it shares with part b,
-    parts × parts × features: what they share).
+              kept_share: float = LEANING_KEPT_SHARE) -> np.ndarray:
+    """parts × parts: whether part a holds together mostly by what it shares with part b.
 
     Cohesion is the mean cosine between a part's members. Without the features that
     both centroids weigh at least `shared_weight`, a concern keeps most of it (its
     members still say the same things), while messages on many matters that name one
     place keep less than `kept_share` (in `bench/small_issues.py` at 3,000–20,000:
-    such parts kept 0.33–0.51, parts of hot issues 0.60–0.91)."""
+    such parts kept 0.33–0.53, parts of hot issues 0.60–0.91)."""
     count = len(centroids)
     leaning = np.zeros((count, count), dtype=bool)
-    shared = np.minimum(centroids[:, np.newaxis, :], centroids[np.newaxis, :, :]) >= shared_weight
     for a in range(count):
         members = vectors[parts == a]
         whole = _cohesion(members)
         for b in range(count):
             if b != a and whole > 0:
-                leaning[a, b] = _cohesion(members[:, ~shared[a, b]]) < kept_share * whole
-    return leaning, shared
+                shared = np.minimum(centroids[a], centroids[b]) >= shared_weight
+                leaning[a, b] = _cohesion(members[:, ~shared]) < kept_share * whole
+    return leaning
 
 
 def _cohesion(members: np.ndarray) -> float:
