@@ -82,8 +82,10 @@ SPLIT_SIMILARITY = 0.12  # average-link cosine below which a density group is tw
 MERGE_LINK_SHARE, MERGE_SIMILARITY = 0.35, 0.15  # see merge_linked_groups
 LINKAGE_MAX_ROWS = 3000
 # See separate_joined_concerns. Only groups of up to 200: at 100,000 opinions a hot issue of
-# 600 forms groups of 400 and more, which regrouping cut into sub-concerns less than 0.1
-# apart (dance_noise: 0.73 of it in one cluster became 0.36 with 500 here).
+# 600 forms groups of 400 and more, where regrouping finds a broad core and sub-concerns,
+# and the core holds together by the issue's words the sub-concerns share too, so it looks
+# like a part that only leans on them (see _leans_on) and was taken out (with 500 here,
+# dance_noise went from 0.73 of it in one cluster to 0.36).
 SEPARATE_MAX_ROWS, SEPARATE_SIMILARITY = 200, 0.1
 SHARED_WEIGHT, LEANING_KEPT_SHARE = 0.02, 0.55  # see _leans_on
 COVERED_WEIGHT, DOMAIN_TERM_WEIGHT = 0.3, 2.0  # see class_key_terms
@@ -457,16 +459,12 @@ def _concerns_within(table: TokenTable, similarity: float, min_samples: int, min
         return np.zeros(len(parts), dtype=np.int64)
     centroids = group_centroids(vectors, parts)
     close = centroids @ centroids.T >= min_similarity
-    leaning = _leans_on(vectors, parts, centroids)
-    leaning &= ~leaning.T & close
-    unrelated = leaning.any(axis=1)
-    close &= ~unrelated[:, np.newaxis] & ~unrelated[np.newaxis, :]
-    _, joined = connected_components(sparse.csr_matrix(close), directed=False)
-    joined[unrelated] = -1
-    if not (joined >= 0).any():
+    leaning = _leans_on(vectors, parts, centroids) & close
+    unrelated = (leaning & ~leaning.T).any(axis=1)
+    concern_of_part = _joined_parts(close, unrelated)
+    if concern_of_part.max() < 0:
         return np.zeros(len(parts), dtype=np.int64)
-    _, joined[joined >= 0] = np.unique(joined[joined >= 0], return_inverse=True)
-    concerns = np.where(parts >= 0, joined[np.maximum(parts, 0)], -1)
+    concerns = np.where(parts >= 0, concern_of_part[np.maximum(parts, 0)], -1)
     concern_centroids = group_centroids(vectors, concerns)
     left = np.flatnonzero(parts < 0)
     if len(left):
@@ -476,6 +474,17 @@ def _concerns_within(table: TokenTable, similarity: float, min_samples: int, min
         placed = _placed_besides_common_words(vectors[rows], concern_centroids, similarity * ASSIGN_SHARE)
         concerns[rows] = np.where(placed >= 0, placed, concerns.max() + 1)
     return concerns
+
+
+def _joined_parts(close: np.ndarray, unrelated: np.ndarray) -> np.ndarray:
+    """Concern index 0.. of each part: parts linked by `close` (parts × parts) form one
+    concern; `unrelated` parts join none (-1)."""
+    close = close & ~unrelated[:, np.newaxis] & ~unrelated[np.newaxis, :]
+    _, joined = connected_components(sparse.csr_matrix(close), directed=False)
+    joined[unrelated] = -1
+    if (joined >= 0).any():
+        _, joined[joined >= 0] = np.unique(joined[joined >= 0], return_inverse=True)
+    return joined
 
 
 def _placed_besides_common_words(members: np.ndarray, centroids: np.ndarray, threshold: float) -> np.ndarray:
