@@ -545,13 +545,14 @@ def search_space(vectors):
 
 def nearest_neighbours(vectors, k: int = NEIGHBOURS) -> tuple[np.ndarray, np.ndarray]:
     """(indexes, similarities), each n × k, best first; self excluded, -1 for none.
-    Exact: dense vectors by faiss, sparse ones (fewer than `SVD_MIN_DOCS` rows, see
-    `search_space`) by products in blocks."""
+    Exact: dense vectors of more than `BLOCK_ROWS` rows by faiss, sparse ones (fewer than
+    `SVD_MIN_DOCS` rows, see `search_space`) and small dense ones by products in blocks
+    (faiss takes some 5 ms to start a search, ten times the products of 100 rows)."""
     n = vectors.shape[0]
     k = max(1, min(k, n - 1))
     if sparse.issparse(vectors) and vectors.shape[1] <= SVD_COMPONENTS:
         vectors = vectors.toarray()  # a tiny vocabulary: as cheap dense, and faiss is faster
-    if not sparse.issparse(vectors):
+    if not sparse.issparse(vectors) and n > BLOCK_ROWS:
         return _exact_dense_neighbours(vectors, k)
     indexes = np.full((n, k), -1, dtype=np.int64)
     similarities = np.full((n, k), -1.0, dtype=np.float32)

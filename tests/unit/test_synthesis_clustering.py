@@ -192,22 +192,24 @@ def test_grouping_through_a_sample_places_the_opinions_it_did_not_see(sampled_ru
     assert clustered - campaign > 250  # more than the sample itself holds
 
 
-def test_dense_neighbour_search_finds_the_exact_nearest_without_the_row_itself():
-    """The faiss search used on reduced vectors gives what a full comparison gives,
-    also where exact copies tie with the row itself."""
+@pytest.mark.parametrize("rows", [400, 1500])  # products in one block; faiss
+def test_dense_neighbour_search_finds_the_exact_nearest_without_the_row_itself(rows):
+    """The search used on reduced vectors gives what a full comparison gives, also
+    where exact copies tie with the row itself."""
     import numpy as np
 
-    from feedback.synthesis.clustering import nearest_neighbours
+    from feedback.synthesis.clustering import BLOCK_ROWS, nearest_neighbours
 
+    assert (rows > BLOCK_ROWS) == (rows == 1500)
     rng = np.random.RandomState(3)
-    vectors = rng.normal(size=(400, 24)).astype(np.float32)
+    vectors = rng.normal(size=(rows, 24)).astype(np.float32)
     vectors[50:70] = vectors[49]  # 21 identical rows: more copies than neighbours asked for
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
     indexes, similarities = nearest_neighbours(vectors, k=15)
     scores = vectors @ vectors.T
     np.fill_diagonal(scores, -np.inf)
     expected = -np.sort(-scores, axis=1)[:, :15]
-    assert (indexes != np.arange(400)[:, np.newaxis]).all()
+    assert (indexes != np.arange(rows)[:, np.newaxis]).all()
     assert np.allclose(similarities, expected, atol=1e-5)
     assert np.allclose(np.take_along_axis(scores, indexes, axis=1), similarities, atol=1e-5)
     copies = set(range(49, 70))
