@@ -446,7 +446,8 @@ def _concerns_within(table: TokenTable, similarity: float, min_samples: int, min
     concern into its sub-concerns (学区依据 / 上学路远), whose centroids stay
     `min_similarity` close; those parts are joined again, so only parts with next to
     nothing in common stay apart (`bench/small_issues.py`, 3,000–20,000 opinions: parts
-    of one issue 0.11–0.27 close, of two issues at most 0.08). A part that only
+    of one issue 0.11–0.27 close, of two issues mostly under 0.08, but elderly canteen
+    and lifts, both about 老人, 0.11–0.13 and so joined). A part that only
     `_leans_on` another (messages on the library, the charging posts and the fees of
     阳光花园, beside its parking complaints) is kept apart from it: each of its opinions goes
     to the concern its words besides the shared ones are close to (a parking complaint
