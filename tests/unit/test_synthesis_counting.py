@@ -100,5 +100,6 @@ def test_a_selection_of_rows_counts_and_joins_as_a_table_of_those_rows_alone(tok
     alone_as_selected = alone.counts()[:, np.argsort([by_term[t] for t in alone.terms])]
     used = np.flatnonzero(selected.counts().getnnz(axis=0))
     assert (selected.counts()[:, used] != alone_as_selected).nnz == 0
-    everything = np.ones(len(selected.terms), dtype=bool)
-    assert [c.tolist() for c in selected.joined(everything)] == [c.tolist() for c in alone.joined(np.ones(len(alone.terms), bool))]
+    joined_selected = selected.joined(np.ones(len(selected.terms), dtype=bool))
+    joined_alone = alone.joined(np.ones(len(alone.terms), dtype=bool))
+    assert [c.tolist() for c in joined_selected] == [c.tolist() for c in joined_alone]
