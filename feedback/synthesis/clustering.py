@@ -88,6 +88,7 @@ LINKAGE_MAX_ROWS = 3000
 # dance_noise went from 0.73 of it in one cluster to 0.36).
 SEPARATE_MAX_ROWS, SEPARATE_SIMILARITY = 200, 0.1
 SHARED_WEIGHT, LEANING_KEPT_SHARE = 0.02, 0.55  # see _leans_on
+MUTUAL_LINK_SHARE = 0.04  # see _mutually_linked
 COVERED_WEIGHT, DOMAIN_TERM_WEIGHT = 0.3, 2.0  # see class_key_terms
 # A new opinion is placed by its own words, against centroids of members that were grouped
 # with their neighbours' words pooled in (a concern in many wordings), so the cut is lower
@@ -406,6 +407,12 @@ def _groups_of_all(vectors, similarity: float, min_samples: int, min_size: int,
     """Steps 2 to 4 on all `vectors`: pooling, density and refinement in the reduced
     space of `search_space` (unless not `reduce`), the final settling by each
     opinion's own full vector."""
+    return _grouped_with_neighbours(vectors, similarity, min_samples, min_size, pool_neighbours, reduce)[0]
+
+
+def _grouped_with_neighbours(vectors, similarity: float, min_samples: int, min_size: int,
+                             pool_neighbours: bool = True, reduce: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """`_groups_of_all`, and each row's nearest neighbours (indexes, n × k) that it grouped by."""
     reduced = search_space(vectors) if reduce else vectors
     rows = np.arange(reduced.shape[0])
     pooled = smooth_by_neighbours(reduced) if pool_neighbours else reduced
@@ -414,7 +421,7 @@ def _groups_of_all(vectors, similarity: float, min_samples: int, min_size: int,
     groups = split_chained_groups(pooled, groups, min_size)
     groups = refine_by_centroids(pooled, groups, rows, similarity, min_size)
     groups = merge_linked_groups(pooled, groups, neighbours[0])
-    return settle_by_own_words(vectors, groups, similarity * ASSIGN_SHARE, min_size)
+    return settle_by_own_words(vectors, groups, similarity * ASSIGN_SHARE, min_size), neighbours[0]
 
 
 def separate_joined_concerns(table: TokenTable, labels: np.ndarray, similarity: float, min_samples: int,
@@ -444,10 +451,11 @@ def _concerns_within(table: TokenTable, similarity: float, min_samples: int, min
 
     The group's opinions are grouped in their own TF-IDF. Regrouping also cuts one
     concern into its sub-concerns (学区依据 / 上学路远), whose centroids stay
-    `min_similarity` close; those parts are joined again, so only parts with next to
-    nothing in common stay apart (`bench/small_issues.py`, 3,000–20,000 opinions: parts
-    of one issue 0.11–0.27 close, of two issues mostly under 0.08, but elderly canteen
-    and lifts, both about 老人, 0.11–0.13 and so joined). A part that only
+    `min_similarity` close and which are each other's neighbours both ways
+    (`_mutually_linked`); those parts are joined again. Two concerns stay apart
+    (`bench/small_issues.py`, 3,000–20,000 opinions: parts of one issue 0.11–0.27 close,
+    of two issues mostly under 0.08; elderly canteen and lifts, both about 老人, are
+    0.11–0.13 close, but not linked both ways). A part that only
     `_leans_on` another (messages on the library, the charging posts and the fees of
     阳光花园, beside its parking complaints) is kept apart from it: each of its opinions goes
     to the concern its words besides the shared ones are close to (a parking complaint
@@ -455,14 +463,14 @@ def _concerns_within(table: TokenTable, similarity: float, min_samples: int, min
     part took goes to the closest concern."""
     # Dense: a group's vocabulary is small, and pooled vectors are too full to compare sparse.
     vectors = OpinionVectoriser().fit_table(table).toarray()
-    parts = _groups_of_all(vectors, similarity, min_samples, min_size, reduce=False)
+    parts, neighbours = _grouped_with_neighbours(vectors, similarity, min_samples, min_size, reduce=False)
     if parts.max(initial=-1) < 1:
         return np.zeros(len(parts), dtype=np.int64)
     centroids = group_centroids(vectors, parts)
     close = centroids @ centroids.T >= min_similarity
     leaning = _leans_on(vectors, parts, centroids) & close
     unrelated = (leaning & ~leaning.T).any(axis=1)
-    concern_of_part = _joined_parts(close, unrelated)
+    concern_of_part = _joined_parts(close & _mutually_linked(parts, neighbours), unrelated)
     if concern_of_part.max() < 0:
         return np.zeros(len(parts), dtype=np.int64)
     concerns = np.where(parts >= 0, concern_of_part[np.maximum(parts, 0)], -1)
@@ -498,6 +506,22 @@ def _placed_besides_common_words(members: np.ndarray, centroids: np.ndarray, thr
     scores = normalize(members[:, ~common]) @ normalize(centroids[:, ~common]).T
     best = scores.argmax(axis=1)
     return np.where(scores[np.arange(len(members)), best] >= threshold, best, -1)
+
+
+def _mutually_linked(parts: np.ndarray, neighbours: np.ndarray, min_share: float = MUTUAL_LINK_SHARE) -> np.ndarray:
+    """parts × parts: whether each of two parts sends at least `min_share` of its members'
+    neighbour links (`neighbours`, n × k indexes) into the other.
+
+    Two parts of one concern are each other's neighbours both ways. Two concerns that
+    share a word are not: of the elderly-canteen part's links, almost none go to the
+    lift part, even when the lift part's few opinions on 老人 have neighbours among
+    the canteen's (`bench/small_issues.py`, 3,000–20,000 opinions, seeds 1–6: parts of
+    one issue 0.05–0.40 the smaller way, parts of two issues 0.00–0.033)."""
+    count = parts.max(initial=-1) + 1
+    links = _group_links(parts, neighbours, count)
+    sizes = np.bincount(parts[parts >= 0], minlength=count)
+    share = links / np.maximum(1, sizes[:, np.newaxis] * neighbours.shape[1])
+    return np.minimum(share, share.T) >= min_share
 
 
 def _leans_on(vectors: np.ndarray, parts: np.ndarray, centroids: np.ndarray,

@@ -335,6 +335,22 @@ def test_a_group_of_concerns_that_share_only_a_word_is_separated(seed):
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3, 4])
+def test_two_concerns_about_old_people_are_separated_though_their_centroids_are_close(seed):
+    # Canteen and lift complaints both speak of 老人; their parts' centroids are above
+    # SEPARATE_SIMILARITY, but the canteen part's neighbours are not among the lift part's.
+    hot = {"elderly_canteen": 45, "elevator": 25}
+    opinions, labels = _separated(hot, seed)
+    concerns = set()
+    for topic in hot:
+        label, count = Counter(labels[i] for i, o in enumerate(opinions) if o.topic == topic).most_common(1)[0]
+        members = [i for i in range(len(opinions)) if labels[i] == label]
+        assert count >= 0.8 * hot[topic]
+        assert sum(opinions[i].topic == topic for i in members) >= 0.8 * len(members)
+        concerns.add(label)
+    assert len(concerns) == 2
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
 @pytest.mark.parametrize("topic", ["school_district", "parking"])
 def test_one_concern_said_in_several_ways_is_not_cut_apart(topic, seed):
     opinions, labels = _separated({topic: 40}, seed)
