@@ -325,10 +325,10 @@ def test_a_group_of_concerns_that_share_only_a_word_is_separated(seed):
     hot = {"school_district": 44, "bus_route": 26, "elderly_canteen": 18}
     opinions, labels = _separated(hot, seed)
     found = set()
-    for topic in hot:
+    for topic, size in hot.items():
         label, count = Counter(labels[i] for i, o in enumerate(opinions) if o.topic == topic).most_common(1)[0]
         members = [i for i in range(len(opinions)) if labels[i] == label]
-        assert count >= 0.8 * hot[topic]
+        assert count >= 0.8 * size
         assert sum(opinions[i].topic == topic for i in members) >= 0.8 * len(members)
         found.add(label)
     assert len(found) == len(hot)
@@ -341,13 +341,37 @@ def test_two_concerns_about_old_people_are_separated_though_their_centroids_are_
     hot = {"elderly_canteen": 45, "elevator": 25}
     opinions, labels = _separated(hot, seed)
     concerns = set()
-    for topic in hot:
+    for topic, size in hot.items():
         label, count = Counter(labels[i] for i, o in enumerate(opinions) if o.topic == topic).most_common(1)[0]
         members = [i for i in range(len(opinions)) if labels[i] == label]
-        assert count >= 0.8 * hot[topic]
+        assert count >= 0.8 * size
         assert sum(opinions[i].topic == topic for i in members) >= 0.8 * len(members)
         concerns.add(label)
     assert len(concerns) == 2
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4, 5, 6])
+def test_a_half_grouped_among_the_left_over_opinions_joins_its_concern_and_nothing_else(seed):
+    # As above 10,000 opinions: 12 lift complaints and 12 canteen complaints were grouped
+    # among the left-over opinions (late); the other 18 lift complaints and 30 school
+    # complaints were grouped in the sample.
+    import numpy as np
+
+    from feedback.synthesis.clustering import OpinionVectoriser, join_left_over_halves
+    from feedback.synthesis.counting import TokenTable
+
+    opinions = generate_opinions({"elevator": 30, "elderly_canteen": 12, "school_district": 30}, background=0, seed=seed)
+    lifts = [i for i, o in enumerate(opinions) if o.topic == "elevator"]
+    group = {"elevator": 0, "elderly_canteen": 2, "school_district": 3}
+    labels = np.array([group[o.topic] for o in opinions], dtype=np.int64)
+    labels[lifts[18:]] = 1
+    late = np.isin(labels, [1, 2])
+    table = TokenTable([tokenise(o.text) for o in opinions])
+    joined = join_left_over_halves(table, OpinionVectoriser().fit_table(table), labels, late, 5)
+    def groups_of(topic):
+        return {int(joined[i]) for i, o in enumerate(opinions) if o.topic == topic}
+    assert len(groups_of("elevator")) == 1
+    assert len(groups_of("elderly_canteen") | groups_of("elevator") | groups_of("school_district")) == 3
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3, 4])
