@@ -323,15 +323,7 @@ def _separated(hot, seed):
 def test_a_group_of_concerns_that_share_only_a_word_is_separated(seed):
     # bus route and elderly canteen both speak of 老人; school district of 孩子
     hot = {"school_district": 44, "bus_route": 26, "elderly_canteen": 18}
-    opinions, labels = _separated(hot, seed)
-    found = set()
-    for topic, size in hot.items():
-        label, count = Counter(labels[i] for i, o in enumerate(opinions) if o.topic == topic).most_common(1)[0]
-        members = [i for i in range(len(opinions)) if labels[i] == label]
-        assert count >= 0.8 * size
-        assert sum(opinions[i].topic == topic for i in members) >= 0.8 * len(members)
-        found.add(label)
-    assert len(found) == len(hot)
+    _assert_each_issue_is_one_concern_of_its_own(hot, *_separated(hot, seed))
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3, 4])
@@ -339,7 +331,12 @@ def test_two_concerns_about_old_people_are_separated_though_their_centroids_are_
     # Canteen and lift complaints both speak of 老人; their parts' centroids are above
     # SEPARATE_SIMILARITY, but the canteen part's neighbours are not among the lift part's.
     hot = {"elderly_canteen": 45, "elevator": 25}
-    opinions, labels = _separated(hot, seed)
+    _assert_each_issue_is_one_concern_of_its_own(hot, *_separated(hot, seed))
+
+
+def _assert_each_issue_is_one_concern_of_its_own(hot, opinions, labels):
+    """At least 80 % of each issue in one concern that is at least 80 % about it, and no
+    two issues in the same concern."""
     concerns = set()
     for topic, size in hot.items():
         label, count = Counter(labels[i] for i, o in enumerate(opinions) if o.topic == topic).most_common(1)[0]
@@ -347,7 +344,7 @@ def test_two_concerns_about_old_people_are_separated_though_their_centroids_are_
         assert count >= 0.8 * size
         assert sum(opinions[i].topic == topic for i in members) >= 0.8 * len(members)
         concerns.add(label)
-    assert len(concerns) == 2
+    assert len(concerns) == len(hot)
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3, 4, 5, 6])
