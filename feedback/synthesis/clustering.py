@@ -31,7 +31,8 @@ Method (measured in `bench/synthesis.py`):
    is grouped again in TF-IDF vectors of its own and split where it holds concerns with
    next to nothing in common (`separate_joined_concerns`): in 20,000 opinions the
    reduced space has no axis for an issue of 20, and two such issues meeting on 老人
-   come out as one group.
+   come out as one group. Then an opinion in no group or in a big one moves to a small
+   concern whose distinctive words it says (`settle_by_distinctive_words`).
    An opinion on a disclosure item carries the item's title tokens as context (an
    opinion on the lift-installation plan is about lifts even when it only speaks of
    "一楼补偿"); a left-over opinion without context then joins the cluster whose members'
@@ -91,6 +92,7 @@ SEPARATE_MAX_ROWS, SEPARATE_SIMILARITY = 200, 0.1
 SHARED_WEIGHT, LEANING_KEPT_SHARE = 0.02, 0.55  # see _leans_on
 MUTUAL_LINK_SHARE = 0.04  # see _mutually_linked
 LATE_JOIN_SIMILARITY = 0.2  # see join_left_over_halves
+DISTINCTIVE_SIMILARITY, DISTINCTIVE_KEPT, DISTINCTIVE_MARGIN = 0.15, 0.35, 0.05  # see settle_by_distinctive_words
 COVERED_WEIGHT, DOMAIN_TERM_WEIGHT = 0.3, 2.0  # see class_key_terms
 # A new opinion is placed by its own words, against centroids of members that were grouped
 # with their neighbours' words pooled in (a concern in many wordings), so the cut is lower
@@ -322,6 +324,7 @@ def cluster_opinions(
                                                        min_samples, min_cluster_size)
             labels[organic] = join_left_over_halves(organic_table, vectors[organic], labels[organic], late,
                                                     min_cluster_size)
+            labels[organic] = settle_by_distinctive_words(vectors[organic], labels[organic], min_cluster_size)
     if own_words is not features:
         labels = attach_by_own_words(docs, own_words, labels, organic, similarity)
     next_label = labels.max(initial=-1) + 1
@@ -484,6 +487,58 @@ def join_left_over_halves(table: TokenTable, vectors, labels: np.ndarray, late: 
                 break
     _, merged = connected_components(sparse.csr_matrix(joined), directed=False)
     return _drop_small(np.where(labels >= 0, merged[np.maximum(labels, 0)], -1), min_size)
+
+
+def settle_by_distinctive_words(vectors, labels: np.ndarray, min_size: int, max_rows: int = SEPARATE_MAX_ROWS,
+                                threshold: float = DISTINCTIVE_SIMILARITY, kept: float = DISTINCTIVE_KEPT,
+                                margin: float = DISTINCTIVE_MARGIN) -> np.ndarray:
+    """Step 4d: an opinion may move to a concern of up to `max_rows` whose distinctive
+    words it says.
+
+    Each concern's profile weighs its members' words by how much of their use is inside
+    it (`_distinctive_profiles`): 音箱 and 低音 are the dance complaints' own, 晚上 is
+    everyone's. An opinion goes to the small concern whose profile it is closest to, if
+    that is at least `threshold` and `margin` closer than its own concern's profile, and
+    if it is in no concern or in one of more than `max_rows`: a background group of
+    hundreds whose broad centroid took in "大音箱每天晚上吵到很晚". An opinion in a small
+    concern moves only if it says little that is distinctive of it (closer than `kept`)
+    and its plain centroid agrees: a group of messages on many matters that all name
+    阳光花园 has that name as its distinctive word, and its profile would otherwise take
+    parking complaints that name the estate too."""
+    count = labels.max(initial=-1) + 1
+    sizes = np.bincount(labels[labels >= 0], minlength=max(count, 1))
+    small = np.flatnonzero((sizes >= min_size) & (sizes <= max_rows))
+    if count < 2 or not len(small):
+        return labels
+    profiles = _distinctive_profiles(vectors, labels, count)
+    centroids = group_centroids(vectors, labels)
+    settled = labels.copy()
+    for start in range(0, len(labels), 4 * BLOCK_ROWS):
+        rows = np.arange(start, min(start + 4 * BLOCK_ROWS, len(labels)))
+        each = np.arange(len(rows))
+        scores = _dense(vectors[rows] @ profiles.T)
+        closeness = _dense(vectors[rows] @ centroids.T)
+        current = np.maximum(labels[rows], 0)
+        own = np.where(labels[rows] >= 0, scores[each, current], 0.0)
+        best = small[scores[:, small].argmax(axis=1)]
+        best_score = scores[each, best]
+        unsettled = (labels[rows] < 0) | (sizes[current] > max_rows)
+        stray = (own < kept) & (closeness[each, best] >= closeness[each, current])
+        moves = (unsettled | stray) & (best_score >= threshold) & (best_score >= own + margin)
+        settled[rows[moves]] = best[moves]
+    return _drop_small(settled, min_size)
+
+
+def _distinctive_profiles(vectors, labels: np.ndarray, count: int) -> np.ndarray:
+    """count × features, normalised: each concern's summed member vectors, each feature
+    weighted by the share of the opinions that use it that are members of the concern."""
+    rows = np.flatnonzero(labels >= 0)
+    membership = sparse.csr_matrix((np.ones(len(rows), np.float32), (labels[rows], rows)),
+                                   shape=(count, vectors.shape[0]))
+    used = sparse.csr_matrix(vectors > 0, dtype=np.float32)
+    users = np.asarray(used.sum(axis=0)).ravel()
+    inside = _dense(membership @ used) / np.maximum(users, 1.0)
+    return normalize(_dense(membership @ vectors) * inside).astype(np.float32)
 
 
 def _halves_of_one_concern(table: TokenTable, rows_a: np.ndarray, rows_b: np.ndarray,

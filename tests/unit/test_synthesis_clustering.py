@@ -371,6 +371,40 @@ def test_a_half_grouped_among_the_left_over_opinions_joins_its_concern_and_nothi
     assert len(groups_of("elderly_canteen") | groups_of("elevator") | groups_of("school_district")) == 3
 
 
+@pytest.mark.parametrize("seed", [1, 2, 3, 4, 5, 6])
+def test_opinions_that_say_a_small_concerns_own_words_are_fetched_from_a_big_group(seed):
+    # 15 dance complaints are a concern; 5 more sit in a big group with 120 background
+    # messages. Parking complaints and 20 messages on other matters at 阳光花园 are two
+    # more concerns: the estate's name must not pull the parking complaints over.
+    import random
+
+    import numpy as np
+
+    from feedback.synthesis.clustering import OpinionVectoriser, settle_by_distinctive_words
+    from feedback.synthesis.counting import TokenTable
+    from feedback.synthesis.samples import PROBLEMS, REQUESTS, SUBJECTS
+
+    rng = random.Random(seed)
+    opinions = generate_opinions({"dance_noise": 20, "parking": 30}, background=120, seed=seed)
+    estate = [f"{rng.choice(['阳光花园', '阳光花园小区', '阳光花园北区'])}的{rng.choice(SUBJECTS)}"
+              f"{rng.choice(PROBLEMS)}，{rng.choice(REQUESTS)}" for _ in range(20)]
+    topics = [o.topic for o in opinions] + ["estate"] * len(estate)
+    dance = [i for i, topic in enumerate(topics) if topic == "dance_noise"]
+    labels = np.array([{"parking": 1, "estate": 2}.get(topic, 3) for topic in topics], dtype=np.int64)
+    labels[dance[:15]] = 0
+    table = TokenTable([tokenise(text) for text in [o.text for o in opinions] + estate])
+    settled = settle_by_distinctive_words(OpinionVectoriser().fit_table(table), labels, 5, max_rows=100)
+
+    def members_of(topic):
+        return [i for i, t in enumerate(topics) if t == topic]
+    dance_concern = settled[dance[0]]
+    assert all(settled[i] == dance_concern for i in dance[:15])
+    assert sum(settled[i] == dance_concern for i in dance[15:]) >= 3
+    assert not any(settled[i] == dance_concern for i in members_of("background"))
+    parking_concern, kept = Counter(settled[members_of("parking")]).most_common(1)[0]
+    assert kept >= 28 and parking_concern != settled[members_of("estate")[0]]
+
+
 @pytest.mark.parametrize("seed", [1, 2, 3, 4])
 @pytest.mark.parametrize("topic", ["school_district", "parking"])
 def test_one_concern_said_in_several_ways_is_not_cut_apart(topic, seed):
