@@ -533,16 +533,18 @@ def settle_by_distinctive_words(vectors, labels: np.ndarray, min_size: int, max_
     return _drop_small(settled, min_size)
 
 
-def _distinctive_profiles(vectors, labels: np.ndarray, count: int) -> np.ndarray:
+def _distinctive_profiles(vectors, labels: np.ndarray, count: int) -> sparse.csr_matrix:
     """count × features, normalised: each concern's summed member vectors, each feature
-    weighted by the share of the opinions that use it that are members of the concern."""
+    weighted by the share of the opinions that use it that are members of the concern.
+    Sparse: with hundreds of concerns and a vocabulary of 100,000s, dense would be GBs."""
     rows = np.flatnonzero(labels >= 0)
     membership = sparse.csr_matrix((np.ones(len(rows), np.float32), (labels[rows], rows)),
                                    shape=(count, vectors.shape[0]))
+    vectors = sparse.csr_matrix(vectors, dtype=np.float32)
     used = sparse.csr_matrix(vectors > 0, dtype=np.float32)
     users = np.asarray(used.sum(axis=0)).ravel()
-    inside = _dense(membership @ used) / np.maximum(users, 1.0)
-    return normalize(_dense(membership @ vectors) * inside).astype(np.float32)
+    inside = (membership @ used) @ sparse.diags(1.0 / np.maximum(users, 1.0)).astype(np.float32)
+    return normalize(sparse.csr_matrix((membership @ vectors).multiply(inside)))
 
 
 def _halves_of_one_concern(table: TokenTable, rows_a: np.ndarray, rows_b: np.ndarray,
