@@ -31,8 +31,9 @@ Method (measured in `bench/synthesis.py`):
    is grouped again in TF-IDF vectors of its own and split where it holds concerns with
    next to nothing in common (`separate_joined_concerns`): in 20,000 opinions the
    reduced space has no axis for an issue of 20, and two such issues meeting on 老人
-   come out as one group. Then an opinion in no group or in a big one moves to a small
-   concern whose distinctive words it says (`settle_by_distinctive_words`).
+   come out as one group. Then an opinion in no group, in a big one, or saying little
+   that its own small group is known by moves to a small concern whose distinctive words
+   it says (`settle_by_distinctive_words`).
    An opinion on a disclosure item carries the item's title tokens as context (an
    opinion on the lift-installation plan is about lifts even when it only speaks of
    "一楼补偿"); a left-over opinion without context then joins the cluster whose members'
@@ -460,8 +461,9 @@ def separate_joined_concerns(table: TokenTable, labels: np.ndarray, similarity: 
 def join_left_over_halves(table: TokenTable, vectors, labels: np.ndarray, late: np.ndarray, min_size: int,
                           max_rows: int = SEPARATE_MAX_ROWS) -> np.ndarray:
     """Step 4c, above `SAMPLE_ABOVE`: a group made mostly of `late` rows (grouped among
-    the opinions that no concern of the sample took) joins the closest other group when
-    the two are one concern by `_halves_of_one_concern`.
+    the opinions that no concern of the sample took) joins the first of its three
+    closest other groups (centroids at least `SEPARATE_SIMILARITY` close, neither late
+    nor over `max_rows`) with which it is one concern by `_halves_of_one_concern`.
 
     At 20,000 opinions the sample holds about half of an issue of 20. That half may be
     grouped with another issue, which the separation later parts from it; the other
@@ -521,13 +523,14 @@ def settle_by_distinctive_words(vectors, labels: np.ndarray, min_size: int, max_
         each = np.arange(len(rows))
         scores = _dense(vectors[rows] @ profiles.T)
         closeness = _dense(vectors[rows] @ centroids.T)
+        unplaced = labels[rows] < 0
         current = np.maximum(labels[rows], 0)
-        own = np.where(labels[rows] >= 0, scores[each, current], 0.0)
+        own = np.where(unplaced, 0.0, scores[each, current])
         best = small[scores[:, small].argmax(axis=1)]
         best_score = scores[each, best]
-        unsettled = (labels[rows] < 0) | (sizes[current] > max_rows)
+        unsettled = unplaced | (sizes[current] > max_rows)
         stray = (own < kept) & (closeness[each, best] >= closeness[each, current])
-        unrelated = (labels[rows] < 0) | (centroid_closeness[current, best] < SEPARATE_SIMILARITY)
+        unrelated = unplaced | (centroid_closeness[current, best] < SEPARATE_SIMILARITY)
         moves = (unsettled | stray) & unrelated & (best_score >= threshold) & (best_score >= own + margin)
         settled[rows[moves]] = best[moves]
     return _drop_small(settled, min_size)
@@ -537,9 +540,7 @@ def _distinctive_profiles(vectors, labels: np.ndarray, count: int) -> sparse.csr
     """count × features, normalised: each concern's summed member vectors, each feature
     weighted by the share of the opinions that use it that are members of the concern.
     Sparse: with hundreds of concerns and a vocabulary of 100,000s, dense would be GBs."""
-    rows = np.flatnonzero(labels >= 0)
-    membership = sparse.csr_matrix((np.ones(len(rows), np.float32), (labels[rows], rows)),
-                                   shape=(count, vectors.shape[0]))
+    membership = _membership(labels, count)
     vectors = sparse.csr_matrix(vectors, dtype=np.float32)
     used = sparse.csr_matrix(vectors > 0, dtype=np.float32)
     users = np.asarray(used.sum(axis=0)).ravel()
@@ -915,11 +916,13 @@ def attach_by_own_words(docs: Sequence[OpinionDoc], own_words: TokenTable, label
 
 def group_centroids(vectors, labels: np.ndarray) -> np.ndarray:
     """L2-normalised mean vector of each label 0..max."""
-    count = labels.max() + 1
+    return normalize(_dense(_membership(labels, labels.max() + 1) @ vectors)).astype(np.float32)
+
+
+def _membership(labels: np.ndarray, count: int) -> sparse.csr_matrix:
+    """count × rows: 1 where a row is a member of a label (0..count-1), for sums per label."""
     rows = np.flatnonzero(labels >= 0)
-    membership = sparse.csr_matrix((np.ones(len(rows), np.float32), (labels[rows], rows)),
-                                   shape=(count, vectors.shape[0]))
-    return normalize(_dense(membership @ vectors)).astype(np.float32)
+    return sparse.csr_matrix((np.ones(len(rows), np.float32), (labels[rows], rows)), shape=(count, len(labels)))
 
 
 # --- describing clusters ---------------------------------------------------------
