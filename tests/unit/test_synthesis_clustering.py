@@ -437,3 +437,35 @@ def test_messages_on_other_matters_that_name_the_same_estate_are_taken_out_of_it
     concern, count = Counter(labels[:40]).most_common(1)[0]
     assert concern >= 0 and count >= 0.8 * 40
     assert sum(labels[40:] == concern) <= 0.2 * 20
+
+
+@pytest.mark.parametrize("seed", [2, 3, 4, 5])
+def test_an_opinion_is_not_kept_in_a_small_group_by_its_own_weight_in_the_centroid(seed):
+    """Two messages on other matters that name the canteen's street were grouped with the
+    canteen complaints; compared with the *other* members of that small group, they are
+    closer to the groups of their own matters (counted with themselves, they stayed)."""
+    import random
+
+    import numpy as np
+
+    from feedback.synthesis.clustering import OpinionVectoriser, settle_by_own_words
+    from feedback.synthesis.counting import TokenTable
+    from feedback.synthesis.samples import PROBLEMS, REQUESTS
+
+    rng = random.Random(seed)
+    canteen = ["枫林街道很多独居老人吃饭成问题，能不能开一个社区食堂", "社区食堂只有午饭，晚饭没地方吃",
+               "枫林街道的长者食堂太少，排队时间长", "年纪大了做不动饭，希望办老年食堂让老人吃上热乎饭",
+               "枫林社区的助餐点饭菜太硬，老人牙口不好嚼不动"]
+    strays = ["枫林街道的网约车经常在路口乱停，晚上没人管", "枫林街道的图书馆开放时间太短，周末也不开放"]
+    said = {"网约车": ["经常在路口乱停", "晚上没人管", "司机绕路", "占用了人行道"],
+            "图书馆": ["开放时间太短", "周末也不开放", "座位不够", "空调坏了"]}
+    others = [f"{subject}{rng.choice(said[subject])}，{rng.choice(PROBLEMS)}，{rng.choice(REQUESTS)}"
+              for subject in said for _ in range(8)]
+    labels = np.array([0] * 7 + [1] * 8 + [2] * 8)
+    vectors = OpinionVectoriser().fit_table(TokenTable([tokenise(t) for t in canteen + strays + others]))
+
+    settled = settle_by_own_words(vectors, labels, 0.15, 5)
+
+    taxi_stray, library_stray, first_taxi, first_library = 5, 6, 7, 15
+    assert (settled[:5] == settled[0]).all()
+    assert settled[taxi_stray] == settled[first_taxi] and settled[library_stray] == settled[first_library]
