@@ -27,8 +27,9 @@ Method (measured in `bench/synthesis.py`):
    Two groups of one concern (said two ways) are joined when the smaller sends a good
    share of its neighbour links to the other (`merge_linked_groups`). Then, every
    opinion goes where its own words (not pooled) are closest, as `ClusterModel.assign`
-   would place it, its own group counted without it (`settle_by_own_words`). Last, each group of up to `SEPARATE_MAX_ROWS`
-   is grouped again in TF-IDF vectors of its own and split where it holds concerns with
+   would place it, its own group counted without it (`settle_by_own_words`). Last, each
+   group of `SEPARATE_MIN_ROWS` to `SEPARATE_MAX_ROWS` is grouped again in TF-IDF vectors
+   of its own and split where it holds concerns with
    next to nothing in common (`separate_joined_concerns`): in 20,000 opinions the
    reduced space has no axis for an issue of 20, and two such issues meeting on 老人
    come out as one group. Then an opinion in no group, in a big one, or saying little
@@ -90,6 +91,9 @@ LINKAGE_MAX_ROWS = 3000
 # like a part that only leans on them (see _leans_on) and was taken out (with 500 here,
 # dance_noise went from 0.73 of it in one cluster to 0.36).
 SEPARATE_MAX_ROWS, SEPARATE_SIMILARITY = 200, 0.1
+# Not below 20: there each opinion's 15 neighbours are most of the group, so being linked both
+# ways (_mutually_linked) says nothing, and one small issue was cut into its sub-concerns.
+SEPARATE_MIN_ROWS = 20
 SHARED_WEIGHT, LEANING_KEPT_SHARE = 0.02, 0.55  # see _leans_on
 MUTUAL_LINK_SHARE = 0.04  # see _mutually_linked
 SETTLE_STAY_MARGIN = 0.02  # see settle_by_own_words
@@ -440,8 +444,8 @@ def _grouped_with_neighbours(vectors, similarity: float, min_samples: int, min_s
 
 def separate_joined_concerns(table: TokenTable, labels: np.ndarray, similarity: float, min_samples: int,
                              min_size: int, max_rows: int = SEPARATE_MAX_ROWS) -> np.ndarray:
-    """Step 4b: each group of up to `max_rows` opinions grouped again in vectors of its own,
-    and split where it holds concerns that have next to nothing in common.
+    """Step 4b: each group of `SEPARATE_MIN_ROWS` to `max_rows` opinions grouped again in
+    vectors of its own, and split where it holds concerns that have next to nothing in common.
 
     In a corpus of 20,000, the words of an issue of 20 have no axis of the search space:
     the bus-route and elderly-canteen complaints meet on 老人 and come out as one group.
@@ -450,7 +454,7 @@ def separate_joined_concerns(table: TokenTable, labels: np.ndarray, similarity: 
     separated = labels.copy()
     next_label = labels.max(initial=-1) + 1
     for rows in _rows_by_label(labels, labels.max(initial=-1) + 1):
-        if not 2 * min_size <= len(rows) <= max_rows:
+        if not max(SEPARATE_MIN_ROWS, 2 * min_size) <= len(rows) <= max_rows:
             continue
         concerns = _concerns_within(table.select(rows), similarity, min_samples, min_size)
         if concerns.max() >= 1:
@@ -900,7 +904,8 @@ def settle_by_own_words(vectors, labels: np.ndarray, threshold: float, min_size:
     return _drop_small(np.where(nearest >= 0, nearest, labels), min_size)
 
 
-def nearest_group_of_others(vectors, labels: np.ndarray, threshold: float, stay_margin: float = 0.0) -> np.ndarray:
+def nearest_group_of_others(vectors, labels: np.ndarray, threshold: float,
+                            stay_margin: float = 0.0) -> np.ndarray:
     """For each row, the group whose members' mean vector is the most similar to its own,
     or -1 below `threshold`; a row's own group is scored by its members *other than the
     row* (plus `stay_margin`), so that no opinion votes for itself."""
