@@ -29,8 +29,8 @@ Method (measured in `bench/synthesis.py`):
    opinion goes where its own words (not pooled) are closest, as `ClusterModel.assign`
    would place it, its own group counted without it (`settle_by_own_words`). Last, each
    group of `SEPARATE_MIN_ROWS` to `SEPARATE_MAX_ROWS` is grouped again in TF-IDF vectors
-   of its own and split where it holds concerns with
-   next to nothing in common (`separate_joined_concerns`): in 20,000 opinions the
+   of its own and split where it holds concerns with next to nothing in common
+   (`separate_joined_concerns`): in 20,000 opinions the
    reduced space has no axis for an issue of 20, and two such issues meeting on 老人
    come out as one group. Then an opinion in no group, in a big one, or saying little
    that its own small group is known by moves to a small concern whose distinctive words
@@ -64,6 +64,7 @@ from scipy.optimize import linear_sum_assignment
 from sklearn.cluster import AgglomerativeClustering
 from sklearn.decomposition import TruncatedSVD
 from sklearn.preprocessing import normalize
+from sklearn.utils.extmath import row_norms
 
 from .campaigns import Campaign, find_campaigns
 from .counting import CharGramTfidf, TokenTable, TokenTfidf
@@ -910,7 +911,7 @@ def nearest_group_of_others(vectors, labels: np.ndarray, threshold: float,
     or -1 below `threshold`; a row's own group is scored by its members *other than the
     row* (plus `stay_margin`), so that no opinion votes for itself."""
     sums = _dense(_membership(labels, labels.max() + 1) @ vectors)
-    sum_norms = np.sqrt(np.maximum(np.einsum("ij,ij->i", sums, sums), 1e-12))
+    sum_norms = np.maximum(row_norms(sums), 1e-6)
     nearest = np.full(len(labels), -1, dtype=np.int64)
     for start in range(0, len(labels), 4 * BLOCK_ROWS):
         block = np.arange(start, min(start + 4 * BLOCK_ROWS, len(labels)))
@@ -918,19 +919,13 @@ def nearest_group_of_others(vectors, labels: np.ndarray, threshold: float,
         scores = dots / sum_norms
         members = np.flatnonzero(labels[block] >= 0)
         own = labels[block][members]
-        own_dots, self_dots = dots[members, own], _squared_norms(vectors[block[members]])
+        own_dots, self_dots = dots[members, own], row_norms(vectors[block[members]], squared=True)
         # |sum − v|² = |sum|² − 2·sum·v + |v|²
         rest_norms = np.sqrt(np.maximum(sum_norms[own] ** 2 - 2 * own_dots + self_dots, 1e-12))
         scores[members, own] = (own_dots - self_dots) / rest_norms + stay_margin
         best = scores.argmax(axis=1)
         nearest[block] = np.where(scores[np.arange(len(block)), best] >= threshold, best, -1)
     return nearest
-
-
-def _squared_norms(vectors) -> np.ndarray:
-    if sparse.issparse(vectors):
-        return np.asarray(vectors.multiply(vectors).sum(axis=1)).ravel()
-    return np.einsum("ij,ij->i", vectors, vectors)
 
 
 def attach_by_own_words(docs: Sequence[OpinionDoc], own_words: TokenTable, labels: np.ndarray,
