@@ -9,7 +9,9 @@ campaign is added, and the rest is background. An issue meets the target when at
 least 80% of its opinions are in one cluster that is at least 80% about it. Prints,
 per issue size, how many of the runs met the target and the lowest share and purity
 seen, then the issues that missed it. With --work-orders, each message is wrapped as a
-hotline work order or a message-board post would hold it (`samples.as_work_order`).
+hotline work order or a message-board post would hold it (`samples.as_work_order`). With
+--long, each message is two to four generated messages on its matter run together
+(`samples.as_long_messages`), as long as a message-board post.
 """
 from __future__ import annotations
 
@@ -23,7 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from feedback.synthesis.clustering import OpinionDoc, cluster_opinions  # noqa: E402
-from feedback.synthesis.samples import HOT_ISSUES, as_work_order, generate_opinions  # noqa: E402
+from feedback.synthesis.samples import HOT_ISSUES, as_long_messages, as_work_order, generate_opinions  # noqa: E402
 from feedback.synthesis.text import normalise, tokenise  # noqa: E402
 
 ISSUE_SIZES = [5, 10, 20, 30, 45, 60]
@@ -31,13 +33,15 @@ CAMPAIGN_SIZE = 20
 TARGET = 0.8
 
 
-def corpus(size: int, seed: int, work_orders: bool = False):
+def corpus(size: int, seed: int, work_orders: bool = False, long: bool = False):
     topics = list(HOT_ISSUES)
     turn = seed % len(topics)
     hot = dict(zip(topics[turn:] + topics[:turn], ISSUE_SIZES))
     opinions = generate_opinions(hot, background=size - sum(hot.values()) - CAMPAIGN_SIZE,
                                  campaign=CAMPAIGN_SIZE, seed=seed)
     rng = random.Random(seed)
+    if long:
+        opinions = as_long_messages(opinions, rng)
     texts = [as_work_order(o.text, rng) if work_orders else o.text for o in opinions]
     docs = [OpinionDoc(i, tokenise(text), o.stance, None, normalise(text)) for i, (o, text) in enumerate(zip(opinions, texts))]
     return hot, opinions, docs
@@ -57,12 +61,13 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 3000, 20000])
     parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3, 4, 5])
     parser.add_argument("--work-orders", action="store_true", help="wrap each message in work-order formulas")
+    parser.add_argument("--long", action="store_true", help="messages two to four times as long, each on one matter")
     arguments = parser.parse_args()
     for size in arguments.sizes:
         results: dict[int, list[tuple[float, float]]] = defaultdict(list)
         misses, seconds = [], 0.0
         for seed in arguments.seeds:
-            hot, opinions, docs = corpus(size, seed, arguments.work_orders)
+            hot, opinions, docs = corpus(size, seed, arguments.work_orders, arguments.long)
             started = time.perf_counter()
             assignments = cluster_opinions(docs).assignments
             seconds += time.perf_counter() - started

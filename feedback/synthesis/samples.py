@@ -297,6 +297,27 @@ def as_work_order(text: str, rng: random.Random) -> str:
     return rng.choice(WORK_ORDER_FORMS).format(text=text, number=rng.randint(100000, 999999))
 
 
+def as_long_messages(opinions: list[SampleOpinion], rng: random.Random) -> list[SampleOpinion]:
+    """Each message followed by one to three more on its matter, as long as a message-board
+    post (80-100 characters on average): a hot-issue message by more of its issue's, a
+    background message by more on its subject (公交车, 路灯 …); campaign letters as they are."""
+    from .text import normalise  # traditional characters too, when the subject is looked for
+
+    def matter(opinion: SampleOpinion) -> str:
+        if opinion.topic != BACKGROUND:
+            return opinion.topic
+        text = normalise(opinion.text)
+        return next((subject for subject in SUBJECTS if subject in text), "")
+
+    pools: dict[str, list[str]] = {}
+    for opinion in opinions:
+        pools.setdefault(matter(opinion), []).append(opinion.text)
+    return [opinion if opinion.topic == CAMPAIGN else SampleOpinion(
+                opinion.text + "".join(rng.choice(pools[matter(opinion)]) for _ in range(rng.randint(1, 3))),
+                opinion.topic, opinion.stance)
+            for opinion in opinions]
+
+
 def generate_opinions(
     hot_sizes: dict[str, int],
     background: int,
