@@ -11,7 +11,8 @@ per issue size, how many of the runs met the target and the lowest share and pur
 seen, then the issues that missed it. With --work-orders, each message is wrapped as a
 hotline work order or a message-board post would hold it (`samples.as_work_order`). With
 --long, each message is two to four generated messages on its matter run together
-(`samples.as_long_messages`), as long as a message-board post.
+(`samples.as_long_messages`), as long as a message-board post; with --long --mixed, each
+background message runs together two to four on unrelated matters.
 """
 from __future__ import annotations
 
@@ -33,7 +34,7 @@ CAMPAIGN_SIZE = 20
 TARGET = 0.8
 
 
-def corpus(size: int, seed: int, work_orders: bool = False, long: bool = False):
+def corpus(size: int, seed: int, work_orders: bool = False, long: bool = False, mixed: bool = False):
     topics = list(HOT_ISSUES)
     turn = seed % len(topics)
     hot = dict(zip(topics[turn:] + topics[:turn], ISSUE_SIZES))
@@ -41,7 +42,7 @@ def corpus(size: int, seed: int, work_orders: bool = False, long: bool = False):
                                  campaign=CAMPAIGN_SIZE, seed=seed)
     rng = random.Random(seed)
     if long:
-        opinions = as_long_messages(opinions, rng)
+        opinions = as_long_messages(opinions, rng, background_on_one_matter=not mixed)
     texts = [as_work_order(o.text, rng) if work_orders else o.text for o in opinions]
     docs = [OpinionDoc(i, tokenise(text), o.stance, None, normalise(text)) for i, (o, text) in enumerate(zip(opinions, texts))]
     return hot, opinions, docs
@@ -62,12 +63,13 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3, 4, 5])
     parser.add_argument("--work-orders", action="store_true", help="wrap each message in work-order formulas")
     parser.add_argument("--long", action="store_true", help="messages two to four times as long, each on one matter")
+    parser.add_argument("--mixed", action="store_true", help="with --long: background messages on several matters")
     arguments = parser.parse_args()
     for size in arguments.sizes:
         results: dict[int, list[tuple[float, float]]] = defaultdict(list)
         misses, seconds = [], 0.0
         for seed in arguments.seeds:
-            hot, opinions, docs = corpus(size, seed, arguments.work_orders, arguments.long)
+            hot, opinions, docs = corpus(size, seed, arguments.work_orders, arguments.long, arguments.mixed)
             started = time.perf_counter()
             assignments = cluster_opinions(docs).assignments
             seconds += time.perf_counter() - started

@@ -297,15 +297,20 @@ def as_work_order(text: str, rng: random.Random) -> str:
     return rng.choice(WORK_ORDER_FORMS).format(text=text, number=rng.randint(100000, 999999))
 
 
-def as_long_messages(opinions: list[SampleOpinion], rng: random.Random) -> list[SampleOpinion]:
+def as_long_messages(opinions: list[SampleOpinion], rng: random.Random,
+                     background_on_one_matter: bool = True) -> list[SampleOpinion]:
     """Each message followed by one to three more on its matter, as long as a message-board
     post (80-100 characters on average): a hot-issue message by more of its issue's, a
-    background message by more on its subject (公交车, 路灯 …); campaign letters as they are."""
+    background message by more on its subject (公交车, 路灯 …), or, without
+    `background_on_one_matter`, by any background messages (one message on several
+    unrelated matters); campaign letters as they are."""
     from .text import normalise  # traditional characters too, when the subject is looked for
 
     def matter(opinion: SampleOpinion) -> str:
         if opinion.topic != BACKGROUND:
             return opinion.topic
+        if not background_on_one_matter:
+            return BACKGROUND
         text = normalise(opinion.text)
         return next((subject for subject in SUBJECTS if subject in text), "")
 
