@@ -312,6 +312,7 @@ def as_long_messages(opinions: list[SampleOpinion], rng: random.Random,
         if not background_on_one_matter:
             return BACKGROUND
         text = normalise(opinion.text)
+        # "" for the few whose subject a typing slip hides: they go with one another
         return next((subject for subject in SUBJECTS if subject in text), "")
 
     pools: dict[str, list[str]] = {}
