@@ -26,7 +26,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from feedback.synthesis.clustering import OpinionDoc, cluster_opinions  # noqa: E402
-from feedback.synthesis.samples import HOT_ISSUES, as_long_messages, as_work_order, generate_opinions  # noqa: E402
+from feedback.synthesis.samples import (  # noqa: E402
+    HOT_ISSUES, as_long_messages, as_work_order, generate_opinions,
+)
 from feedback.synthesis.text import normalise, tokenise  # noqa: E402
 
 ISSUE_SIZES = [5, 10, 20, 30, 45, 60]
@@ -34,7 +36,8 @@ CAMPAIGN_SIZE = 20
 TARGET = 0.8
 
 
-def corpus(size: int, seed: int, work_orders: bool = False, long: bool = False, mixed: bool = False):
+def corpus(size: int, seed: int, work_orders: bool = False, long: bool = False,
+           mixed: bool = False):
     topics = list(HOT_ISSUES)
     turn = seed % len(topics)
     hot = dict(zip(topics[turn:] + topics[:turn], ISSUE_SIZES))
@@ -62,14 +65,17 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 3000, 20000])
     parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3, 4, 5])
     parser.add_argument("--work-orders", action="store_true", help="wrap each message in work-order formulas")
-    parser.add_argument("--long", action="store_true", help="messages two to four times as long, each on one matter")
-    parser.add_argument("--mixed", action="store_true", help="with --long: background messages on several matters")
+    parser.add_argument("--long", action="store_true",
+                        help="messages two to four times as long, each on one matter")
+    parser.add_argument("--mixed", action="store_true",
+                        help="with --long: background messages on several matters")
     arguments = parser.parse_args()
     for size in arguments.sizes:
         results: dict[int, list[tuple[float, float]]] = defaultdict(list)
         misses, seconds = [], 0.0
         for seed in arguments.seeds:
-            hot, opinions, docs = corpus(size, seed, arguments.work_orders, arguments.long, arguments.mixed)
+            hot, opinions, docs = corpus(size, seed, arguments.work_orders, arguments.long,
+                                         arguments.mixed)
             started = time.perf_counter()
             assignments = cluster_opinions(docs).assignments
             seconds += time.perf_counter() - started

@@ -318,10 +318,12 @@ def as_long_messages(opinions: list[SampleOpinion], rng: random.Random,
     pools: dict[str, list[str]] = {}
     for opinion in opinions:
         pools.setdefault(matter(opinion), []).append(opinion.text)
-    return [opinion if opinion.topic == CAMPAIGN else SampleOpinion(
-                opinion.text + "".join(rng.choice(pools[matter(opinion)]) for _ in range(rng.randint(1, 3))),
-                opinion.topic, opinion.stance)
-            for opinion in opinions]
+
+    def lengthened(opinion: SampleOpinion) -> SampleOpinion:
+        more = [rng.choice(pools[matter(opinion)]) for _ in range(rng.randint(1, 3))]
+        return SampleOpinion(opinion.text + "".join(more), opinion.topic, opinion.stance)
+
+    return [opinion if opinion.topic == CAMPAIGN else lengthened(opinion) for opinion in opinions]
 
 
 def generate_opinions(

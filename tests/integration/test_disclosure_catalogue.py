@@ -114,8 +114,9 @@ def test_an_import_of_thousands_of_headings_looks_nothing_up_per_heading(make, e
             lines.append(f"A{a}/A{a}B{b},A{a}B{b},二级{a}-{b},")
             for c in range(15):
                 lines.append(f"A{a}/A{a}B{b}/A{a}B{b}C{c},A{a}B{b}C{c},三级{a}-{b}-{c},说明")
+    text = "\n".join(lines)
     result, statements = _statements_during(
-        db, lambda: catalogue.import_csv(user=editor, organisation_id=org.id, text="\n".join(lines)))
+        db, lambda: catalogue.import_csv(user=editor, organisation_id=org.id, text=text))
     assert result.created == 10 + 200 + 3000
     assert statements <= 3210 + 20, f"{statements} statements for 3,210 headings"
     assert db.session.query(Heading).filter_by(organisation_id=org.id, level=3).count() == 3000

@@ -479,7 +479,7 @@ def test_a_small_group_of_one_issue_is_not_cut_into_its_sub_concerns(topic, size
 
 
 @pytest.mark.parametrize("seed", [2, 4, 5, 6])
-def test_a_few_opinions_on_another_matter_are_taken_out_of_a_group_though_too_few_for_a_cluster(seed):
+def test_a_few_opinions_on_another_matter_leave_a_group_though_too_few_for_a_cluster(seed):
     # Four dance complaints that name the park sat among 60 messages on the park's toilets
     # (10,000 opinions, an issue of 5). Regrouped, they are a part of four: under a
     # cluster's minimum of 5, so they are left unplaced rather than kept there. Parts of 5
