@@ -10,6 +10,8 @@ import random
 from dataclasses import dataclass
 from functools import lru_cache
 
+from .text import normalise
+
 BACKGROUND = "background"
 CAMPAIGN = "campaign"
 
@@ -304,26 +306,26 @@ def as_long_messages(opinions: list[SampleOpinion], rng: random.Random,
     background message by more on its subject (公交车, 路灯 …), or, without
     `background_on_one_matter`, by any background messages (one message on several
     unrelated matters); campaign letters as they are."""
-    from .text import normalise  # traditional characters too, when the subject is looked for
-
     def matter(opinion: SampleOpinion) -> str:
         if opinion.topic != BACKGROUND:
             return opinion.topic
         if not background_on_one_matter:
             return BACKGROUND
-        text = normalise(opinion.text)
+        text = normalise(opinion.text)  # traditional characters too
         # "" for the few whose subject a typing slip hides: they go with one another
         return next((subject for subject in SUBJECTS if subject in text), "")
 
+    matters = [matter(opinion) for opinion in opinions]
     pools: dict[str, list[str]] = {}
-    for opinion in opinions:
-        pools.setdefault(matter(opinion), []).append(opinion.text)
+    for opinion, on in zip(opinions, matters):
+        pools.setdefault(on, []).append(opinion.text)
 
-    def lengthened(opinion: SampleOpinion) -> SampleOpinion:
-        more = [rng.choice(pools[matter(opinion)]) for _ in range(rng.randint(1, 3))]
+    def lengthened(opinion: SampleOpinion, on: str) -> SampleOpinion:
+        more = [rng.choice(pools[on]) for _ in range(rng.randint(1, 3))]
         return SampleOpinion(opinion.text + "".join(more), opinion.topic, opinion.stance)
 
-    return [opinion if opinion.topic == CAMPAIGN else lengthened(opinion) for opinion in opinions]
+    return [opinion if opinion.topic == CAMPAIGN else lengthened(opinion, on)
+            for opinion, on in zip(opinions, matters)]
 
 
 def generate_opinions(
