@@ -69,7 +69,7 @@ from sklearn.utils.extmath import row_norms
 
 from .campaigns import Campaign, find_campaigns
 from .counting import CharGramTfidf, TokenTable, TokenTfidf
-from .text import domain_words
+from .text import domain_words, general_words, word_class
 
 WORD_WEIGHT, CHAR_WEIGHT = 0.6, 0.4
 # From this many opinions on, neighbours are searched in the SVD space: its axes join words
@@ -117,6 +117,10 @@ ASSIGN_SHARE = 0.6
 # times) is a formula, not a concern: see strip_formulas.
 FORMULA_SHARE, FORMULA_MIN_COUNT, FORMULA_MIN_OPINIONS = 0.1, 50, 500
 UNSPECIFIED_STANCE = "unspecified"
+# jieba's parts of speech that never name a concern: numerals and quantities (两年, 一条),
+# pronouns, adverbs, conjunctions, prepositions, particles, modal and onomatopoeic words,
+# and status words (清清楚楚). Labels leave them out (see _can_label).
+FUNCTION_WORD_CLASSES = frozenset({"m", "mq", "r", "d", "c", "p", "u", "y", "e", "o", "z"})
 # Courtesy and petition formulas: they say how, not what, and would otherwise join
 # unrelated opinions that share "请相关部门尽快解决，谢谢". Stance is counted apart.
 BOILERPLATE = frozenset("""
@@ -1051,7 +1055,10 @@ def _covering_terms(uses: sparse.csr_matrix, counts: sparse.csr_matrix, specific
 
 
 def _can_label(term: str) -> bool:
-    return len(term) > 1 and not term.isdigit()
+    """A label names what a concern is about, so not with a single character, a number, a
+    general word (怎么, 不能, 现在) or a word of a function class (两年, 一条, 这边)."""
+    return (len(term) > 1 and not term.isdigit() and term not in general_words()
+            and word_class(term) not in FUNCTION_WORD_CLASSES)
 
 
 def sub_concerns(docs: Sequence[OpinionDoc], min_cluster_size: int = 5, top: int = 6) -> list[tuple[str, int]]:

@@ -80,6 +80,20 @@ def _load_jieba():
     return _jieba
 
 
+def word_class(word: str) -> str | None:
+    """The part of speech jieba's dictionary gives a word ("m" for 两年, "r" for 怎么), or
+    None for a word it does not list (the domain words among them)."""
+    return _word_classes().get(word)
+
+
+@lru_cache(maxsize=1)
+def _word_classes() -> dict[str, str]:
+    _load_jieba()
+    import jieba.posseg
+
+    return jieba.posseg.dt.word_tag_tab
+
+
 @lru_cache(maxsize=1)
 def domain_words() -> tuple[str, ...]:
     return _read_word_list("domain_words.txt")
@@ -90,10 +104,23 @@ def stop_words() -> frozenset[str]:
     return frozenset(_read_word_list("stop_words.txt"))
 
 
+@lru_cache(maxsize=1)
+def general_words() -> frozenset[str]:
+    """Words said about any concern (怎么, 时候, 不能, 现在): stopwords-iso's Chinese list,
+    words of two characters or more, and the spoken words in general_words.txt.
+
+    Clustering and labels leave them out; tokens keep them, for search and stance.
+    Single characters of that list (区, 大, 点, 年) are left to the idf: some name things."""
+    import stopwordsiso
+
+    written = (word for word in stopwordsiso.stopwords("zh") if len(word) > 1)
+    return frozenset(normalise(word) for word in written) | frozenset(_read_word_list("general_words.txt"))
+
+
 def _read_word_list(name: str) -> tuple[str, ...]:
+    """Words of a list in data/: any number a line, separated by spaces; '#' starts a comment."""
     raw = resources.files("feedback.synthesis").joinpath("data", name).read_text("utf-8")
-    lines = (line.split("#", 1)[0].strip() for line in raw.splitlines())
-    return tuple(line for line in lines if line)
+    return tuple(word for line in raw.splitlines() for word in line.split("#", 1)[0].split())
 
 
 def _is_content_token(token: str) -> bool:

@@ -530,3 +530,25 @@ def test_an_issue_that_no_group_took_is_grouped_among_the_left_over_opinions():
     members = [i for i in range(len(opinions)) if result.assignments[i] == cluster]
     assert cluster is not None and count >= 8
     assert sum(opinions[i].topic == "bus_route" for i in members) >= 0.8 * len(members)
+
+
+def test_labels_name_the_concern_not_the_way_people_ask():
+    """"什么时候", "能不能", "两年" are in every message of a group here, yet they say how
+    people ask, not what about: the label is made of the words that name the concern."""
+    import numpy as np
+
+    from feedback.synthesis.clustering import class_key_terms
+    from feedback.synthesis.counting import TokenTable
+
+    bus_stops = ["梅园路公交站台什么时候能装电子站牌？等了两年了", "文化路公交站什么时候装电子站牌，两年了还没装",
+                 "沿江路口的公交站台什么时候有电子站牌？说了两年", "望江路公交站台的电子站牌什么时候装？两年了",
+                 "石桥公交站台什么时候能有电子站牌，都两年了", "公交站台的电子站牌到底什么时候装，等了两年"]
+    committees = ["我们小区业委会换届能不能快一点？现在还没开始", "业委会换届拖着，街道能不能督促一下，现在没人管",
+                  "能不能公开业委会换届的时间表？现在谁也不知道", "业委会换届的事能不能给个说法，现在物业也不管",
+                  "业委会换届现在卡住了，能不能派人来指导", "能不能尽快组织业委会换届，现在业主意见很大"]
+    table = TokenTable([tokenise(text) for text in bus_stops + committees])
+    labels = np.array([0] * len(bus_stops) + [1] * len(committees))
+    terms = class_key_terms(table.counts(), table.terms, labels, top=3)
+    assert {"站牌", "公交站台"} & set(terms[0]) and {"业委会", "换届"} & set(terms[1])
+    for term in terms[0] + terms[1]:
+        assert term not in {"什么", "时候", "能", "不能", "两年", "现在", "没", "还"}, terms
