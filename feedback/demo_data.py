@@ -141,6 +141,14 @@ class DemoAnswer:
 
 
 @dataclass(frozen=True)
+class DemoDecision:
+    item_key: str
+    outcome: str  # one of services.committee.OUTCOMES
+    days_ago: int
+    text_zh: str
+
+
+@dataclass(frozen=True)
 class DemoUser:
     username: str
     password: str
@@ -158,6 +166,7 @@ class DemoData:
     hot_issues: list[DemoHotIssue] = field(default_factory=list)
     opinions: list[DemoOpinion] = field(default_factory=list)
     answers: list[DemoAnswer] = field(default_factory=list)
+    decisions: list[DemoDecision] = field(default_factory=list)
     users: list[DemoUser] = field(default_factory=list)
 
     def heading_level(self, key: str) -> int:
@@ -1625,6 +1634,19 @@ _ISSUE_ANSWERS = {
 }
 
 
+# What the committee decided after reading what was heard: the transfer station's siting
+# is held back until the residents' questions are answered in the open (the issue's answer
+# above promised the plan, the environmental report and a meeting).
+_DECISIONS = [
+    DemoDecision("it-transfer-station", "postponed", 1,
+                 "区委常委会审议了望江路生活垃圾压缩中转站选址公示期间收到的居民意见，其中包括一封多位居民联署的联名信。"
+                 "意见主要集中在三个方面：与住宅楼和临江幼儿园的距离、除臭和噪音、垃圾车进出口。\n"
+                 "会议决定：项目选址暂缓报批。环境影响评价报告全文公示、并召开周边居民座谈会后，再提请常委会审议；"
+                 "垃圾车进出口改设在东侧规划路，纳入设计条件；除臭和噪音在线监测数据在项目建成后于本平台实时公开。"
+                 "区城管执法局负责落实，进展在本事项下公开。"),
+]
+
+
 # --------------------------------------------------------------------------- variation
 
 _S2T_PAIRS = (
@@ -1912,6 +1934,7 @@ def build_demo_data(seed: int = DEFAULT_SEED) -> DemoData:
         hot_issues=list(_HOT_ISSUES),
         opinions=opinions,
         answers=answers,
+        decisions=list(_DECISIONS),
         users=list(_USERS),
     )
 

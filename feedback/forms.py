@@ -9,6 +9,7 @@ from wtforms import (BooleanField, DateField, HiddenField, IntegerField, Passwor
                      SelectField, SelectMultipleField, StringField, TextAreaField)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from .models.base import utcnow
 from .models.catalogue import CARRIERS
 
 
@@ -106,9 +107,14 @@ def outcome_choices():
     ]
 
 
+def _today():
+    """Today as `committee.record_decision` checks a decision date (UTC)."""
+    return utcnow().date()
+
+
 class DecisionForm(FlaskForm):
     outcome = SelectField(_l("Outcome"), choices=outcome_choices())
-    decided_on = DateField(_l("Decided on"), validators=[DataRequired()])
+    decided_on = DateField(_l("Decided on"), validators=[DataRequired()], default=_today)
     text = TextAreaField(_l("What was decided, and how the opinions were taken into account"),
                          validators=[DataRequired(), Length(max=5000)])
 

@@ -16,7 +16,7 @@ from .demo_data import build_demo_data
 from .extensions import db
 from .models import Department, Disclosure, Heading, Opinion, Organisation, User
 from .models.base import utcnow
-from .services import audit, disclosures, responses, routing, synthesis
+from .services import audit, committee, disclosures, responses, routing, synthesis
 from .services.opinions import new_tracking_code
 from .synthesis.text import normalise, tokenise
 
@@ -179,6 +179,16 @@ def _answers(data, opinions, users, departments) -> int:
     return db.session.scalar(select(db.func.count()).select_from(Opinion).where(Opinion.status == "answered"))
 
 
+def _decisions(data, items, users) -> int:
+    """Record and publish the committee's decisions, dated as the data says."""
+    member = next(u for u in users.values() if u.role == "committee_member")
+    today = utcnow().date()
+    for spec in data.decisions:
+        committee.record_decision(user=member, disclosure_id=items[spec.item_key].id, text=spec.text_zh,
+                                  outcome=spec.outcome, decided_on=today - timedelta(days=spec.days_ago))
+    return len(data.decisions)
+
+
 @contextmanager
 def _bulk_load():
     """Per-row background work is pointless while loading: index and cluster once at the end."""
@@ -215,11 +225,13 @@ def _load(*, reset: bool, seed: int) -> SeedReport:
     opinions = _opinions(data, items, rng)
     clustering = synthesis.recluster()
     answered = _answers(data, opinions, users, departments)
+    decided = _decisions(data, items, users)
     report = SeedReport(accounts=accounts)
     report.counts = {
         "organisations": len(orgs), "departments": len(departments), "headings": len(headings),
         "items": len(items), "opinions": len(opinions), "answered opinions": answered,
         "routed": db.session.scalar(select(db.func.count()).select_from(Opinion).where(Opinion.status != "triage")),
         "concerns (clusters)": clustering.clusters, "campaigns": clustering.campaigns,
+        "published decisions": decided,
     }
     return report

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from ..extensions import db
 from ..forms import DecisionForm, outcome_choices
 from ..i18n import current_locale
-from ..models import Disclosure, Heading, Opinion
+from ..models import Decision, Disclosure, Heading, Opinion
 from ..rendering import masked
 from ..services import committee
 from ..services.errors import NotFound, ValidationFailed
@@ -61,7 +61,15 @@ def index():
         .group_by(Opinion.disclosure_id)).all())
     items = db.session.scalars(select(Disclosure).where(Disclosure.id.in_(counts))).all()
     items = sorted(items, key=lambda i: (i.focus is None, -counts[i.id]))
-    return render_template("committee/index.html", items=items, counts=counts)
+    return render_template("committee/index.html", items=items, counts=counts,
+                           decisions=_latest_decisions(counts), outcomes=dict(outcome_choices()))
+
+
+def _latest_decisions(item_ids) -> dict[int, Decision]:
+    """The latest recorded decision of each of these items, by item id."""
+    rows = db.session.scalars(select(Decision).where(Decision.disclosure_id.in_(item_ids))
+                              .order_by(Decision.decided_on, Decision.id))
+    return {decision.disclosure_id: decision for decision in rows}
 
 
 @bp.get("/review")

@@ -1,0 +1,40 @@
+"""`make demo` loads the demo district: every step of the loop is there to see, down to
+the committee's decision published beside the disclosure."""
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+
+from feedback.models import Decision, Disclosure, Opinion
+
+
+def _login(client, username, password):
+    html = client.get("/auth/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+    response = client.post("/auth/login", data={"csrf_token": token, "username": username, "password": password})
+    assert response.status_code == 302
+
+
+def test_the_demo_district_shows_the_whole_loop_down_to_the_decision(app, client, db):
+    from feedback.seed import seed_demo
+
+    report = seed_demo()
+    assert report.counts["published decisions"] == 1
+    assert report.counts["answered opinions"] > 0 and report.counts["concerns (clusters)"] > 0
+    assert db.session.scalar(select(db.func.count()).select_from(Opinion).where(Opinion.status == "triage")) \
+        < report.counts["opinions"]
+
+    decision = db.session.scalars(select(Decision)).one()
+    item = db.session.get(Disclosure, decision.disclosure_id)
+    assert decision.published_at is not None and decision.outcome == "postponed"
+    page = client.get(f"/items/{item.id}?lang=zh").get_data(as_text=True)
+    assert "项目选址暂缓报批" in page[page.index('class="decisions"'):]
+    assert page.index('id="heard"') < page.index('class="decisions"')  # what was heard, then what was decided
+
+    _login(client, "committee", "demo-committee-2026")
+    index = client.get("/committee/?lang=zh").get_data(as_text=True)
+    row = index[index.index(item.title):].split("</tr>")[0]
+    assert "暂缓" in row
+    undecided = index[index.index("</tr>", index.index(item.title)):]
+    assert "尚未决策" in undecided
