@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
-from ..models import Disclosure, Opinion
+from ..models import Cluster, Disclosure, Opinion
 from ..models.base import utcnow
 from ..models.channels import RATING_SCORES, Rating
 from ..models.opinions import CHANNELS, STANCES
@@ -260,3 +260,31 @@ def unrouted_opinion_ids(*, older_than_seconds: int = 60, now: datetime | None =
                                      Opinion.created_at <= cutoff)
         )
     )
+
+
+@dataclass
+class PublishedVoices:
+    """What residents said on an item, for its public page: each copy campaign once, with
+    the number of copies, and the other opinions one by one, newest first."""
+    campaigns: list[tuple[Opinion, int]]
+    opinions: list[Opinion]
+
+
+def published_voices(disclosure_id: int, limit: int = 50) -> PublishedVoices:
+    """62 copies of one letter would otherwise fill the page and push every other voice
+    off it; the letter stands once, "×62", as on the committee's review."""
+    published = (Opinion.disclosure_id == disclosure_id, Opinion.moderation == "published")
+    copies = db.session.execute(
+        select(Opinion.cluster_id, db.func.min(Opinion.id), db.func.count())
+        .join(Cluster, Cluster.id == Opinion.cluster_id)
+        .where(*published, Cluster.is_campaign.is_(True))
+        .group_by(Opinion.cluster_id).order_by(db.func.count().desc())
+    ).all()
+    campaign_ids = [cluster_id for cluster_id, _, _ in copies]
+    first_ids = [first_id for _, first_id, _ in copies]
+    first = {o.id: o for o in db.session.scalars(select(Opinion).where(Opinion.id.in_(first_ids)))}
+    not_a_copy = Opinion.cluster_id.is_(None) | Opinion.cluster_id.not_in(campaign_ids)
+    others = db.session.scalars(
+        select(Opinion).where(*published, not_a_copy).order_by(Opinion.created_at.desc()).limit(limit)
+    ).all()
+    return PublishedVoices([(first[i], count) for _, i, count in copies], list(others))

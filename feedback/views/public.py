@@ -6,7 +6,6 @@ import uuid
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from ..extensions import db, limiter
 from ..forms import OpinionForm, RatingForm, TrackForm, outcome_choices, rating_choices
@@ -56,18 +55,13 @@ def _new_opinion_form() -> OpinionForm:
 
 
 def _render_item(item, form):
-    published_opinions = []
-    if item.show_opinions_publicly:
-        published_opinions = db.session.scalars(
-            select(Opinion).where(Opinion.disclosure_id == item.id, Opinion.moderation == "published")
-            .order_by(Opinion.created_at.desc()).limit(50)
-        ).all()
+    voices = opinions.published_voices(item.id) if item.show_opinions_publicly else None
     return render_template(
         "public/item.html", item=item, version=item.current_version, form=form,
         answers=responses.published_answers_for_item(item.id),
         decisions=committee.published_decisions(item.id), outcomes=dict(outcome_choices()),
         heard=committee.review(disclosure_id=item.id, locale=current_locale(), public=True),
-        published_opinions=published_opinions,
+        voices=voices,
     )
 
 

@@ -129,3 +129,15 @@ def test_sub_concerns_found_at_clustering_are_shown_without_clustering_again(app
     page = client.get(f"/committee/review?item={item.id}&lang=en").get_data(as_text=True)
     within = page[page.index("Within this concern"):page.index("</p>", page.index("Within this concern"))]
     assert "一楼 / 补偿" in within and "分摊 / 比例" in within
+
+
+def test_item_page_shows_a_copy_campaign_once_with_its_count_and_every_other_voice(app, client, make, db):
+    item, _ = _clustered_item(make, db)
+    item.show_opinions_publicly = True
+    db.session.commit()
+    page = client.get(f"/items/{item.id}?lang=en").get_data(as_text=True)
+    said = page[page.index('class="opinions"'):]
+    assert said.count("坚决反对拆除车棚") == 1 and "the same letter, sent 3 times" in said and "×3" in said
+    assert said.count("电梯费用怎么分摊") == 4 and "路灯不亮" in said
+    assert "13812345678" not in said  # masked in public
+    assert said.index("坚决反对拆除车棚") < said.index("路灯不亮")  # the letter first, with its count
