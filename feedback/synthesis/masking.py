@@ -1,5 +1,6 @@
 """Find and mask personal data in free text: mobile and landline numbers, ID card
-numbers, e-mail addresses and bank card numbers.
+numbers, e-mail addresses, bank card numbers, and people's names where the text says
+that a name stands there (联系人：王丽, ——汤桂芳, a signature at the very end).
 
 Matching runs on a *folded* copy of the text that has exactly the original's length
 (full-width characters folded one by one to half-width), so every position found
@@ -17,14 +18,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
-from .text import to_half_width
+from .text import read_word_list, to_half_width, to_simplified, word_class
 
 MOBILE = "mobile"
 LANDLINE = "landline"
 ID_CARD = "id_card"
 EMAIL = "email"
 BANK_CARD = "bank_card"
+NAME = "name"
 
 MASK = "*"
 
@@ -84,7 +87,7 @@ def _find(text: str) -> list[_Found]:
     emails = _find_emails(text, folded)
     taken = [(f.match.start, f.match.end) for f in emails]
     numbers = _find_numbers(text, folded, taken)
-    return sorted(emails + numbers, key=lambda f: f.match.start)
+    return sorted(emails + numbers + _find_names(text, folded), key=lambda f: f.match.start)
 
 
 def fold_characters(text: str) -> str:
@@ -106,6 +109,69 @@ def _find_emails(text: str, folded: str) -> list[_Found]:
         match = PersonalDataMatch(EMAIL, m.start(), m.end(), text[m.start():m.end()])
         found.append(_Found(match, replacement))
     return found
+
+
+# --- names ------------------------------------------------------------------------
+
+# Where a text says a name stands: after a label (联系人：, 业主：), after 我叫 or 本人, after
+# a dash (——汤桂芳), or alone at the very end after the last sentence (…重新选址！周卫东（54号楼）).
+_NAME_LABELS = "联系人|姓名|业主|反映人|来信人|留言人|投诉人|举报人|署名|落款|签名|居民|市民"
+_AFTER_NAME = r"(?=$|[\s,.!?;:()，。！？；：（）、—\-]|[0-9])"
+_SENTENCE_END = "。！!？?；;，,\n "
+
+
+@lru_cache(maxsize=1)
+def _name_patterns() -> tuple[re.Pattern, re.Pattern]:
+    """(a name after a label, a dash, 我叫 or 本人; a name alone at the very end).
+
+    A name there is a common surname and one or two more characters. Alone at the end,
+    where nothing says it is a name, it must be three characters with one of the hundred
+    most common surnames, or be followed by a note in brackets (（54号楼）)."""
+    surnames = read_word_list("surnames.txt")
+    single = "".join(s for s in surnames if len(s) == 1)
+    double = "|".join(s for s in surnames if len(s) == 2)
+    name = f"(?P<name>(?:{double}|[{single}])[\u4e00-\u9fff]{{1,2}}){_AFTER_NAME}"
+    led = re.compile(f"(?:(?:{_NAME_LABELS})\\s*[:：]|我叫|本人|[—–]{{1,2}})\\s*{name}")
+    common = "".join(s for s in surnames if len(s) == 1)[:100]
+    alone = re.compile(
+        f"(?:^|(?<=[{_SENTENCE_END}]))(?P<name>[{common}][\u4e00-\u9fff]{{2}}|(?:{double}|[{single}])"
+        f"[\u4e00-\u9fff]{{1,2}}(?=\\s*[（(][^（()）]{{1,15}}[）)]))\\s*(?:[（(][^（()）]{{1,15}}[）)])?"
+        f"\\s*[。！!.]*\\s*$")
+    return led, alone
+
+
+def _find_names(text: str, folded: str) -> list[_Found]:
+    simple = to_simplified(folded)
+    if len(simple) != len(folded):  # the conversion changed the length: read the folded text
+        simple = folded
+    led, alone = _name_patterns()
+    found = []
+    for pattern in (led, alone):
+        for m in pattern.finditer(simple):
+            start, end = m.span("name")
+            if _is_a_name(simple[start:end]) and not _overlaps(start, end, [(f.match.start, f.match.end)
+                                                                          for f in found]):
+                found.append(_masked_name(text, start, end))
+    return found
+
+
+_TITLES = frozenset("先生 女士 小姐 阿姨 师傅 老师 大爷 大妈 阿婆 老伯 同志 书记 主任 经理".split())
+
+
+def _is_a_name(candidate: str) -> bool:
+    """Not a word of the dictionary (谢谢, 周末, 黄浦区), unless the dictionary calls it a
+    name, and not a surname with a title (陈女士, 王师傅), which names no one in particular."""
+    if candidate[1:] in _TITLES:
+        return False
+    kind = word_class(candidate)
+    return kind is None or kind.startswith("nr")
+
+
+def _masked_name(text: str, start: int, end: int) -> _Found:
+    """The surname stays, the given name is masked: 汤桂芳 → 汤**, 欧阳娜娜 → 欧阳**."""
+    surname = 2 if end - start == 4 else 1
+    replacement = text[start:start + surname] + MASK * (end - start - surname)
+    return _Found(PersonalDataMatch(NAME, start, end, text[start:end]), replacement)
 
 
 # --- numbers ----------------------------------------------------------------------

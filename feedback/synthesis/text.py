@@ -96,12 +96,12 @@ def _word_classes() -> dict[str, str]:
 
 @lru_cache(maxsize=1)
 def domain_words() -> tuple[str, ...]:
-    return _read_word_list("domain_words.txt")
+    return read_word_list("domain_words.txt")
 
 
 @lru_cache(maxsize=1)
 def stop_words() -> frozenset[str]:
-    return frozenset(_read_word_list("stop_words.txt"))
+    return frozenset(read_word_list("stop_words.txt"))
 
 
 @lru_cache(maxsize=1)
@@ -114,10 +114,10 @@ def general_words() -> frozenset[str]:
     import stopwordsiso
 
     written = (word for word in stopwordsiso.stopwords("zh") if len(word) > 1)
-    return frozenset(normalise(word) for word in written) | frozenset(_read_word_list("general_words.txt"))
+    return frozenset(normalise(word) for word in written) | frozenset(read_word_list("general_words.txt"))
 
 
-def _read_word_list(name: str) -> tuple[str, ...]:
+def read_word_list(name: str) -> tuple[str, ...]:
     """Words of a list in data/: any number a line, separated by spaces; '#' starts a comment."""
     raw = resources.files("feedback.synthesis").joinpath("data", name).read_text("utf-8")
     return tuple(word for line in raw.splitlines() for word in line.split("#", 1)[0].split())

@@ -8,6 +8,7 @@ from feedback.synthesis.masking import (
     ID_CARD,
     LANDLINE,
     MOBILE,
+    NAME,
     find_personal_data,
     id_check_digit_valid,
     luhn_valid,
@@ -134,3 +135,37 @@ def test_date_next_to_a_phone_number_masks_only_the_phone():
 def test_traditional_text_keeps_its_characters_only_the_data_changes():
     text = "這個社區的停車問題請聯繫我，電話13800138000。"
     assert mask_personal_data(text) == "這個社區的停車問題請聯繫我，電話138****8000。"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("坚决反对，重新选址！——汤桂芳", "坚决反对，重新选址！——汤**"),
+    ("坚决反对，重新选址！业主：赵佳怡", "坚决反对，重新选址！业主：赵**"),
+    ("坚决反对，重新选址！周卫东（54号楼）", "坚决反对，重新选址！周**（54号楼）"),
+    ("我叫李建国，住在梅园三村，楼道灯坏了", "我叫李**，住在梅园三村，楼道灯坏了"),
+    ("联系人：王丽，电话13812345678", "联系人：王*，电话138****5678"),
+    ("反映人：欧阳娜娜", "反映人：欧阳**"),
+    ("路灯坏了一个月了，请尽快修。刘建华", "路灯坏了一个月了，请尽快修。刘**"),
+    ("請盡快處理。業主：趙佳怡", "請盡快處理。業主：趙**"),  # traditional: read as simplified, kept as written
+    ("盼复！——孫悟空（12号楼）", "盼复！——孫**（12号楼）"),
+])
+def test_a_name_where_the_text_says_one_stands_keeps_only_its_surname(text, expected):
+    assert mask_personal_data(text) == expected
+    names = [m for m in find_personal_data(text) if m.kind == NAME]
+    assert len(names) == 1 and text[names[0].start:names[0].end] == names[0].original
+
+
+@pytest.mark.parametrize("text", [
+    "麻烦尽快处理，谢谢",  # 谢 is a surname, 谢谢 a word
+    "路灯坏了。周末",
+    "业主：请尽快处理",
+    "我是江畔名邸业主，车位不够",
+    "本人江畔名邸业主",
+    "联系人张先生",  # no colon: nothing says a name follows
+    "请尽快处理。陈女士",  # a surname with a title names no one in particular
+    "石桥花园外墙瓷砖掉下来砸坏了一辆车，太危险了，请尽快组织检查！",
+    "梅园街道低保复核要多久，每年都要重新交材料吗？老人等不起。",
+    "中心公园广场夜里音乐震天响。黄浦区",
+])
+def test_words_that_begin_with_a_surname_are_not_taken_for_names(text):
+    assert [m for m in find_personal_data(text) if m.kind == NAME] == []
+    assert mask_personal_data(text) == text
