@@ -5,6 +5,7 @@ queues, deadlines and audit trails are what the product itself produces.
 """
 from __future__ import annotations
 
+import os
 import random
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -40,10 +41,16 @@ class SeedReport:
 
 
 def _reset() -> None:
+    """Empty every table, and drop the router model learnt from what they held: left in
+    place, it would route the new demo's opinions by the old one's history."""
+    from flask import current_app
+
     db.session.execute(db.text("UPDATE disclosure SET current_version_id = NULL"))
     for table in reversed(db.metadata.sorted_tables):
         db.session.execute(table.delete())
     db.session.commit()
+    if os.path.exists(current_app.config["ROUTER_MODEL_PATH"]):
+        os.remove(current_app.config["ROUTER_MODEL_PATH"])
 
 
 def _organisations(data) -> dict[str, Organisation]:

@@ -12,6 +12,7 @@ import logging
 import os
 import random
 import tempfile
+from collections import Counter
 from dataclasses import dataclass, field
 
 from flask import current_app
@@ -25,6 +26,9 @@ from . import audit
 log = logging.getLogger(__name__)
 MIN_EXAMPLES = 20
 MIN_CLASSES = 2
+# A retrained router is put in place only when this share of all departments has at
+# least MIN_DEPARTMENT_EXAMPLES examples in the history (see departments_learnt).
+MIN_DEPARTMENT_EXAMPLES, MIN_DEPARTMENT_SHARE = 5, 0.8
 LEARNED_STATUSES = ("answered", "closed")
 
 
@@ -91,12 +95,31 @@ def _save_atomically(model, path: str) -> None:
 
 
 def retrain(*, source: str = "scheduled") -> RouterRun | None:
+    """Train on the history and put the model in place, unless the history is too thin
+    (then the current routing, the last model or the departments' keywords, stays)."""
     texts, labels = training_examples()
     if len(texts) < MIN_EXAMPLES or len(set(labels)) < MIN_CLASSES:
         log.info("router not retrained: %d examples in %d classes", len(texts), len(set(labels)))
         return None
+    learnt, departments = departments_learnt(labels)
+    if learnt < MIN_DEPARTMENT_SHARE * departments:
+        log.info("router not retrained: %d of %d departments have %d examples or more",
+                 learnt, departments, MIN_DEPARTMENT_EXAMPLES)
+        return None
     _, run, _ = train_and_save(texts, labels, source=source, evaluate=False)
     return run
+
+
+def departments_learnt(labels: list[str]) -> tuple[int, int]:
+    """(departments with at least MIN_DEPARTMENT_EXAMPLES examples, all departments).
+
+    A classifier chooses among the departments it has learnt: one that learnt three of
+    ten sends the other seven's opinions to those three. On the demo district, whose
+    answered history is almost all housing, city management and civil affairs, such a
+    model routed 62 of 147 general opinions right; the keywords it replaced, 110."""
+    examples = Counter(labels)
+    keys = list(db.session.scalars(select(Department.key)))
+    return sum(examples[key] >= MIN_DEPARTMENT_EXAMPLES for key in keys), len(keys)
 
 
 # ---------------------------------------------------------------- evaluation
