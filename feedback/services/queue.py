@@ -252,6 +252,30 @@ def triage_queue(*, user: User) -> list[Opinion]:
         select(Opinion).where(Opinion.status == "triage").order_by(Opinion.created_at, Opinion.id)))
 
 
+@dataclass(frozen=True)
+class Suggestion:
+    """The router's best guess for an opinion in triage, below its threshold."""
+    department_id: int
+    confidence: float
+
+
+def triage_suggestions(opinions: list[Opinion]) -> dict[int, Suggestion]:
+    """The router's guess for each opinion waiting for a dispatcher, by opinion id; none
+    where it found nothing, or where it would send the opinion back to the department
+    that returned it as not theirs."""
+    from . import routing
+
+    returned_by = dict(db.session.execute(
+        select(Transfer.opinion_id, Transfer.from_department_id)
+        .where(Transfer.opinion_id.in_([o.id for o in opinions]), Transfer.to_department_id.is_(None))
+        .order_by(Transfer.id)).all())
+    suggestions = {}
+    for opinion_id, decision in routing.decide_many(opinions).items():
+        if decision.department_id is not None and decision.department_id != returned_by.get(opinion_id):
+            suggestions[opinion_id] = Suggestion(decision.department_id, decision.confidence)
+    return suggestions
+
+
 def _require_dispatcher(user: User) -> None:
     if not user.has_role(*DISPATCH_ROLES):
         raise PermissionDenied(_l("Only dispatchers may do this."))
@@ -267,7 +291,9 @@ def dispatch(*, user: User, opinion_id: int, department_id: int, expected_revisi
     check_revision(opinion, expected_revision)
     if opinion.status != "triage":
         raise ValidationFailed({"department_id": [_l("This opinion is not waiting for a dispatcher.")]})
-    department = db.session.get(Department, department_id) if department_id else None
+    if not department_id:
+        raise ValidationFailed({"department_id": [_l("Choose the department to send it to.")]})
+    department = db.session.get(Department, department_id)
     if department is None:
         raise ValidationFailed({"department_id": [_l("There is no such department.")]})
     now = now or utcnow()

@@ -18,17 +18,25 @@ from .response_forms import DispatchForm
 bp = Blueprint("dispatch", __name__, url_prefix="/dispatch")
 
 
-def _form(opinion=None) -> DispatchForm:
+def _form(opinion=None, suggestion=None) -> DispatchForm:
+    """No department is chosen beforehand but the router's guess: a dispatcher who only
+    presses Send must not send every opinion to the first department of the list."""
     form = DispatchForm(revision=opinion.revision if opinion is not None else None)
     departments = db.session.scalars(select(Department).order_by(Department.name_zh)).all()
-    form.department_id.choices = [(d.id, d.name(current_locale())) for d in departments]
+    form.department_id.choices = [(0, _("Choose a department"))] + [
+        (d.id, d.name(current_locale())) for d in departments]
+    if request.method == "GET":
+        form.department_id.data = suggestion.department_id if suggestion else 0
     return form
 
 
 def _page(status: int = 200, error: str | None = None):
     opinions = queue.triage_queue(user=current_user)
-    forms = {o.id: _form(o) for o in opinions}
-    return render_template("dispatch/triage.html", opinions=opinions, forms=forms, error=error), status
+    suggestions = queue.triage_suggestions(opinions)
+    forms = {o.id: _form(o, suggestions.get(o.id)) for o in opinions}
+    departments = {d.id: d for d in db.session.scalars(select(Department))}
+    return render_template("dispatch/triage.html", opinions=opinions, forms=forms, error=error,
+                           suggestions=suggestions, departments=departments), status
 
 
 @bp.get("/")

@@ -66,8 +66,16 @@ class TemplateForm(FlaskForm):
     text = TextAreaField(_l("Template text"), validators=[DataRequired(), Length(max=5000)])
 
 
+def _department_id(value) -> int:
+    """0 for no choice (an empty or unreadable value): the service then asks for one."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
+
+
 class DispatchForm(RevisionForm):
-    department_id = SelectField(_l("Department"), coerce=int, validate_choice=False)
+    department_id = SelectField(_l("Department"), coerce=_department_id, validate_choice=False)
 
 
 class FiguresForm(FlaskForm):
