@@ -21,6 +21,7 @@ REVIEW_ROLES = ("committee_member", "supervisor", "editor")
 DECISION_ROLES = ("committee_member",)
 OUTCOMES = ("adopted", "adopted_with_changes", "postponed", "rejected")
 REPRESENTATIVES_SHOWN = 3
+UNCLUSTERED_SHOWN = 30
 
 
 @dataclass
@@ -47,6 +48,8 @@ class Review:
     unclustered: int
     volume_by_day: list[tuple[date, int]]
     answered: int
+    # the newest of the opinions in no concern, so they are read, not only counted
+    unclustered_shown: list[Opinion] = field(default_factory=list)
 
 
 def _require(user: User, roles) -> None:
@@ -127,6 +130,8 @@ def review(*, disclosure_id: int | None = None, heading_id: int | None = None,
         unclustered=sum(1 for o in opinions if o.cluster_id is None),
         volume_by_day=sorted(volume.items()),
         answered=sum(1 for o in opinions if o.status in ("answered", "closed")),
+        unclustered_shown=sorted((o for o in opinions if o.cluster_id is None),
+                                 key=lambda o: o.created_at, reverse=True)[:UNCLUSTERED_SHOWN],
     )
 
 

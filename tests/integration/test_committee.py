@@ -141,3 +141,14 @@ def test_item_page_shows_a_copy_campaign_once_with_its_count_and_every_other_voi
     assert said.count("电梯费用怎么分摊") == 4 and "路灯不亮" in said
     assert "13812345678" not in said  # masked in public
     assert said.index("坚决反对拆除车棚") < said.index("路灯不亮")  # the letter first, with its count
+
+
+def test_opinions_in_no_concern_are_read_on_the_review_not_only_counted(app, client, make, db):
+    item, _ = _clustered_item(make, db)  # 路灯不亮。 belongs to no concern
+    make.opinion(disclosure=item, text="公示期太短了，请延长。业主：赵佳怡 13912345678", stance="oppose")
+    _login(client, make.user(role="committee_member"))
+    page = client.get(f"/committee/review?item={item.id}&lang=en").get_data(as_text=True)
+    unplaced = page[page.index('class="unclustered"'):]
+    assert "2 opinions belong to no concern" in unplaced and "路灯不亮" in unplaced
+    assert "公示期太短了" in unplaced and "赵佳怡" not in unplaced and "13912345678" not in unplaced
+    assert unplaced.index("公示期太短了") < unplaced.index("路灯不亮")  # newest first
