@@ -409,6 +409,17 @@ def public_items(*, heading_id: int | None = None, organisation_id: int | None =
     return list(db.session.scalars(query))
 
 
+def open_consultations(*, now: datetime | None = None, limit: int = 6) -> list[Disclosure]:
+    """Public items open for comments until a set day, the soonest to close first: what
+    a resident can still have a say on. Items open without an end are not consultations."""
+    now = now or utcnow()
+    query = (public_items_query().order_by(None)
+             .where(Disclosure.comment_closes_at > now,
+                    (Disclosure.comment_opens_at.is_(None)) | (Disclosure.comment_opens_at <= now))
+             .order_by(Disclosure.comment_closes_at, Disclosure.id).limit(limit))
+    return list(db.session.scalars(query))
+
+
 def public_item(item_id: int, viewer=None) -> Disclosure:
     """A published item the viewer may read, or NotFound: an item outside the viewer's
     scope gets exactly the answer of an item that does not exist."""

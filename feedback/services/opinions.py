@@ -288,3 +288,13 @@ def published_voices(disclosure_id: int, limit: int = 50) -> PublishedVoices:
         select(Opinion).where(*published, not_a_copy).order_by(Opinion.created_at.desc()).limit(limit)
     ).all()
     return PublishedVoices([(first[i], count) for _, i, count in copies], list(others))
+
+
+def published_opinion_counts(disclosure_ids: list[int]) -> dict[int, int]:
+    """How many published opinions each of these items has, by item id."""
+    if not disclosure_ids:
+        return {}
+    return dict(db.session.execute(
+        select(Opinion.disclosure_id, db.func.count())
+        .where(Opinion.disclosure_id.in_(disclosure_ids), Opinion.moderation == "published")
+        .group_by(Opinion.disclosure_id)).all())

@@ -25,11 +25,15 @@ def opinion_rate_limit() -> str:
 
 @bp.get("/")
 def home():
+    consultations = disclosures.open_consultations()
     return render_template(
         "public/home.html",
         roots=disclosures.catalogue_roots(),
         counts=disclosures.public_item_counts(),
         recent=disclosures.public_items(limit=12),
+        consultations=consultations,
+        said=opinions.published_opinion_counts([item.id for item in consultations]),
+        decisions=committee.latest_public_decisions(), outcomes=dict(outcome_choices()),
         track_form=TrackForm(),
     )
 

@@ -152,3 +152,30 @@ def test_opinions_in_no_concern_are_read_on_the_review_not_only_counted(app, cli
     assert "2 opinions belong to no concern" in unplaced and "路灯不亮" in unplaced
     assert "公示期太短了" in unplaced and "赵佳怡" not in unplaced and "13912345678" not in unplaced
     assert unplaced.index("公示期太短了") < unplaced.index("路灯不亮")  # newest first
+
+
+def test_home_page_shows_what_residents_can_still_comment_on_and_what_was_decided(app, client, make, db):
+    from datetime import datetime, timezone
+
+    closing_late = make.item(title="晚截止的征求意见稿", comment_days=20)
+    closing_soon = make.item(title="早截止的征求意见稿", comment_days=3)
+    make.item(title="不设截止日期的公告", comment_days=0)
+    make.item(title="内部征求意见稿", scope="internal", comment_days=5)
+    closed = make.item(title="已截止的方案", comment_days=30)
+    closed.comment_closes_at = datetime.now(timezone.utc) - timedelta(days=1)
+    make.opinion(disclosure=closing_soon, text="支持。")
+    member = make.user(role="committee_member")
+    for item in (closed, make.item(title="内部决策事项", scope="internal")):
+        db.session.add(Decision(disclosure_id=item.id, text="决定。", outcome="adopted", decided_on=date.today(),
+                                recorded_by_id=member.id, published_at=datetime.now(timezone.utc)))
+    db.session.commit()
+
+    page = client.get("/?lang=en").get_data(as_text=True)
+    open_now = page[page.index("Open for comments"):page.index("Decided after hearing residents")]
+    assert open_now.index("早截止的征求意见稿") < open_now.index("晚截止的征求意见稿")
+    assert "1 opinion so far" in open_now
+    for absent in ("不设截止日期的公告", "内部征求意见稿", "已截止的方案"):
+        assert absent not in open_now
+    decided = page[page.index("Decided after hearing residents"):page.index("Recently published")]
+    assert "已截止的方案" in decided and "Adopted" in decided and "内部决策事项" not in decided
+    assert closing_late.title not in decided
