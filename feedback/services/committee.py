@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import Cluster, Decision, Disclosure, Opinion, User
+from ..models import Cluster, Decision, Disclosure, Heading, Opinion, User
 from ..models.base import utcnow
 from ..models.opinions import STANCES
 from ..synthesis.text import strip_control_characters
@@ -63,12 +63,30 @@ def _opinions_in_scope(*, disclosure_id, heading_id, date_from, date_to, public=
     if disclosure_id is not None:
         query = query.where(Opinion.disclosure_id == disclosure_id)
     if heading_id is not None:
-        query = query.join(Disclosure, Opinion.disclosure_id == Disclosure.id).where(Disclosure.heading_id == heading_id)
+        query = query.join(Disclosure, Opinion.disclosure_id == Disclosure.id).where(
+            Disclosure.heading_id.in_(heading_subtree(heading_id)))
     if date_from is not None:
         query = query.where(Opinion.created_at >= datetime.combine(date_from, time.min, timezone.utc))
     if date_to is not None:
         query = query.where(Opinion.created_at <= datetime.combine(date_to, time.max, timezone.utc))
     return list(db.session.scalars(query.order_by(Opinion.created_at)))
+
+
+def heading_subtree(heading_id: int) -> list[int]:
+    """The heading and every heading under it, lower tiers' catalogues attached to it
+    included: a review of 三重一大事项 covers its second and third levels too."""
+    below: dict[int, list[int]] = {}
+    for child, parent, attached_under in db.session.execute(
+            select(Heading.id, Heading.parent_id, Heading.attached_under_id)):
+        for upper in {parent, attached_under} - {None}:
+            below.setdefault(upper, []).append(child)
+    found, todo = [], [heading_id]
+    while todo:
+        current = todo.pop()
+        if current not in found:
+            found.append(current)
+            todo.extend(below.get(current, []))
+    return found
 
 
 def _stance_counts(opinions) -> dict[str, int]:

@@ -6,7 +6,7 @@ import io
 from datetime import date
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask_babel import format_date, gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 
@@ -15,7 +15,7 @@ from ..forms import DecisionForm, outcome_choices
 from ..i18n import current_locale
 from ..models import Decision, Disclosure, Heading, Opinion
 from ..rendering import masked
-from ..services import committee
+from ..services import committee, disclosures
 from ..services.errors import NotFound, ValidationFailed
 from .access import roles_required
 
@@ -40,6 +40,14 @@ def _review_scope() -> dict:
 
 
 def _scope_title(scope: dict) -> str:
+    title = _subject_title(scope)
+    if scope["date_from"] or scope["date_to"]:
+        ends = [format_date(d, "medium") if d else "…" for d in (scope["date_from"], scope["date_to"])]
+        title += f" ({ends[0]} – {ends[1]})"
+    return title
+
+
+def _subject_title(scope: dict) -> str:
     if scope["disclosure_id"]:
         item = db.session.get(Disclosure, scope["disclosure_id"])
         if item is None:
@@ -49,8 +57,18 @@ def _scope_title(scope: dict) -> str:
         heading = db.session.get(Heading, scope["heading_id"])
         if heading is None:
             raise NotFound(_("There is no such heading."))
-        return heading.name(current_locale())
+        return f"{heading.code} {heading.name(current_locale())}"
     return _("All opinions")
+
+
+def _headings_in_tree_order() -> list[tuple[Heading, int]]:
+    """(heading, depth) for every heading, as the catalogue shows them, for the scope form."""
+    rows, todo = [], [(root, 0) for root in reversed(disclosures.catalogue_roots())]
+    while todo:
+        heading, depth = todo.pop()
+        rows.append((heading, depth))
+        todo.extend((below, depth + 1) for below in reversed(heading.children + heading.attached))
+    return rows
 
 
 @bp.get("/")
@@ -62,7 +80,8 @@ def index():
     items = db.session.scalars(select(Disclosure).where(Disclosure.id.in_(counts))).all()
     items = sorted(items, key=lambda i: (i.focus is None, -counts[i.id]))
     return render_template("committee/index.html", items=items, counts=counts,
-                           decisions=_latest_decisions(counts), outcomes=dict(outcome_choices()))
+                           decisions=_latest_decisions(counts), outcomes=dict(outcome_choices()),
+                           headings=_headings_in_tree_order())
 
 
 def _latest_decisions(item_ids) -> dict[int, Decision]:

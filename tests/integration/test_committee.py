@@ -179,3 +179,21 @@ def test_home_page_shows_what_residents_can_still_comment_on_and_what_was_decide
     decided = page[page.index("Decided after hearing residents"):page.index("Recently published")]
     assert "已截止的方案" in decided and "Adopted" in decided and "内部决策事项" not in decided
     assert closing_late.title not in decided
+
+
+def test_a_heading_review_covers_the_headings_under_it_and_a_period_is_named(app, client, make, db):
+    top = make.heading(code="C", name_zh="三重一大事项", name_en="Major matters")
+    second = make.heading(code="C01", name_zh="重大决策", parent_id=top.id, organisation_id=top.organisation_id)
+    grassroots = make.heading(code="G01", name_zh="街道重大事项", attached_under_id=second.id)
+    elsewhere = make.heading(code="D", name_zh="财务收支", organisation_id=top.organisation_id)
+    for heading, text in ((second, "选址要听证。"), (grassroots, "街道的事也要公开。"), (elsewhere, "经费太多。")):
+        make.opinion(disclosure=make.item(heading=heading), text=text, stance="suggestion")
+    _login(client, make.user(role="committee_member"))
+    index = client.get("/committee/?lang=en").get_data(as_text=True)
+    assert f'<option value="{grassroots.id}">' in index and 'name="from"' in index  # the scope form
+
+    page = client.get(f"/committee/review?heading={top.id}&lang=en").get_data(as_text=True)
+    assert "C Major matters" in page and "2 opinions belong to no concern" in page
+    assert "选址要听证" in page and "街道的事也要公开" in page and "经费太多" not in page
+    dated = client.get(f"/committee/review?heading={top.id}&from=2020-01-01&lang=en").get_data(as_text=True)
+    assert "C Major matters (Jan 1, 2020 – …)" in dated
