@@ -11,11 +11,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from .demo_data import build_demo_data
 from .extensions import db
-from .models import Department, Disclosure, Heading, Opinion, Organisation, User
+from .models import AuditEvent, Department, Disclosure, Heading, Opinion, Organisation, User
 from .models.base import utcnow
 from .services import audit, committee, disclosures, responses, routing, synthesis
 from .services.opinions import new_tracking_code
@@ -148,12 +148,23 @@ def _opinions(data, items, rng) -> dict[str, Opinion]:
         opinion.tokens = tokenise(opinion.analysis_text, normalised=True)
         db.session.add(opinion)
         db.session.flush()
-        audit.record(opinion, "received", to_state="received", channel=spec.channel)
+        audit.record(opinion, "received", to_state="received", channel=spec.channel).created_at = created
         rows[spec.key] = opinion
     db.session.commit()
-    for opinion in rows.values():
-        routing.route_opinion(opinion_id=opinion.id)
+    for opinion in rows.values():  # routed minutes after it came in, its time limit counted from then
+        routing.route_opinion(opinion_id=opinion.id,
+                              now=opinion.created_at + timedelta(minutes=rng.randint(2, 40)))
     return rows
+
+
+@contextmanager
+def _dated(when):
+    """What the service calls inside record happened at `when`: services stamp their audit
+    steps with the present time, and the demo's history lies in the past."""
+    before = db.session.scalar(select(db.func.max(AuditEvent.id))) or 0
+    yield
+    db.session.execute(update(AuditEvent).where(AuditEvent.id > before).values(created_at=when))
+    db.session.commit()
 
 
 def _staff_of(users, department_id) -> User | None:
@@ -181,9 +192,47 @@ def _answers(data, opinions, users, departments) -> int:
             if opinion.status not in ("routed", "accepted", "in_progress"):
                 continue  # already covered by this issue's cluster answer, or in triage
             author = _staff_of(users, opinion.department_id) or admin
-            responses.answer_opinion(user=author, opinion_id=opinion.id, text=answer.text_zh,
-                                     whole_cluster=bool(answer.hot_issue and opinion.cluster_id))
+            whole_cluster = bool(answer.hot_issue and opinion.cluster_id)
+            when = _answer_time(opinion, answer.days_ago, whole_cluster)
+            with _dated(when):
+                responses.answer_opinion(user=author, opinion_id=opinion.id, text=answer.text_zh,
+                                         whole_cluster=whole_cluster, now=when)
     return db.session.scalar(select(db.func.count()).select_from(Opinion).where(Opinion.status == "answered"))
+
+
+def _answer_time(opinion: Opinion, days_ago: int, whole_cluster: bool):
+    """When the data says the answer came, but never before an opinion it covers came in."""
+    now = utcnow()
+    covered = [opinion.created_at]
+    if whole_cluster:
+        covered += db.session.scalars(select(Opinion.created_at).where(
+            Opinion.cluster_id == opinion.cluster_id, Opinion.department_id == opinion.department_id,
+            Opinion.status.in_(("routed", "accepted", "in_progress"))))
+    return min(now, max(now - timedelta(days=days_ago), max(covered) + timedelta(hours=2)))
+
+
+# How residents rate the answers: about half rate, most of them satisfied; "not
+# satisfied" sends the opinion back to the department for a second answer.
+_RATING_SHARE = 0.55
+_RATING_WEIGHTS = {"satisfied": 60, "basically_satisfied": 25, "not_satisfied": 15}
+_UNSATISFIED_COMMENTS = ("答复太笼统，没说什么时候解决。", "说了会处理，到现在还是老样子。", "")
+
+
+def _ratings(rng) -> int:
+    """Some residents rate their answers, a few hours to four days after them."""
+    now = utcnow()
+    answered = db.session.scalars(select(Opinion).where(Opinion.status == "answered").order_by(Opinion.id)).all()
+    rated = 0
+    for opinion in answered:
+        if rng.random() >= _RATING_SHARE:
+            continue
+        score = rng.choices(list(_RATING_WEIGHTS), weights=list(_RATING_WEIGHTS.values()))[0]
+        comment = rng.choice(_UNSATISFIED_COMMENTS) if score == "not_satisfied" else ""
+        when = min(now, opinion.answered_at + timedelta(hours=rng.randint(2, 96)))
+        with _dated(when):
+            responses.rate_answer(opinion_id=opinion.id, score=score, comment=comment, now=when)
+        rated += 1
+    return rated
 
 
 def _decisions(data, items, users) -> int:
@@ -232,6 +281,7 @@ def _load(*, reset: bool, seed: int) -> SeedReport:
     opinions = _opinions(data, items, rng)
     clustering = synthesis.recluster()
     answered = _answers(data, opinions, users, departments)
+    rated = _ratings(rng)
     decided = _decisions(data, items, users)
     report = SeedReport(accounts=accounts)
     report.counts = {
@@ -239,6 +289,6 @@ def _load(*, reset: bool, seed: int) -> SeedReport:
         "items": len(items), "opinions": len(opinions), "answered opinions": answered,
         "routed": db.session.scalar(select(db.func.count()).select_from(Opinion).where(Opinion.status != "triage")),
         "concerns (clusters)": clustering.clusters, "campaigns": clustering.campaigns,
-        "published decisions": decided,
+        "rated answers": rated, "published decisions": decided,
     }
     return report

@@ -76,7 +76,7 @@ def _clean_answer(text: str | None) -> str:
 
 
 def answer_opinion(*, user: User, opinion_id: int, text: str, whole_cluster: bool = False,
-                   expected_revision: int | None = None) -> Response:
+                   expected_revision: int | None = None, now: datetime | None = None) -> Response:
     """Answer one opinion, or every open opinion of its cluster in this department.
     Published at once, or kept for the head's approval (see the module docstring);
     each opinion keeps its own audit step pointing at the answer."""
@@ -87,7 +87,7 @@ def answer_opinion(*, user: User, opinion_id: int, text: str, whole_cluster: boo
         raise ValidationFailed({"text": [_l("This opinion has already been answered.")]})
     if opinion.response_id in _pending_response_ids():
         raise ValidationFailed({"text": [_l("An answer to this opinion is already waiting for approval.")]})
-    now = utcnow()
+    now = now or utcnow()
     covered = _opinions_covered(opinion, whole_cluster)
     response = Response(
         department_id=opinion.department_id, author_id=user.id, disclosure_id=opinion.disclosure_id,

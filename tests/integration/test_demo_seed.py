@@ -25,6 +25,8 @@ def test_the_demo_district_shows_the_whole_loop_down_to_the_decision(app, client
     assert db.session.scalar(select(db.func.count()).select_from(Opinion).where(Opinion.status == "triage")) \
         < report.counts["opinions"]
 
+    _the_history_runs_forward_in_time(db)
+
     decision = db.session.scalars(select(Decision)).one()
     item = db.session.get(Disclosure, decision.disclosure_id)
     assert decision.published_at is not None and decision.outcome == "postponed"
@@ -38,3 +40,26 @@ def test_the_demo_district_shows_the_whole_loop_down_to_the_decision(app, client
     assert "暂缓" in row
     undecided = index[index.index("</tr>", index.index(item.title)):]
     assert "尚未决策" in undecided
+
+
+def _the_history_runs_forward_in_time(db):
+    """Received, routed, answered and rated when the data says, in that order; so the
+    service figures show answers on time and late, overdue opinions and ratings."""
+    from feedback.models import AuditEvent, Rating
+    from feedback.services import figures
+
+    opinions = {o.id: o for o in db.session.scalars(select(Opinion))}
+    steps = db.session.scalars(select(AuditEvent).where(AuditEvent.subject_type == "opinion")
+                               .order_by(AuditEvent.subject_id, AuditEvent.id)).all()
+    last: dict[int, object] = {}
+    for step in steps:
+        opinion = opinions[step.subject_id]
+        assert step.created_at >= last.get(opinion.id, step.created_at), (opinion.id, step.action)
+        last[opinion.id] = step.created_at
+        if step.action == "received":
+            assert step.created_at == opinion.created_at
+    answered = [o for o in opinions.values() if o.answered_at is not None]
+    assert answered and all(o.answered_at > o.created_at for o in answered)
+    report = figures.service_figures().total
+    assert 0 < report.on_time < report.answered and report.overdue_open > 0
+    assert db.session.scalar(select(db.func.count()).select_from(Rating)) > 0 and 0 < report.satisfied < report.ratings
