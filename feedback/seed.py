@@ -152,8 +152,8 @@ def _opinions(data, items, rng) -> dict[str, Opinion]:
         rows[spec.key] = opinion
     db.session.commit()
     for opinion in rows.values():  # routed minutes after it came in, its time limit counted from then
-        routing.route_opinion(opinion_id=opinion.id,
-                              now=opinion.created_at + timedelta(minutes=rng.randint(2, 40)))
+        routed = min(now, opinion.created_at + timedelta(minutes=rng.randint(2, 40)))
+        routing.route_opinion(opinion_id=opinion.id, now=routed)
     return rows
 
 

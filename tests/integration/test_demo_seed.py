@@ -7,6 +7,7 @@ import re
 from sqlalchemy import select
 
 from feedback.models import Decision, Disclosure, Opinion
+from feedback.models.base import utcnow
 
 
 def _login(client, username, password):
@@ -58,6 +59,7 @@ def _the_history_runs_forward_in_time(db):
         last[opinion.id] = step.created_at
         if step.action == "received":
             assert step.created_at == opinion.created_at
+    assert max(step.created_at for step in steps) <= utcnow()
     answered = [o for o in opinions.values() if o.answered_at is not None]
     assert answered and all(o.answered_at > o.created_at for o in answered)
     report = figures.service_figures().total
