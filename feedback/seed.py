@@ -148,10 +148,12 @@ def _opinions(data, items, rng) -> dict[str, Opinion]:
         opinion.tokens = tokenise(opinion.analysis_text, normalised=True)
         db.session.add(opinion)
         db.session.flush()
-        audit.record(opinion, "received", to_state="received", channel=spec.channel).created_at = created
+        received = audit.record(opinion, "received", to_state="received", channel=spec.channel)
+        received.created_at = created
         rows[spec.key] = opinion
     db.session.commit()
-    for opinion in rows.values():  # routed minutes after it came in, its time limit counted from then
+    # routed minutes after it came in, its time limit counted from then
+    for opinion in rows.values():
         routed = min(now, opinion.created_at + timedelta(minutes=rng.randint(2, 40)))
         routing.route_opinion(opinion_id=opinion.id, now=routed)
     return rows
@@ -206,7 +208,8 @@ def _answer_time(opinion: Opinion, days_ago: int, whole_cluster: bool):
     covered = [opinion.created_at]
     if whole_cluster:
         covered += db.session.scalars(select(Opinion.created_at).where(
-            Opinion.cluster_id == opinion.cluster_id, Opinion.department_id == opinion.department_id,
+            Opinion.cluster_id == opinion.cluster_id,
+            Opinion.department_id == opinion.department_id,
             Opinion.status.in_(("routed", "accepted", "in_progress"))))
     return min(now, max(now - timedelta(days=days_ago), max(covered) + timedelta(hours=2)))
 
@@ -221,7 +224,8 @@ _UNSATISFIED_COMMENTS = ("答复太笼统，没说什么时候解决。", "说�
 def _ratings(rng) -> int:
     """Some residents rate their answers, a few hours to four days after them."""
     now = utcnow()
-    answered = db.session.scalars(select(Opinion).where(Opinion.status == "answered").order_by(Opinion.id)).all()
+    answered = db.session.scalars(
+        select(Opinion).where(Opinion.status == "answered").order_by(Opinion.id)).all()
     rated = 0
     for opinion in answered:
         if rng.random() >= _RATING_SHARE:
@@ -240,8 +244,9 @@ def _decisions(data, items, users) -> int:
     member = next(u for u in users.values() if u.role == "committee_member")
     today = utcnow().date()
     for spec in data.decisions:
-        committee.record_decision(user=member, disclosure_id=items[spec.item_key].id, text=spec.text_zh,
-                                  outcome=spec.outcome, decided_on=today - timedelta(days=spec.days_ago))
+        committee.record_decision(user=member, disclosure_id=items[spec.item_key].id,
+                                  text=spec.text_zh, outcome=spec.outcome,
+                                  decided_on=today - timedelta(days=spec.days_ago))
     return len(data.decisions)
 
 

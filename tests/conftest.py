@@ -140,8 +140,8 @@ def app(_migrated_app, redis):
         # A new index directory per test: readers cache open indexes per directory.
         _migrated_app.config["SEARCH_INDEX_DIR"] = tempfile.mkdtemp(prefix="index-", dir=_TMP)
         # and no router model learnt from an earlier test's rows
-        _migrated_app.config["ROUTER_MODEL_PATH"] = str(Path(tempfile.mkdtemp(prefix="router-", dir=_TMP))
-                                                        / "router_model.joblib")
+        router_dir = Path(tempfile.mkdtemp(prefix="router-", dir=_TMP))
+        _migrated_app.config["ROUTER_MODEL_PATH"] = str(router_dir / "router_model.joblib")
         yield _migrated_app
         db.session.remove()
 

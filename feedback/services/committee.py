@@ -184,9 +184,11 @@ def latest_public_decisions(limit: int = 5) -> list[Decision]:
     """The newest published decisions on items the public may read, for the home page."""
     from .disclosures import public_items_query
 
-    public_ids = public_items_query().order_by(None).with_only_columns(Disclosure.id).scalar_subquery()
+    public_ids = (public_items_query().order_by(None).with_only_columns(Disclosure.id)
+                  .scalar_subquery())
     return list(db.session.scalars(
-        select(Decision).where(Decision.published_at.is_not(None), Decision.disclosure_id.in_(public_ids))
+        select(Decision)
+        .where(Decision.published_at.is_not(None), Decision.disclosure_id.in_(public_ids))
         .order_by(Decision.decided_on.desc(), Decision.id.desc()).limit(limit)))
 
 

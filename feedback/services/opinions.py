@@ -285,7 +285,8 @@ def published_voices(disclosure_id: int, limit: int = 50) -> PublishedVoices:
     first = {o.id: o for o in db.session.scalars(select(Opinion).where(Opinion.id.in_(first_ids)))}
     not_a_copy = Opinion.cluster_id.is_(None) | Opinion.cluster_id.not_in(campaign_ids)
     others = db.session.scalars(
-        select(Opinion).where(*published, not_a_copy).order_by(Opinion.created_at.desc()).limit(limit)
+        select(Opinion).where(*published, not_a_copy)
+        .order_by(Opinion.created_at.desc()).limit(limit)
     ).all()
     return PublishedVoices([(first[i], count) for _, i, count in copies], list(others))
 

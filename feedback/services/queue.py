@@ -267,12 +267,14 @@ def triage_suggestions(opinions: list[Opinion]) -> dict[int, Suggestion]:
 
     returned_by = dict(db.session.execute(
         select(Transfer.opinion_id, Transfer.from_department_id)
-        .where(Transfer.opinion_id.in_([o.id for o in opinions]), Transfer.to_department_id.is_(None))
+        .where(Transfer.opinion_id.in_([o.id for o in opinions]),
+               Transfer.to_department_id.is_(None))
         .order_by(Transfer.id)).all())
     suggestions = {}
     for opinion_id, decision in routing.decide_many(opinions).items():
-        if decision.department_id is not None and decision.department_id != returned_by.get(opinion_id):
-            suggestions[opinion_id] = Suggestion(decision.department_id, decision.confidence)
+        guess = decision.department_id
+        if guess is not None and guess != returned_by.get(opinion_id):
+            suggestions[opinion_id] = Suggestion(guess, decision.confidence)
     return suggestions
 
 

@@ -132,11 +132,12 @@ def _name_patterns() -> tuple[re.Pattern, re.Pattern]:
     double = "|".join(s for s in surnames if len(s) == 2)
     name = f"(?P<name>(?:{double}|[{single}])[\u4e00-\u9fff]{{1,2}}){_AFTER_NAME}"
     led = re.compile(f"(?:(?:{_NAME_LABELS})\\s*[:：]|我叫|本人|[—–]{{1,2}})\\s*{name}")
-    common = "".join(s for s in surnames if len(s) == 1)[:100]
-    alone = re.compile(
-        f"(?:^|(?<=[{_SENTENCE_END}]))(?P<name>[{common}][\u4e00-\u9fff]{{2}}|(?:{double}|[{single}])"
-        f"[\u4e00-\u9fff]{{1,2}}(?=\\s*[（(][^（()）]{{1,15}}[）)]))\\s*(?:[（(][^（()）]{{1,15}}[）)])?"
-        f"\\s*[。！!.]*\\s*$")
+    common = single[:100]  # the list runs from the most frequent
+    note = "[（(][^（()）]{1,15}[）)]"  # （54号楼）
+    three_characters = f"[{common}][\u4e00-\u9fff]{{2}}"
+    before_a_note = f"(?:{double}|[{single}])[\u4e00-\u9fff]{{1,2}}(?=\\s*{note})"
+    alone = re.compile(f"(?:^|(?<=[{_SENTENCE_END}]))(?P<name>{three_characters}|{before_a_note})"
+                       f"\\s*(?:{note})?\\s*[。！!.]*\\s*$")
     return led, alone
 
 
@@ -145,13 +146,13 @@ def _find_names(text: str, folded: str) -> list[_Found]:
     if len(simple) != len(folded):  # the conversion changed the length: read the folded text
         simple = folded
     led, alone = _name_patterns()
-    found = []
+    found, taken = [], []
     for pattern in (led, alone):
         for m in pattern.finditer(simple):
             start, end = m.span("name")
-            if _is_a_name(simple[start:end]) and not _overlaps(start, end, [(f.match.start, f.match.end)
-                                                                          for f in found]):
+            if _is_a_name(simple[start:end]) and not _overlaps(start, end, taken):
                 found.append(_masked_name(text, start, end))
+                taken.append((start, end))
     return found
 
 

@@ -114,7 +114,8 @@ def general_words() -> frozenset[str]:
     import stopwordsiso
 
     written = (word for word in stopwordsiso.stopwords("zh") if len(word) > 1)
-    return frozenset(normalise(word) for word in written) | frozenset(read_word_list("general_words.txt"))
+    spoken = read_word_list("general_words.txt")
+    return frozenset(normalise(word) for word in written) | frozenset(spoken)
 
 
 def read_word_list(name: str) -> tuple[str, ...]:

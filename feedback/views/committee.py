@@ -42,7 +42,8 @@ def _review_scope() -> dict:
 def _scope_title(scope: dict) -> str:
     title = _subject_title(scope)
     if scope["date_from"] or scope["date_to"]:
-        ends = [format_date(d, "medium") if d else "…" for d in (scope["date_from"], scope["date_to"])]
+        ends = [format_date(d, "medium") if d else "…"
+                for d in (scope["date_from"], scope["date_to"])]
         title += f" ({ends[0]} – {ends[1]})"
     return title
 

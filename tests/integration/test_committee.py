@@ -131,7 +131,8 @@ def test_sub_concerns_found_at_clustering_are_shown_without_clustering_again(app
     assert "一楼 / 补偿" in within and "分摊 / 比例" in within
 
 
-def test_item_page_shows_a_copy_campaign_once_with_its_count_and_every_other_voice(app, client, make, db):
+def test_item_page_shows_a_copy_campaign_once_with_its_count_and_every_other_voice(
+        app, client, make, db):
     item, _ = _clustered_item(make, db)
     item.show_opinions_publicly = True
     db.session.commit()
@@ -154,7 +155,8 @@ def test_opinions_in_no_concern_are_read_on_the_review_not_only_counted(app, cli
     assert unplaced.index("公示期太短了") < unplaced.index("路灯不亮")  # newest first
 
 
-def test_home_page_shows_what_residents_can_still_comment_on_and_what_was_decided(app, client, make, db):
+def test_home_page_shows_what_residents_can_still_comment_on_and_what_was_decided(
+        app, client, make, db):
     from datetime import datetime, timezone
 
     closing_late = make.item(title="晚截止的征求意见稿", comment_days=20)
@@ -166,8 +168,9 @@ def test_home_page_shows_what_residents_can_still_comment_on_and_what_was_decide
     make.opinion(disclosure=closing_soon, text="支持。")
     member = make.user(role="committee_member")
     for item in (closed, make.item(title="内部决策事项", scope="internal")):
-        db.session.add(Decision(disclosure_id=item.id, text="决定。", outcome="adopted", decided_on=date.today(),
-                                recorded_by_id=member.id, published_at=datetime.now(timezone.utc)))
+        db.session.add(Decision(disclosure_id=item.id, text="决定。", outcome="adopted",
+                                decided_on=date.today(), recorded_by_id=member.id,
+                                published_at=datetime.now(timezone.utc)))
     db.session.commit()
 
     page = client.get("/?lang=en").get_data(as_text=True)
@@ -183,7 +186,8 @@ def test_home_page_shows_what_residents_can_still_comment_on_and_what_was_decide
 
 def test_a_heading_review_covers_the_headings_under_it_and_a_period_is_named(app, client, make, db):
     top = make.heading(code="C", name_zh="三重一大事项", name_en="Major matters")
-    second = make.heading(code="C01", name_zh="重大决策", parent_id=top.id, organisation_id=top.organisation_id)
+    second = make.heading(code="C01", name_zh="重大决策", parent_id=top.id,
+                          organisation_id=top.organisation_id)
     grassroots = make.heading(code="G01", name_zh="街道重大事项", attached_under_id=second.id)
     elsewhere = make.heading(code="D", name_zh="财务收支", organisation_id=top.organisation_id)
     for heading, text in ((second, "选址要听证。"), (grassroots, "街道的事也要公开。"), (elsewhere, "经费太多。")):
@@ -195,5 +199,6 @@ def test_a_heading_review_covers_the_headings_under_it_and_a_period_is_named(app
     page = client.get(f"/committee/review?heading={top.id}&lang=en").get_data(as_text=True)
     assert "C Major matters" in page and "2 opinions belong to no concern" in page
     assert "选址要听证" in page and "街道的事也要公开" in page and "经费太多" not in page
-    dated = client.get(f"/committee/review?heading={top.id}&from=2020-01-01&lang=en").get_data(as_text=True)
+    dated = client.get(f"/committee/review?heading={top.id}&from=2020-01-01&lang=en")
+    dated = dated.get_data(as_text=True)
     assert "C Major matters (Jan 1, 2020 – …)" in dated

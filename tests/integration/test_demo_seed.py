@@ -13,7 +13,8 @@ from feedback.models.base import utcnow
 def _login(client, username, password):
     html = client.get("/auth/login").get_data(as_text=True)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
-    response = client.post("/auth/login", data={"csrf_token": token, "username": username, "password": password})
+    response = client.post("/auth/login", data={"csrf_token": token, "username": username,
+                                                 "password": password})
     assert response.status_code == 302
 
 
@@ -23,8 +24,8 @@ def test_the_demo_district_shows_the_whole_loop_down_to_the_decision(app, client
     report = seed_demo()
     assert report.counts["published decisions"] == 1
     assert report.counts["answered opinions"] > 0 and report.counts["concerns (clusters)"] > 0
-    assert db.session.scalar(select(db.func.count()).select_from(Opinion).where(Opinion.status == "triage")) \
-        < report.counts["opinions"]
+    in_triage = select(db.func.count()).select_from(Opinion).where(Opinion.status == "triage")
+    assert db.session.scalar(in_triage) < report.counts["opinions"]
 
     _the_history_runs_forward_in_time(db)
 
@@ -33,7 +34,8 @@ def test_the_demo_district_shows_the_whole_loop_down_to_the_decision(app, client
     assert decision.published_at is not None and decision.outcome == "postponed"
     page = client.get(f"/items/{item.id}?lang=zh").get_data(as_text=True)
     assert "项目选址暂缓报批" in page[page.index('class="decisions"'):]
-    assert page.index('id="heard"') < page.index('class="decisions"')  # what was heard, then what was decided
+    # what was heard, then what was decided
+    assert page.index('id="heard"') < page.index('class="decisions"')
 
     _login(client, "committee", "demo-committee-2026")
     index = client.get("/committee/?lang=zh").get_data(as_text=True)
@@ -64,4 +66,5 @@ def _the_history_runs_forward_in_time(db):
     assert answered and all(o.answered_at > o.created_at for o in answered)
     report = figures.service_figures().total
     assert 0 < report.on_time < report.answered and report.overdue_open > 0
-    assert db.session.scalar(select(db.func.count()).select_from(Rating)) > 0 and 0 < report.satisfied < report.ratings
+    assert db.session.scalar(select(db.func.count()).select_from(Rating)) > 0
+    assert 0 < report.satisfied < report.ratings

@@ -330,23 +330,26 @@ def test_a_resident_not_satisfied_reopens_the_opinion_for_a_second_answer(app, c
     assert opinion.tracking_code in client.get("/figures/").get_data(as_text=True)
 
 
-def test_the_triage_list_offers_the_routers_guess_and_never_a_department_by_default(app, client, make, db):
+def test_the_triage_list_offers_the_routers_guess_and_never_a_department_by_default(
+        app, client, make, db):
     lights = make.department(name_zh="区城管执法局", routing_keywords="路灯 井盖")
     schools = make.department(name_zh="区教育局", routing_keywords="学校 入学")
     dispatcher = make.user(role="dispatcher")
     guessed = make.opinion(status="triage", text="学校门口的斑马线褪色了。")
     unguessed = make.opinion(status="triage", text="我想说说对未来生活的一些感想。")
-    returned = routed(make, lights)  # 路灯: the keywords point back at the department that returned it
+    # 路灯: the keywords point back at the department that returns it
+    returned = routed(make, lights)
     clerk = make.user(role="department_staff", department_id=lights.id)
     login(client, clerk.username)
     url = f"/department/opinions/{returned.id}"
     token, revision = csrf_and_revision(client, url)
-    client.post(url + "/transfer", data={"csrf_token": token, "revision": revision, "to_department_id": "",
-                                         "reason_code": "not_our_remit"})
+    client.post(url + "/transfer", data={"csrf_token": token, "revision": revision,
+                                         "to_department_id": "", "reason_code": "not_our_remit"})
 
     login(client, dispatcher.username)
     html = client.get("/dispatch/?lang=en").get_data(as_text=True)
-    rows = {o.id: html[html.index(o.tracking_code):].split("</tr>")[0] for o in (guessed, unguessed, returned)}
+    rows = {o.id: html[html.index(o.tracking_code):].split("</tr>")[0]
+            for o in (guessed, unguessed, returned)}
     assert f'<option selected value="{schools.id}">{schools.name_en}</option>' in rows[guessed.id]
     for opinion in (unguessed, returned):
         assert '<option selected value="0">Choose a department</option>' in rows[opinion.id]
@@ -355,6 +358,7 @@ def test_the_triage_list_offers_the_routers_guess_and_never_a_department_by_defa
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
     response = client.post(f"/dispatch/opinions/{unguessed.id}?lang=en", data={
         "csrf_token": token, "revision": str(unguessed.revision or 0), "department_id": "0"})
-    assert response.status_code == 422 and "Choose the department to send it to." in response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Choose the department to send it to." in response.get_data(as_text=True)
     db.session.expire_all()
     assert unguessed.status == "triage" and unguessed.department_id is None

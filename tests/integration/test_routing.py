@@ -145,16 +145,18 @@ def test_router_cli_trains_from_csv_predicts_in_order_and_evaluates_against_the_
     assert wrong.exit_code != 0 and "not in the CSV header" in wrong.output
 
 
-def test_a_history_of_a_few_departments_does_not_replace_the_keywords(app, make, db, run_jobs, departments, demo):
+def test_a_history_of_a_few_departments_does_not_replace_the_keywords(
+        app, make, db, run_jobs, departments, demo):
     """Answered opinions of three departments only (as in a new district): a classifier
     learnt from them would send a school question to one of the three."""
     from feedback.services import router_training
     from feedback.services.routing import trained_router
 
     few = {"housing", "urban-management", "civil-affairs"}
-    make.db.session.add_all([Opinion(tracking_code=f"FB-FEW{n:05d}", text=spec.text_zh, stance=spec.stance,
-                                     status="answered", department_id=departments[spec.department_key].id)
-                             for n, spec in enumerate(demo.opinions) if spec.department_key in few])
+    make.db.session.add_all([
+        Opinion(tracking_code=f"FB-FEW{n:05d}", text=spec.text_zh, stance=spec.stance,
+                status="answered", department_id=departments[spec.department_key].id)
+        for n, spec in enumerate(demo.opinions) if spec.department_key in few])
     make.db.session.commit()
     assert router_training.departments_learnt([s.department_key for s in demo.opinions
                                                if s.department_key in few]) == (3, len(departments))
