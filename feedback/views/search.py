@@ -67,11 +67,23 @@ def link_for(kind: str, row) -> str | None:
     return None
 
 
+def link_text(kind: str, row) -> str:
+    """What a result's link says: the item's title (for an opinion, answer or decision, the
+    item it is about, where the viewer may read that item), else an opinion's tracking code."""
+    if kind == "item":
+        return row.title
+    viewer = current_user if current_user.is_authenticated else None
+    if row.disclosure is not None and row.disclosure.readable_by(viewer):
+        return row.disclosure.title
+    return row.tracking_code if kind == "opinion" else ""
+
+
 @bp.get("/search")
 def search_page():
     text = request.args.get("q", "")
     result, rows, unavailable = _run(text)
     return render_template("search/results.html", q=text, result=result, rows=rows, link_for=link_for,
+                           link_text=link_text,
                            unavailable=unavailable, filters=_filters(), kinds=KINDS)
 
 

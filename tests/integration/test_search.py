@@ -139,3 +139,13 @@ def test_routing_updates_the_department_in_the_index(app, client, make, run_jobs
     client.post("/auth/login", data={"csrf_token": token, "username": staff.username, "password": "secret-pass"})
     body = _search(client, "绿化带", **{"in": "queue"})
     assert body["total"] == 1 and body["results"][0]["kind"] == "opinion"
+
+
+def test_an_opinion_found_links_by_the_title_of_the_item_it_is_about(app, client, make, run_jobs):
+    item = make.item(title="锦绣华庭停车位挖潜方案")
+    make.opinion(disclosure=item, text="地下车库的充电桩什么时候装？")
+    _index_everything(run_jobs)
+    page = client.get("/search?q=充电桩&lang=en").get_data(as_text=True)
+    hit = page[page.index('class="result result-opinion"'):].split("</li>")[0]
+    assert f'<a href="/items/{item.id}">锦绣华庭停车位挖潜方案</a>' in hit
+    assert not re.search(r"<a [^>]*>\s*</a>", page)  # no link without words
