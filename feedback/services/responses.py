@@ -62,10 +62,11 @@ def _opinions_covered(opinion: Opinion, whole_cluster: bool) -> list[Opinion]:
     return sorted({opinion, *(o for o in siblings if o.response_id not in pending)}, key=lambda o: o.id)
 
 
-def cluster_answer_reach(opinion: Opinion) -> int:
-    """How many opinions an answer to this one "for its whole cluster" would answer: the
-    open ones of its cluster in its department, not the cluster's size."""
-    return len(_opinions_covered(opinion, whole_cluster=True))
+def cluster_answer_reach(opinion: Opinion) -> list[Opinion]:
+    """The opinions an answer to this one "for its whole cluster" would answer: the open
+    ones of its cluster in its department (not all of the cluster), so the clerk reads
+    what one text is about to answer."""
+    return _opinions_covered(opinion, whole_cluster=True)
 
 
 def _pending_response_ids() -> set[int]:

@@ -76,7 +76,7 @@ def _render(opinion, status: int = 200, error: str | None = None, **given):
         "department/opinion.html", opinion=opinion, error=error, pending_answer=pending,
         steps=queue.timeline(opinion, for_staff=True, locale=current_locale()),
         notes=queue.notes(opinion.id), templates=queue.templates_for(current_user), **_forms(opinion, **given),
-        cluster_reach=responses.cluster_answer_reach(opinion) if opinion.cluster_id else 0,
+        cluster_reach=responses.cluster_answer_reach(opinion) if opinion.cluster_id else [],
     ), status
 
 

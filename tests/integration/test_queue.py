@@ -112,7 +112,9 @@ def test_one_answer_fans_out_to_the_whole_cluster_with_per_opinion_traceability(
     clerk = make.user(role="department_staff", department_id=department.id)
     login(client, clerk.username)
     form = client.get(f"/department/opinions/{mine[0].id}?lang=en").get_data(as_text=True)
-    assert "(3 open opinions of this department)" in form  # what the answer reaches, not the size 4
+    reach = form[form.index('class="cluster-reach"'):].split("</details>")[0]
+    assert "3 open opinions of this department" in reach  # what the answer reaches, not the size 4
+    assert all(o.tracking_code in reach for o in mine) and elsewhere.tracking_code not in reach
     token, revision = csrf_and_revision(client, f"/department/opinions/{mine[0].id}")
     client.post(f"/department/opinions/{mine[0].id}/answer", data={
         "csrf_token": token, "revision": revision, "whole_cluster": "y",
