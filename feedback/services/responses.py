@@ -83,10 +83,12 @@ def _clean_answer(text: str | None) -> str:
 
 
 def answer_opinion(*, user: User, opinion_id: int, text: str, whole_cluster: bool = False,
-                   expected_revision: int | None = None, now: datetime | None = None) -> Response:
-    """Answer one opinion, or every open opinion of its cluster in this department.
-    Published at once, or kept for the head's approval (see the module docstring);
-    each opinion keeps its own audit step pointing at the answer."""
+                   leave_out: frozenset[int] = frozenset(), expected_revision: int | None = None,
+                   now: datetime | None = None) -> Response:
+    """Answer one opinion, or every open opinion of its cluster in this department but
+    those the clerk leaves out (`leave_out`, ids: off the cluster's subject). Published at
+    once, or kept for the head's approval (see the module docstring); each opinion keeps
+    its own audit step pointing at the answer."""
     opinion = opinion_for_staff(user=user, opinion_id=opinion_id)
     check_revision(opinion, expected_revision)
     text = _clean_answer(text)
@@ -95,7 +97,8 @@ def answer_opinion(*, user: User, opinion_id: int, text: str, whole_cluster: boo
     if opinion.response_id in _pending_response_ids():
         raise ValidationFailed({"text": [_l("An answer to this opinion is already waiting for approval.")]})
     now = now or utcnow()
-    covered = _opinions_covered(opinion, whole_cluster)
+    covered = [o for o in _opinions_covered(opinion, whole_cluster)
+               if o is opinion or o.id not in leave_out]
     response = Response(
         department_id=opinion.department_id, author_id=user.id, disclosure_id=opinion.disclosure_id,
         cluster_id=opinion.cluster_id if (whole_cluster and opinion.cluster_id) else None, text=text,

@@ -177,6 +177,13 @@ def request_extension(opinion_id: int):
         _("The request for more time waits for the head's approval."), form_class=ExtensionForm)
 
 
+def _left_out_of_the_cluster_answer() -> frozenset[int]:
+    """The opinions the clerk unticked in the list of what a cluster answer reaches."""
+    listed = {int(v) for v in request.form.getlist("listed") if v.isdigit()}
+    kept = {int(v) for v in request.form.getlist("covered") if v.isdigit()}
+    return frozenset(listed - kept)
+
+
 @bp.post("/opinions/<int:opinion_id>/answer")
 @roles_required(*STAFF)
 def answer(opinion_id: int):
@@ -187,6 +194,7 @@ def answer(opinion_id: int):
     try:
         response = responses.answer_opinion(user=current_user, opinion_id=item.id, text=form.text.data,
                                             whole_cluster=form.whole_cluster.data,
+                                            leave_out=_left_out_of_the_cluster_answer(),
                                             expected_revision=form.expected_revision())
     except ServiceError as failure:
         return _refused(opinion_id, failure, answer=form)

@@ -366,3 +366,21 @@ def test_the_triage_list_offers_the_routers_guess_and_never_a_department_by_defa
     assert "Choose the department to send it to." in response.get_data(as_text=True)
     db.session.expire_all()
     assert unguessed.status == "triage" and unguessed.department_id is None
+
+
+def test_an_opinion_left_out_of_a_cluster_answer_stays_open(app, client, make, db):
+    department = make.department()
+    cluster = Cluster(label="公交站台太远", size=3, department_id=department.id)
+    db.session.add(cluster)
+    db.session.commit()
+    near, far = (routed(make, department, cluster_id=cluster.id, text=f"公交站台离小区太远，第{i}位居民。")
+                 for i in range(2))
+    off_topic = routed(make, department, cluster_id=cluster.id, text="公交车司机态度很差。")
+    login(client, make.user(role="department_head", department_id=department.id).username)
+    token, revision = csrf_and_revision(client, f"/department/opinions/{near.id}")
+    client.post(f"/department/opinions/{near.id}/answer", data={
+        "csrf_token": token, "revision": revision, "whole_cluster": "y", "text": "站台将迁移150米。",
+        "listed": [str(near.id), str(far.id), str(off_topic.id)], "covered": [str(far.id)]})
+    db.session.expire_all()
+    assert near.status == far.status == "answered" and near.response_id == far.response_id
+    assert off_topic.status == "routed" and off_topic.response_id is None
