@@ -63,6 +63,8 @@ def test_clerk_claims_starts_and_answers_and_the_head_approves_before_publicatio
     login(client, head.username)
     page = client.get("/department/approvals").get_data(as_text=True)
     assert answer in page
+    reach = page[page.index('class="answer-reach"'):].split("</details>")[0]
+    assert opinion.tracking_code in reach and opinion.text in reach  # the head reads what it answers
     token = csrf_and_revision(client, "/department/approvals")[0]
     assert client.post(f"/department/answers/{opinion.response_id}/approve", data={"csrf_token": token}).status_code == 302
 
