@@ -117,12 +117,15 @@ def request_routing() -> None:
 
 def route_pending(*, batch_size: int | None = None, now: datetime | None = None) -> int:
     """Route received opinions in batches until none is left; returns how many this
-    call routed. Idempotent: only opinions still `received` are touched."""
+    call routed. Idempotent: only opinions still `received` are touched. An opinion the
+    rules hold waits for the moderator: it is routed when published (`moderation.publish`)."""
     batching.clear("route")
     size = batch_size or current_app.config.get("ROUTING_BATCH_SIZE", DEFAULT_BATCH_SIZE)
     total = 0
     while True:
-        pending = select(Opinion.id).where(Opinion.status == "received").order_by(Opinion.id).limit(size)
+        pending = (select(Opinion.id)
+                   .where(Opinion.status == "received", Opinion.moderation == "published")
+                   .order_by(Opinion.id).limit(size))
         if db.engine.dialect.name == "postgresql":
             pending = pending.with_for_update(skip_locked=True)
         routed = _route_claimed(Opinion.id.in_(pending.scalar_subquery()), now=now)

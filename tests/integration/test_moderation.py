@@ -79,6 +79,18 @@ def test_a_held_opinion_is_not_routed_or_shown_until_a_moderator_publishes_it(ap
     assert "www.example.com" in client.get(f"/items/{item.id}").get_data(as_text=True)
 
 
+def test_a_held_opinion_is_not_routed_by_the_batch_that_routes_the_next_opinion(app, client, make, db,
+                                                                               run_jobs):
+    item = make.item(show_opinions_publicly=True)
+    held = _submit(client, "这个方案就是垃圾，详情看 www.example.com", disclosure_id=item.id)
+    ordinary = _submit(client, "建议把公示期延长到一个月。", disclosure_id=item.id)
+    run_jobs()  # the routing batch the ordinary opinion asked for
+    db.session.refresh(held)
+    db.session.refresh(ordinary)
+    assert ordinary.status == "routed"
+    assert (held.status, held.moderation, held.department_id) == ("received", "held", None)
+
+
 def test_hiding_needs_a_reason_and_every_action_is_in_the_audit_trail(app, client, make, db):
     item = make.item(show_opinions_publicly=True)
     opinion = _submit(client, "建议把健身器材移到远离住宅楼的位置。", disclosure_id=item.id)
