@@ -141,6 +141,15 @@ class DemoAnswer:
 
 
 @dataclass(frozen=True)
+class DemoHeldOpinion:
+    """An opinion the intake rules hold for a moderator (abuse, an advert, a flood)."""
+    item_key: Optional[str]
+    stance: str
+    text_zh: str
+    days_ago: int
+
+
+@dataclass(frozen=True)
 class DemoDecision:
     item_key: str
     outcome: str  # one of services.committee.OUTCOMES
@@ -167,6 +176,7 @@ class DemoData:
     opinions: list[DemoOpinion] = field(default_factory=list)
     answers: list[DemoAnswer] = field(default_factory=list)
     decisions: list[DemoDecision] = field(default_factory=list)
+    held: list[DemoHeldOpinion] = field(default_factory=list)
     users: list[DemoUser] = field(default_factory=list)
 
     def heading_level(self, key: str) -> int:
@@ -1647,6 +1657,18 @@ _DECISIONS = [
 ]
 
 
+# What the intake rules hold for the moderator: an insult, an advert, a flood, and a
+# resident's useful pointer to the official site that the link rule holds all the same
+# (the moderator publishes that one). Kept out of `opinions`: they are no one's concern.
+_HELD = [
+    DemoHeldOpinion("it-night-activities", "oppose", "跳广场舞的都是一群废物东西，吵死了，管不了就别管！", 2),
+    DemoHeldOpinion(None, "suggestion", "专业疏通下水道、开锁换锁，价格实惠，上门快，加微信 qx8888 详谈。", 1),
+    DemoHeldOpinion("it-bus", "oppose", "顶顶顶顶顶顶顶顶顶顶顶顶顶顶顶顶顶顶顶顶顶顶顶顶", 3),
+    DemoHeldOpinion("it-transfer-station", "suggestion",
+                    "环评公示在区政府网站 www.qingxi.gov.cn 上能查到，建议大家看完再提意见。", 4),
+]
+
+
 # --------------------------------------------------------------------------- variation
 
 _S2T_PAIRS = (
@@ -1935,6 +1957,7 @@ def build_demo_data(seed: int = DEFAULT_SEED) -> DemoData:
         opinions=opinions,
         answers=answers,
         decisions=list(_DECISIONS),
+        held=list(_HELD),
         users=list(_USERS),
     )
 

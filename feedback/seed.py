@@ -17,7 +17,7 @@ from .demo_data import build_demo_data
 from .extensions import db
 from .models import AuditEvent, Department, Disclosure, Heading, Opinion, Organisation, User
 from .models.base import utcnow
-from .services import audit, committee, disclosures, responses, routing, synthesis
+from .services import audit, committee, disclosures, moderation, responses, routing, synthesis
 from .services.opinions import new_tracking_code
 from .synthesis.text import normalise, tokenise
 
@@ -159,6 +159,28 @@ def _opinions(data, items, rng) -> dict[str, Opinion]:
     return rows
 
 
+def _held_opinions(data, items) -> int:
+    """Opinions the intake rules hold: screened by the same rules, left for the moderator,
+    not routed (a held opinion is routed when the moderator publishes it)."""
+    now = utcnow()
+    for spec in data.held:
+        item = items.get(spec.item_key) if spec.item_key else None
+        opinion = Opinion(
+            tracking_code=new_tracking_code(), disclosure_id=item.id if item else None,
+            text=spec.text_zh, analysis_text=normalise(spec.text_zh), stance=spec.stance,
+            channel="web", status="received", created_at=now - timedelta(days=spec.days_ago))
+        opinion.tokens = tokenise(opinion.analysis_text, normalised=True)
+        db.session.add(opinion)
+        db.session.flush()
+        received = audit.record(opinion, "received", to_state="received", channel="web")
+        received.created_at = opinion.created_at
+        reasons = moderation.screen(analysis_text=opinion.analysis_text, source=None)
+        if reasons:
+            moderation.hold_for_rules(opinion, reasons)
+    db.session.commit()
+    return len(data.held)
+
+
 @contextmanager
 def _dated(when):
     """What the service calls inside record happened at `when`: services stamp their audit
@@ -284,6 +306,7 @@ def _load(*, reset: bool, seed: int) -> SeedReport:
     db.session.commit()
     items = _items(data, headings, departments, users)
     opinions = _opinions(data, items, rng)
+    held = _held_opinions(data, items)
     clustering = synthesis.recluster()
     answered = _answers(data, opinions, users, departments)
     rated = _ratings(rng)
@@ -294,6 +317,6 @@ def _load(*, reset: bool, seed: int) -> SeedReport:
         "items": len(items), "opinions": len(opinions), "answered opinions": answered,
         "routed": db.session.scalar(select(db.func.count()).select_from(Opinion).where(Opinion.status != "triage")),
         "concerns (clusters)": clustering.clusters, "campaigns": clustering.campaigns,
-        "rated answers": rated, "published decisions": decided,
+        "rated answers": rated, "published decisions": decided, "held for the moderator": held,
     }
     return report

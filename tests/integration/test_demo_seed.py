@@ -28,6 +28,9 @@ def test_the_demo_district_shows_the_whole_loop_down_to_the_decision(app, client
     assert db.session.scalar(in_triage) < report.counts["opinions"]
 
     _the_history_runs_forward_in_time(db)
+    held = db.session.scalars(select(Opinion).where(Opinion.moderation == "held")).all()
+    assert len(held) == report.counts["held for the moderator"] == 4  # each trips a rule
+    assert {o.status for o in held} == {"received"} and {o.department_id for o in held} == {None}
 
     decision = db.session.scalars(select(Decision)).one()
     item = db.session.get(Disclosure, decision.disclosure_id)
