@@ -57,9 +57,13 @@ def _require(user: User, roles) -> None:
         raise PermissionDenied(_l("Only committee members may do this."))
 
 
-def _opinions_in_scope(*, disclosure_id, heading_id, date_from, date_to, public=False) -> list[Opinion]:
+def _opinions_in_scope(*, disclosure_id, heading_id, date_from, date_to, public=False,
+                       cluster_id: int | None = None) -> list[Opinion]:
+    """The opinions a review covers, oldest first."""
     visible = Opinion.moderation == "published" if public else Opinion.moderation != "hidden"
     query = select(Opinion).where(visible)
+    if cluster_id is not None:
+        query = query.where(Opinion.cluster_id == cluster_id)
     if disclosure_id is not None:
         query = query.where(Opinion.disclosure_id == disclosure_id)
     if heading_id is not None:
@@ -70,6 +74,19 @@ def _opinions_in_scope(*, disclosure_id, heading_id, date_from, date_to, public=
     if date_to is not None:
         query = query.where(Opinion.created_at <= datetime.combine(date_to, time.max, timezone.utc))
     return list(db.session.scalars(query.order_by(Opinion.created_at)))
+
+
+def concern_opinions(cluster_id: int, *, disclosure_id: int | None = None,
+                     heading_id: int | None = None, date_from: date | None = None,
+                     date_to: date | None = None) -> tuple[Cluster, list[Opinion]]:
+    """Every opinion of one concern within the review's scope, newest first: the three
+    quotes of the summary stand for these, and the committee may read them all."""
+    cluster = db.session.get(Cluster, cluster_id)
+    if cluster is None:
+        raise NotFound(_l("There is no such concern."))
+    members = _opinions_in_scope(disclosure_id=disclosure_id, heading_id=heading_id,
+                                 date_from=date_from, date_to=date_to, cluster_id=cluster.id)
+    return cluster, members[::-1]
 
 
 def heading_subtree(heading_id: int) -> list[int]:
@@ -89,7 +106,7 @@ def heading_subtree(heading_id: int) -> list[int]:
     return found
 
 
-def _stance_counts(opinions) -> dict[str, int]:
+def stance_counts(opinions) -> dict[str, int]:
     counts = Counter(o.stance for o in opinions)
     return {stance: counts.get(stance, 0) for stance in STANCES}
 
@@ -123,7 +140,7 @@ def _summarise_clusters(opinions: list[Opinion], locale: str, with_sub_concerns:
         group = members[cluster.id]
         departments = sorted({o.department.name(locale) for o in group if o.department is not None})
         summaries.append(ClusterSummary(
-            cluster=cluster, size=len(group), stance_counts=_stance_counts(group),
+            cluster=cluster, size=len(group), stance_counts=stance_counts(group),
             representatives=_representatives(cluster, group),
             answered=sum(1 for o in group if o.status in ("answered", "closed")),
             department_names=departments,
@@ -142,7 +159,7 @@ def review(*, disclosure_id: int | None = None, heading_id: int | None = None,
     volume = Counter(o.created_at.date() for o in opinions)
     return Review(
         total=len(opinions),
-        stance_totals=_stance_counts(opinions),
+        stance_totals=stance_counts(opinions),
         clusters=[s for s in summaries if not s.cluster.is_campaign],
         campaigns=[s for s in summaries if s.cluster.is_campaign],
         unclustered=sum(1 for o in opinions if o.cluster_id is None),

@@ -102,6 +102,17 @@ def review():
                            query=request.query_string.decode(), printable=False)
 
 
+@bp.get("/review/concerns/<int:cluster_id>")
+@roles_required(*committee.REVIEW_ROLES)
+def concern(cluster_id: int):
+    """Every opinion behind one concern of the summary, in the summary's scope."""
+    scope = _review_scope()
+    cluster, opinions = committee.concern_opinions(cluster_id, **scope)
+    return render_template("committee/concern.html", cluster=cluster, opinions=opinions,
+                           title=_scope_title(scope), query=request.query_string.decode(),
+                           stance_counts=committee.stance_counts(opinions))
+
+
 @bp.get("/review.pdf")
 @roles_required(*committee.REVIEW_ROLES)
 def review_pdf():

@@ -202,3 +202,21 @@ def test_a_heading_review_covers_the_headings_under_it_and_a_period_is_named(app
     dated = client.get(f"/committee/review?heading={top.id}&from=2020-01-01&lang=en")
     dated = dated.get_data(as_text=True)
     assert "C Major matters (Jan 1, 2020 – …)" in dated
+
+
+def test_the_committee_reads_every_opinion_behind_a_concern_in_the_summarys_scope(
+        app, client, make, db):
+    item, elevator = _clustered_item(make, db)  # four elevator opinions with a phone number
+    other_item = make.item()
+    make.opinion(disclosure=other_item, text="别的事项里的电梯意见。", cluster_id=elevator.id)
+    _login(client, make.user(role="committee_member"))
+    summary = client.get(f"/committee/review?item={item.id}&lang=en").get_data(as_text=True)
+    link = f"/committee/review/concerns/{elevator.id}?item={item.id}&amp;lang=en"
+    assert f'<a href="{link}">Read all 4</a>' in summary
+
+    page = client.get(link.replace("&amp;", "&")).get_data(as_text=True)
+    assert page.count("电梯费用怎么分摊") == 4 and "别的事项里的电梯意见" not in page
+    assert "13812345678" not in page and "138****5678" in page
+    assert client.get(f"/committee/review/concerns/{elevator.id + 99}").status_code == 404
+    _login(client, make.user(role="department_staff", department_id=make.department().id))
+    assert client.get(link.replace("&amp;", "&")).status_code == 403
