@@ -220,3 +220,15 @@ def test_the_committee_reads_every_opinion_behind_a_concern_in_the_summarys_scop
     assert client.get(f"/committee/review/concerns/{elevator.id + 99}").status_code == 404
     _login(client, make.user(role="department_staff", department_id=make.department().id))
     assert client.get(link.replace("&amp;", "&")).status_code == 403
+
+
+def test_a_decision_reads_in_paragraphs_and_cannot_carry_a_script(app, client, make, db):
+    item = make.item()
+    token = _login(client, make.user(role="committee_member"))
+    client.post(f"/committee/items/{item.id}/decision", data={
+        "csrf_token": token, "outcome": "adopted", "decided_on": date.today().isoformat(),
+        "text": "采纳增设公交站的意见。\n\n站点选址另行公示。<script>alert(1)</script>"})
+    decided = client.get(f"/items/{item.id}").get_data(as_text=True)
+    decided = decided[decided.index('id="decided"'):].split("</section>")[0]
+    assert "<p>采纳增设公交站的意见。</p>" in decided and "<p>站点选址另行公示。" in decided
+    assert "<script>" not in decided
