@@ -18,13 +18,16 @@ from .response_forms import DispatchForm
 bp = Blueprint("dispatch", __name__, url_prefix="/dispatch")
 
 
-def _form(opinion=None, suggestion=None) -> DispatchForm:
+def _department_choices() -> list[tuple[int, str]]:
+    departments = db.session.scalars(select(Department).order_by(Department.name_zh)).all()
+    return [(0, _("Choose a department"))] + [(d.id, d.name(current_locale())) for d in departments]
+
+
+def _form(opinion=None, suggestion=None, choices=None) -> DispatchForm:
     """No department is chosen beforehand but the router's guess: a dispatcher who only
     presses Send must not send every opinion to the first department of the list."""
     form = DispatchForm(revision=opinion.revision if opinion is not None else None)
-    departments = db.session.scalars(select(Department).order_by(Department.name_zh)).all()
-    form.department_id.choices = [(0, _("Choose a department"))] + [
-        (d.id, d.name(current_locale())) for d in departments]
+    form.department_id.choices = choices if choices is not None else _department_choices()
     if request.method == "GET":
         form.department_id.data = suggestion.department_id if suggestion else 0
     return form
@@ -33,7 +36,8 @@ def _form(opinion=None, suggestion=None) -> DispatchForm:
 def _page(status: int = 200, error: str | None = None):
     opinions = queue.triage_queue(user=current_user)
     suggestions = queue.triage_suggestions(opinions)
-    forms = {o.id: _form(o, suggestions.get(o.id)) for o in opinions}
+    choices = _department_choices()  # once for the page, not once a row
+    forms = {o.id: _form(o, suggestions.get(o.id), choices) for o in opinions}
     departments = {d.id: d for d in db.session.scalars(select(Department))}
     return render_template("dispatch/triage.html", opinions=opinions, forms=forms, error=error,
                            suggestions=suggestions, departments=departments), status
