@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
-from ..models import Cluster, Disclosure, Opinion
+from ..models import Cluster, Disclosure, Opinion, Response
 from ..models.base import utcnow
 from ..models.channels import RATING_SCORES, Rating
 from ..models.opinions import CHANNELS, STANCES
@@ -213,6 +213,20 @@ def public_steps(opinion: Opinion) -> list:
 def published_answer(opinion: Opinion):
     response = opinion.response
     return response if response is not None and response.status == "published" else None
+
+
+def answer_on_the_same_concern(opinion: Opinion):
+    """While an opinion waits for its own answer: the newest answer its department has
+    already published to the whole concern it belongs to, if any, so the resident can
+    read what others who raised it were told."""
+    waiting = published_answer(opinion) is None and opinion.moderation == "published"
+    if opinion.cluster_id is None or not waiting:
+        return None
+    return db.session.scalar(
+        select(Response)
+        .where(Response.cluster_id == opinion.cluster_id, Response.status == "published",
+               Response.department_id == opinion.department_id)
+        .order_by(Response.published_at.desc(), Response.id.desc()).limit(1))
 
 
 def rating_for(opinion: Opinion) -> Rating | None:

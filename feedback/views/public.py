@@ -149,6 +149,7 @@ def _render_track(opinion: Opinion, rating_form: RatingForm, status: int = 200):
     return render_template(
         "public/track.html", opinion=opinion, steps=opinions.public_steps(opinion),
         answer=opinions.published_answer(opinion), rating=opinions.rating_for(opinion),
+        earlier_answer=opinions.answer_on_the_same_concern(opinion),
         can_rate=opinions.can_rate(opinion),
         rating_form=rating_form, rating_labels=dict(rating_choices()),
         just_submitted=request.args.get("new") == "1", qr_svg=_qr_svg(opinion),

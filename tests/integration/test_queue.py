@@ -402,3 +402,26 @@ def test_the_triage_list_costs_the_same_statements_for_few_or_many_opinions(
         return sent
 
     assert statements_with(2) == statements_with(30)
+
+
+def test_a_new_opinion_on_an_answered_concern_shows_that_answer_while_it_waits(
+        app, client, make, db):
+    department = make.department(name_zh="区交通委", name_en="Transport Commission")
+    cluster = Cluster(label="公交站台太远", size=3, department_id=department.id)
+    db.session.add(cluster)
+    db.session.commit()
+    earlier = routed(make, department, cluster_id=cluster.id, text="公交站台离小区太远了。")
+    login(client, make.user(role="department_head", department_id=department.id).username)
+    token, revision = csrf_and_revision(client, f"/department/opinions/{earlier.id}")
+    client.post(f"/department/opinions/{earlier.id}/answer", data={
+        "csrf_token": token, "revision": revision, "whole_cluster": "y", "text": "站台将迁移150米。"})
+    later = routed(make, department, cluster_id=cluster.id, text="站台太远，老人走不动。")
+    elsewhere = routed(make, make.department(), cluster_id=cluster.id, text="另一个部门的站台意见。")
+
+    page = client.get(f"/track/{later.tracking_code}?lang=en").get_data(as_text=True)
+    shown = page[page.index('data-testid="earlier-answer"'):].split("</section>")[0]
+    assert "站台将迁移150米" in shown and "Transport Commission" in shown and "公交站台太远" in shown
+    assert 'data-testid="answer"' not in page  # its own answer is still to come
+    for other in (earlier, elsewhere):  # answered itself / another department's opinion
+        assert 'data-testid="earlier-answer"' not in client.get(f"/track/{other.tracking_code}").get_data(
+            as_text=True)
