@@ -17,8 +17,8 @@ from .demo_data import build_demo_data
 from .extensions import db
 from .models import AuditEvent, Department, Disclosure, Heading, Opinion, Organisation, User
 from .models.base import utcnow
-from .services import audit, committee, disclosures, moderation, responses, routing, synthesis
-from .services.opinions import new_tracking_code
+from .services import audit, committee, disclosures, responses, routing, synthesis
+from .services.opinions import new_tracking_code, submit_opinion
 from .synthesis.text import normalise, tokenise
 
 CARRIER_CODES = {
@@ -160,24 +160,14 @@ def _opinions(data, items, rng) -> dict[str, Opinion]:
 
 
 def _held_opinions(data, items) -> int:
-    """Opinions the intake rules hold: screened by the same rules, left for the moderator,
-    not routed (a held opinion is routed when the moderator publishes it)."""
+    """Opinions the intake rules hold, sent through the intake itself on their days: left
+    for the moderator and not routed (a held opinion is routed when it is published)."""
     now = utcnow()
     for spec in data.held:
-        item = items.get(spec.item_key) if spec.item_key else None
-        opinion = Opinion(
-            tracking_code=new_tracking_code(), disclosure_id=item.id if item else None,
-            text=spec.text_zh, analysis_text=normalise(spec.text_zh), stance=spec.stance,
-            channel="web", status="received", created_at=now - timedelta(days=spec.days_ago))
-        opinion.tokens = tokenise(opinion.analysis_text, normalised=True)
-        db.session.add(opinion)
-        db.session.flush()
-        received = audit.record(opinion, "received", to_state="received", channel="web")
-        received.created_at = opinion.created_at
-        reasons = moderation.screen(analysis_text=opinion.analysis_text, source=None)
-        if reasons:
-            moderation.hold_for_rules(opinion, reasons)
-    db.session.commit()
+        when = now - timedelta(days=spec.days_ago)
+        with _dated(when):
+            submit_opinion(text=spec.text_zh, stance=spec.stance, channel="web", now=when,
+                           disclosure_id=items[spec.item_key].id if spec.item_key else None)
     return len(data.held)
 
 

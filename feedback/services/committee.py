@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import Cluster, Decision, Disclosure, Heading, Opinion, User
+from ..models import Cluster, Decision, Disclosure, Opinion, User
 from ..models.base import utcnow
 from ..models.opinions import STANCES
 from ..synthesis.text import strip_control_characters
@@ -92,17 +92,14 @@ def concern_opinions(cluster_id: int, *, disclosure_id: int | None = None,
 def heading_subtree(heading_id: int) -> list[int]:
     """The heading and every heading under it, lower tiers' catalogues attached to it
     included: a review of 三重一大事项 covers its second and third levels too."""
-    below: dict[int, list[int]] = {}
-    for child, parent, attached_under in db.session.execute(
-            select(Heading.id, Heading.parent_id, Heading.attached_under_id)):
-        for upper in {parent, attached_under} - {None}:
-            below.setdefault(upper, []).append(child)
+    from .disclosures import headings_below
+
+    below = headings_below()
     found, todo = [], [heading_id]
     while todo:
         current = todo.pop()
-        if current not in found:
-            found.append(current)
-            todo.extend(below.get(current, []))
+        found.append(current)
+        todo.extend(h.id for h in below.get(current, []))
     return found
 
 

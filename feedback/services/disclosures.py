@@ -449,6 +449,20 @@ def catalogue_roots() -> list[Heading]:
     )
 
 
+def headings_below() -> dict[int | None, list[Heading]]:
+    """Every heading under the heading it hangs from (its parent, or for a lower tier's
+    top heading the heading it is attached to), by that heading's id; None holds the roots.
+    In the order the catalogue shows them: own children first, then attached catalogues.
+    One query, so walking the whole tree costs no statement per heading."""
+    below: dict[int | None, list[Heading]] = {}
+    for heading in db.session.scalars(select(Heading)):
+        upper = heading.parent_id if heading.parent_id is not None else heading.attached_under_id
+        below.setdefault(upper, []).append(heading)
+    for group in below.values():
+        group.sort(key=lambda h: (h.parent_id is None, h.position, h.code))
+    return below
+
+
 def public_item_counts(viewer=None) -> dict[int, int]:
     query = visible_items_query(viewer).order_by(None).subquery()
     rows = db.session.execute(select(query.c.heading_id, func.count()).group_by(query.c.heading_id))

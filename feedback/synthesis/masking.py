@@ -130,12 +130,13 @@ def _name_patterns() -> tuple[re.Pattern, re.Pattern]:
     surnames = read_word_list("surnames.txt")
     single = "".join(s for s in surnames if len(s) == 1)
     double = "|".join(s for s in surnames if len(s) == 2)
-    name = f"(?P<name>(?:{double}|[{single}])[\u4e00-\u9fff]{{1,2}}){_AFTER_NAME}"
-    led = re.compile(f"(?:(?:{_NAME_LABELS})\\s*[:：]|我叫|本人|[—–]{{1,2}})\\s*{name}")
+    any_name = f"(?:{double}|[{single}])[\u4e00-\u9fff]{{1,2}}"
+    led = re.compile(f"(?:(?:{_NAME_LABELS})\\s*[:：]|我叫|本人|[—–]{{1,2}})\\s*"
+                     f"(?P<name>{any_name}){_AFTER_NAME}")
     common = single[:100]  # the list runs from the most frequent
     note = "[（(][^（()）]{1,15}[）)]"  # （54号楼）
     three_characters = f"[{common}][\u4e00-\u9fff]{{2}}"
-    before_a_note = f"(?:{double}|[{single}])[\u4e00-\u9fff]{{1,2}}(?=\\s*{note})"
+    before_a_note = f"{any_name}(?=\\s*{note})"
     alone = re.compile(f"(?:^|(?<=[{_SENTENCE_END}]))(?P<name>{three_characters}|{before_a_note})"
                        f"\\s*(?:{note})?\\s*[。！!.]*\\s*$")
     return led, alone

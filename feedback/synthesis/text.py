@@ -109,8 +109,9 @@ def general_words() -> frozenset[str]:
     """Words said about any concern (怎么, 时候, 不能, 现在): stopwords-iso's Chinese list,
     words of two characters or more, and the spoken words in general_words.txt.
 
-    Clustering and labels leave them out; tokens keep them, for search and stance.
-    Single characters of that list (区, 大, 点, 年) are left to the idf: some name things."""
+    Labels leave them out (`clustering._can_label`). The clustering's vectors keep them:
+    left out there too, fewer small issues were found (bench/RESULTS-synthesis.md). Single
+    characters of that list (区, 大, 点, 年) are not taken: some name things."""
     import stopwordsiso
 
     written = (word for word in stopwordsiso.stopwords("zh") if len(word) > 1)

@@ -15,7 +15,7 @@ from ..forms import DecisionForm, outcome_choices
 from ..i18n import current_locale
 from ..models import Decision, Disclosure, Heading, Opinion
 from ..rendering import masked
-from ..services import committee
+from ..services import committee, disclosures
 from ..services.errors import NotFound, ValidationFailed
 from .access import roles_required
 
@@ -65,12 +65,7 @@ def _subject_title(scope: dict) -> str:
 def _headings_in_tree_order() -> list[tuple[Heading, int]]:
     """(heading, depth) for every heading, as the catalogue shows them (a lower tier's
     catalogue under the heading it is attached to), for the scope form; one query."""
-    below: dict[int | None, list[Heading]] = {}
-    for heading in db.session.scalars(select(Heading)):
-        upper = heading.parent_id if heading.parent_id is not None else heading.attached_under_id
-        below.setdefault(upper, []).append(heading)
-    for group in below.values():  # own children first, then attached catalogues
-        group.sort(key=lambda h: (h.parent_id is None, h.position, h.code))
+    below = disclosures.headings_below()
     rows, todo = [], [(root, 0) for root in reversed(below.get(None, []))]
     while todo:
         heading, depth = todo.pop()

@@ -18,16 +18,20 @@ from .response_forms import DispatchForm
 bp = Blueprint("dispatch", __name__, url_prefix="/dispatch")
 
 
-def _department_choices() -> list[tuple[int, str]]:
-    departments = db.session.scalars(select(Department).order_by(Department.name_zh)).all()
+def _departments() -> list[Department]:
+    return list(db.session.scalars(select(Department).order_by(Department.name_zh)))
+
+
+def _department_choices(departments: list[Department]) -> list[tuple[int, str]]:
     return [(0, _("Choose a department"))] + [(d.id, d.name(current_locale())) for d in departments]
 
 
-def _form(opinion=None, suggestion=None, choices=None) -> DispatchForm:
+def _form(opinion=None, suggestion=None, choices=()) -> DispatchForm:
     """No department is chosen beforehand but the router's guess: a dispatcher who only
-    presses Send must not send every opinion to the first department of the list."""
+    presses Send must not send every opinion to the first department of the list. (The
+    choices are only for showing the form: the service checks the department sent.)"""
     form = DispatchForm(revision=opinion.revision if opinion is not None else None)
-    form.department_id.choices = choices if choices is not None else _department_choices()
+    form.department_id.choices = list(choices)
     if request.method == "GET":
         form.department_id.data = suggestion.department_id if suggestion else 0
     return form
@@ -36,11 +40,12 @@ def _form(opinion=None, suggestion=None, choices=None) -> DispatchForm:
 def _page(status: int = 200, error: str | None = None):
     opinions = queue.triage_queue(user=current_user)
     suggestions = queue.triage_suggestions(opinions)
-    choices = _department_choices()  # once for the page, not once a row
+    departments = _departments()  # once for the page, not once a row
+    choices = _department_choices(departments)
     forms = {o.id: _form(o, suggestions.get(o.id), choices) for o in opinions}
-    departments = {d.id: d for d in db.session.scalars(select(Department))}
+    by_id = {d.id: d for d in departments}
     return render_template("dispatch/triage.html", opinions=opinions, forms=forms, error=error,
-                           suggestions=suggestions, departments=departments), status
+                           suggestions=suggestions, departments=by_id), status
 
 
 @bp.get("/")

@@ -53,13 +53,19 @@ def _run(text: str):
     return result, rows, False
 
 
+def _in_my_queue(kind: str, row) -> bool:
+    """An opinion of the signed-in clerk's own department: it links to the queue's page."""
+    user = current_user if current_user.is_authenticated else None
+    return (kind == "opinion" and user is not None and bool(user.department_id)
+            and row.department_id == user.department_id)
+
+
 def link_for(kind: str, row) -> str | None:
     if kind == "item":
         return url_for("public.item", item_id=row.id) if row.is_public else None
+    if _in_my_queue(kind, row):
+        return url_for("department.opinion", opinion_id=row.id)
     if kind == "opinion":
-        user = current_user if current_user.is_authenticated else None
-        if user is not None and user.department_id and row.department_id == user.department_id:
-            return url_for("department.opinion", opinion_id=row.id)
         return url_for("public.item", item_id=row.disclosure_id) if row.disclosure_id else None
     if row.disclosure_id:
         anchor = "answers" if kind == "answer" else None
@@ -68,10 +74,13 @@ def link_for(kind: str, row) -> str | None:
 
 
 def link_text(kind: str, row) -> str:
-    """What a result's link says: the item's title (for an opinion, answer or decision, the
-    item it is about, where the viewer may read that item), else an opinion's tracking code."""
+    """What a result's link says, as `link_for` decides where it goes: the item's title (for
+    an opinion, answer or decision, the item it is about, where the viewer may read that
+    item); an opinion in the clerk's own queue, or on no readable item, by its tracking code."""
     if kind == "item":
         return row.title
+    if _in_my_queue(kind, row):
+        return row.tracking_code
     viewer = current_user if current_user.is_authenticated else None
     if row.disclosure is not None and row.disclosure.readable_by(viewer):
         return row.disclosure.title

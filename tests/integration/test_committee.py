@@ -236,7 +236,7 @@ def test_a_decision_reads_in_paragraphs_and_cannot_carry_a_script(app, client, m
 
 def test_the_committees_page_reads_the_catalogue_in_a_fixed_number_of_statements(
         app, client, make, db):
-    from tests.integration.test_disclosure_catalogue import _statements_during
+    from tests.sql_counting import statements_during
 
     _login(client, make.user(role="committee_member"))
     root = make.heading(code="R")
@@ -245,7 +245,7 @@ def test_the_committees_page_reads_the_catalogue_in_a_fixed_number_of_statements
     def statements_with(extra: int) -> int:
         for n in range(extra):  # one more heading under each branch: a deeper, wider tree
             make.heading(code=f"R{extra}-{n}", parent_id=root.id, organisation_id=organisation)
-        _, sent = _statements_during(db, lambda: client.get("/committee/"))
+        _, sent = statements_during(db, lambda: client.get("/committee/"))
         return sent
 
     assert statements_with(5) == statements_with(60)  # no statement per heading

@@ -7,6 +7,7 @@ import pytest
 from feedback.models import Heading
 from feedback.services import catalogue
 from feedback.services.errors import PermissionDenied, ValidationFailed
+from tests.sql_counting import statements_during
 
 EXAMPLE = """path,code,name,description
 01,01,党的建设,组织建设与党员管理
@@ -85,23 +86,6 @@ def test_a_path_that_contradicts_its_parent_is_refused(make, editor):
     assert any(m.startswith("Line 4: the path “0101/010101” does not match its parent's path “02/0101”") for m in errors)
 
 
-def _statements_during(db, action):
-    """How many SQL statements `action` sends (an executemany counts once)."""
-    from sqlalchemy import event
-
-    sent = []
-
-    def count(*_):
-        sent.append(1)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        result = action()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
-    return result, len(sent)
-
-
 def test_an_import_of_thousands_of_headings_looks_nothing_up_per_heading(make, editor, db):
     # How long it takes depends on the machine; how many statements it sends does not. At
     # most one per heading: its insert (PostgreSQL batches them; on SQLite the ORM inserts
@@ -115,7 +99,7 @@ def test_an_import_of_thousands_of_headings_looks_nothing_up_per_heading(make, e
             for c in range(15):
                 lines.append(f"A{a}/A{a}B{b}/A{a}B{b}C{c},A{a}B{b}C{c},三级{a}-{b}-{c},说明")
     text = "\n".join(lines)
-    result, statements = _statements_during(
+    result, statements = statements_during(
         db, lambda: catalogue.import_csv(user=editor, organisation_id=org.id, text=text))
     assert result.created == 10 + 200 + 3000
     assert statements <= 3210 + 20, f"{statements} statements for 3,210 headings"

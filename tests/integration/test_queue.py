@@ -390,7 +390,7 @@ def test_an_opinion_left_out_of_a_cluster_answer_stays_open(app, client, make, d
 
 def test_the_triage_list_costs_the_same_statements_for_few_or_many_opinions(
         app, client, make, db):
-    from tests.integration.test_disclosure_catalogue import _statements_during
+    from tests.sql_counting import statements_during
 
     make.department(routing_keywords="路灯")
     login(client, make.user(role="dispatcher").username)
@@ -398,7 +398,7 @@ def test_the_triage_list_costs_the_same_statements_for_few_or_many_opinions(
     def statements_with(extra: int) -> int:
         for n in range(extra):
             make.opinion(status="triage", text=f"第{n}条说不清归谁管的意见。")
-        _, sent = _statements_during(db, lambda: client.get("/dispatch/"))
+        _, sent = statements_during(db, lambda: client.get("/dispatch/"))
         return sent
 
     assert statements_with(2) == statements_with(30)
