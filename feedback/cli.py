@@ -93,8 +93,9 @@ def init_app(app: Flask) -> None:
         app.cli.add_command(command)
     # Command groups of their own modules: router/calendar, synthesis, catalogue.
     # (kiosk and api commands live on their blueprints.)
-    from . import cli_catalogue, cli_router, cli_synthesis
+    from . import cli_catalogue, cli_import, cli_router, cli_synthesis
 
+    cli_import.init_app(app)
     cli_router.init_app(app)
     cli_synthesis.init_app(app)
     app.cli.add_command(cli_catalogue.catalogue_group)

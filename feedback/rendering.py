@@ -26,7 +26,15 @@ def masked(text: str | None) -> str:
     return mask_personal_data(text or "")
 
 
+def masked_answer(text: str | None) -> str:
+    """A department's answer as the public sees it: its office telephone stays readable."""
+    from .synthesis.masking import mask_personal_data
+
+    return mask_personal_data(text or "", keep_landlines=True)
+
+
 def init_app(app) -> None:
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["masked"] = masked
+    app.jinja_env.filters["masked_answer"] = masked_answer
     app.jinja_env.globals["now"] = utcnow

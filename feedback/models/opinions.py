@@ -13,6 +13,7 @@ from .organisation import Department, User
 
 STANCES = ("support", "oppose", "suggestion", "question")
 CHANNELS = ("web", "kiosk", "api", "sms", "wechat")
+IMPORT_CHANNEL = "import"  # opinions loaded from another board's export (`opinions import`)
 # received → routed (or triage) → accepted → in_progress → answered → closed
 OPINION_STATUSES = ("received", "triage", "routed", "accepted", "in_progress", "answered", "closed")
 OPEN_STATUSES = ("routed", "accepted", "in_progress")

@@ -155,19 +155,11 @@ def submit_opinion(
                        disclosure=disclosure, now=now)
     if errors:
         raise ValidationFailed(errors)
-    opinion = Opinion(
+    opinion = new_opinion(
+        text=text, stance=stance, channel=channel, created_at=now, idempotency_key=idempotency_key,
+        disclosure_id=disclosure.id if disclosure else None, contact=contact,
+        contact_name=_clean_text(contact_name)[:80] or None, source=source,
         tracking_code=_reserved_or_new_code(tracking_code),
-        idempotency_key=idempotency_key or None,
-        disclosure_id=disclosure.id if disclosure else None,
-        text=text,
-        analysis_text=normalise(text),
-        stance=stance,
-        channel=channel,
-        contact=contact,
-        contact_name=_clean_text(contact_name)[:80] or None,
-        status="received",
-        source=source,
-        created_at=now,
     )
     held_for = moderation.screen(analysis_text=opinion.analysis_text, source=source, now=now)
     db.session.add(opinion)
@@ -188,6 +180,20 @@ def submit_opinion(
 
         routing.request_routing()  # one batch job routes the whole burst
     return Submission(opinion, created=True)
+
+
+def new_opinion(*, text: str, stance: str, channel: str, created_at: datetime,
+                idempotency_key: str | None = None, disclosure_id: int | None = None,
+                contact: str | None = None, contact_name: str | None = None, source: str | None = None,
+                tracking_code: str | None = None) -> Opinion:
+    """A received opinion of validated, cleaned fields, with its tracking code and
+    analysis text (not yet added to the session). The intake and imports share it."""
+    return Opinion(
+        tracking_code=tracking_code or new_tracking_code(), idempotency_key=idempotency_key or None,
+        disclosure_id=disclosure_id, text=text, analysis_text=normalise(text), stance=stance,
+        channel=channel, contact=contact, contact_name=contact_name, status="received", source=source,
+        created_at=created_at,
+    )
 
 
 def _reserved_or_new_code(reserved: str | None) -> str:

@@ -58,10 +58,10 @@ def _opinion_visibility(opinion: Opinion) -> list[str]:
 
 # --- rows → documents ----------------------------------------------------------------
 
-def mask_personal_data(text: str) -> str:
+def mask_personal_data(text: str, *, keep_landlines: bool = False) -> str:
     from ..synthesis.masking import mask_personal_data as mask
 
-    return mask(text)
+    return mask(text, keep_landlines=keep_landlines)
 
 
 def _heading_path(item: Disclosure | None) -> list[str]:
@@ -97,7 +97,7 @@ def _answer_document(response: Response) -> dict:
     public = response.status == "published" and (item is None or item.is_public)
     return {
         "kind": "answer", "obj_id": response.id, "title": response.cluster.label if response.cluster else "",
-        "body": mask_personal_data(response.text), "heading_id": item.heading_id if item else None,
+        "body": mask_personal_data(response.text, keep_landlines=True), "heading_id": item.heading_id if item else None,
         "heading_path": _heading_path(item), "department_id": response.department_id,
         "status": response.status, "visibility": (["public"] if public else []) + ["staff"],
         "created": response.published_at or response.created_at,

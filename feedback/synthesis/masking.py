@@ -12,6 +12,14 @@ other digits) chained by one separator (space, hyphen, a closing parenthesis).
 Each group is first classified on its own, then the leftover neighbouring groups
 are tried together, longest span first; groups of one or two digits never join a
 span (dates such as 2026-03-15 do not turn into numbers that way).
+
+Numbers written in Chinese numerals (一三九一二三四五六八三, 幺三九 …) are read as digits
+when at least seven of them (or of them and digits) stand together, with single spaces
+or hyphens between, and are then masked like digits, in their own characters.
+
+A department's answer is read with `keep_landlines=True`: a fixed-line number there is
+the office's own telephone, given so that residents can call it, and stays readable;
+mobile numbers, ID and bank card numbers in an answer are masked as anywhere.
 """
 from __future__ import annotations
 
@@ -38,6 +46,14 @@ _EMAIL = re.compile(
 _GROUP = re.compile(r"(?<![0-9A-Za-z])(?<![0-9]\.)[0-9]+[xX]?(?![0-9A-Za-z])")
 _JOINER = re.compile(r"[ \-]|[ ]?-[ ]?|\)[ \-]?")
 _MOBILE = re.compile(r"(0086|86)?(1[3-9][0-9]{9})")
+# Chinese numerals for single digits (lower case, financial upper case, spoken 幺 and 两).
+_CHINESE_DIGITS = {**dict.fromkeys("零〇○", "0"), **dict.fromkeys("一幺壹", "1"), **dict.fromkeys("二两贰", "2"),
+                   **dict.fromkeys("三叁", "3"), **dict.fromkeys("四肆", "4"), **dict.fromkeys("五伍", "5"),
+                   **dict.fromkeys("六陆", "6"), **dict.fromkeys("七柒", "7"), **dict.fromkeys("八捌", "8"),
+                   **dict.fromkeys("九玖", "9")}
+_NUMERAL = "0-9" + "".join(_CHINESE_DIGITS)
+_NUMERAL_RUN = re.compile(f"[{_NUMERAL}](?:[ \\-]?[{_NUMERAL}])*")
+_MIN_NUMERALS_IN_A_NUMBER = 7  # the shortest local telephone number
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
 
@@ -68,12 +84,15 @@ def find_personal_data(text: str) -> list[PersonalDataMatch]:
     return [found.match for found in _find(text)]
 
 
-def mask_personal_data(text: str) -> str:
-    """`text` with every piece of personal data masked, e.g. 13800138000 → 138****8000."""
+def mask_personal_data(text: str, *, keep_landlines: bool = False) -> str:
+    """`text` with every piece of personal data masked, e.g. 13800138000 → 138****8000.
+    `keep_landlines` for a department's answer: its office telephone stays readable."""
     if not text:
         return text or ""
     pieces, position = [], 0
     for found in _find(text):
+        if keep_landlines and found.match.kind == LANDLINE:
+            continue
         pieces += [text[position:found.match.start], found.replacement]
         position = found.match.end
     pieces.append(text[position:])
@@ -85,6 +104,7 @@ def _find(text: str) -> list[_Found]:
         return []
     folded = fold_characters(text)
     emails = _find_emails(text, folded)
+    folded = read_chinese_numerals(folded)  # after e-mails: those are Latin anyway
     taken = [(f.match.start, f.match.end) for f in emails]
     numbers = _find_numbers(text, folded, taken)
     return sorted(emails + numbers + _find_names(text, folded), key=lambda f: f.match.start)
@@ -97,6 +117,19 @@ def fold_characters(text: str) -> str:
         folded = to_half_width(ch) if ord(ch) > 127 else ch
         out.append(folded if len(folded) == 1 else ch)
     return "".join(out)
+
+
+def read_chinese_numerals(folded: str) -> str:
+    """Runs of seven or more numerals (Chinese or mixed with digits, single spaces or
+    hyphens between) with their Chinese numerals turned into digits, one for one."""
+    def as_digits(run: re.Match) -> str:
+        chars = run.group()
+        numerals = sum(ch not in " -" for ch in chars)
+        if numerals < _MIN_NUMERALS_IN_A_NUMBER or not any(ch in _CHINESE_DIGITS for ch in chars):
+            return chars
+        return "".join(_CHINESE_DIGITS.get(ch, ch) for ch in chars)
+
+    return _NUMERAL_RUN.sub(as_digits, folded)
 
 
 # --- e-mail -----------------------------------------------------------------------

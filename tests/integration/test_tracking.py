@@ -148,6 +148,16 @@ def test_the_tracking_page_masks_every_kind_of_number_in_running_chinese(app, cl
     assert "3号楼的老李" in page  # ordinary numbers and words stay
 
 
+def test_the_answer_keeps_the_office_telephone_readable_and_the_residents_own_masked(app, client, make, db):
+    opinion, _ = _answered(make, db, text="如有疑问请致电本局办公室021-5555 0266。")
+    opinion.text = "我家座机021-6488 1234，手机一三九一二三四五六七八，路灯坏了。"
+    db.session.commit()
+    page = client.get(f"/track/{opinion.tracking_code}").get_data(as_text=True)
+    assert "021-5555 0266" in page
+    assert "6488 1234" not in page and "021-**** 1234" in page
+    assert "一三九****五六七八" in page
+
+
 def test_published_opinions_on_an_item_are_masked_and_staff_see_the_original(app, client, make, db):
     from feedback.services import opinions
 

@@ -169,3 +169,33 @@ def test_a_name_where_the_text_says_one_stands_keeps_only_its_surname(text, expe
 def test_words_that_begin_with_a_surname_are_not_taken_for_names(text):
     assert [m for m in find_personal_data(text) if m.kind == NAME] == []
     assert mask_personal_data(text) == text
+
+
+# --- numbers in Chinese numerals; an office's telephone in an answer (issue 19, part 7) ---
+
+@pytest.mark.parametrize("text, expected", [
+    ("我的手机一三九一二三四五六八三，请回电", "我的手机一三九****五六八三，请回电"),
+    ("电话幺三八 零零一三 八零零零谢谢", "电话幺三八 **** 八零零零谢谢"),
+    ("打一五零-零零零零-零零零零找我", "打一五零-****-零零零零找我"),
+    ("号码是139一二三四5683", "号码是139****5683"),
+    ("手机壹叁玖壹贰叁肆伍陆捌叁", "手机壹叁玖****伍陆捌叁"),
+])
+def test_mobile_numbers_in_chinese_numerals_are_masked_like_digits(text, expected):
+    assert mask_personal_data(text) == expected
+
+
+def test_chinese_numerals_that_are_no_number_stay():
+    for text in ("一二三四五六七八九十", "三三两两的人", "第一二三四五六七排座位", "一九四九年十月一日"):
+        assert mask_personal_data(text) == text
+
+
+def test_a_number_in_chinese_numerals_is_found_as_a_mobile():
+    [match] = find_personal_data("手机一三九一二三四五六八三")
+    assert (match.kind, match.original) == (MOBILE, "一三九一二三四五六八三")
+
+
+def test_an_answer_keeps_its_office_telephone_readable_and_masks_a_mobile():
+    answer = "如有疑问请致电021-5555 0266（办公室），或联系13800138000。"
+    assert mask_personal_data(answer, keep_landlines=True) == (
+        "如有疑问请致电021-5555 0266（办公室），或联系138****8000。")
+    assert mask_personal_data(answer) == "如有疑问请致电021-**** 0266（办公室），或联系138****8000。"
