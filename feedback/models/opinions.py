@@ -61,6 +61,7 @@ class Response(db.Model):
     department: Mapped[Department] = relationship()
     author: Mapped[Optional[User]] = relationship(foreign_keys=[author_id])
     cluster: Mapped[Optional[Cluster]] = relationship()
+    disclosure: Mapped[Optional[Disclosure]] = relationship()
     opinions: Mapped[list["Opinion"]] = relationship(back_populates="response")
 
 

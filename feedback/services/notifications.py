@@ -108,10 +108,14 @@ def contact_channel(contact: str | None) -> str | None:
 
 
 def _track_url(opinion: Opinion) -> str:
+    """The submitter's own link: with the key that lets them rate the answer."""
+    from .opinions import submitter_link_args
+
+    args = submitter_link_args(opinion)
     try:
-        return url_for("public.track", code=opinion.tracking_code, _external=True)
+        return url_for("public.track", **args, _external=True)
     except RuntimeError:  # no request and no SERVER_NAME: a path is still useful
-        return f"/track/{opinion.tracking_code}"
+        return f"/track/{args['code']}?key={args['key']}"
 
 
 def notify_resident_answered(opinion: Opinion, response: Response) -> OutboxMessage | None:

@@ -1,6 +1,7 @@
 """Opinion intake: validate, store with a tracking code, commit, then route."""
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import re
@@ -20,7 +21,7 @@ from ..models.channels import RATING_SCORES, Rating
 from ..models.opinions import CHANNELS, STANCES
 from ..synthesis.text import normalise, strip_control_characters
 from . import audit, moderation
-from .errors import Conflict, NotFound, ValidationFailed
+from .errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 
 TRACKING_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L
 TRACKING_CODE_PATTERN = re.compile(r"^FB-[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}$")
@@ -53,6 +54,40 @@ def normalise_tracking_code(code: str) -> str:
     if compact.startswith("FB"):
         compact = compact[2:]
     return f"FB-{compact[:4]}-{compact[4:]}" if len(compact) == 8 else compact
+
+
+RATING_TOKEN_BYTES = 16  # 128 bits: cannot be guessed, unlike a code that was read or typed
+
+
+def rating_token(code: str) -> str:
+    """The submitter's key to rate the answer: given only where the submitter sees it (the
+    receipt, the tracking link in their answer message), never on a page that only needs
+    the code. Derived from the app's secret, so nothing is stored and every link the app
+    makes for the submitter carries the same key; a tracking code alone cannot rate."""
+    key = current_app.config["SECRET_KEY"].encode("utf-8")
+    digest = hmac.new(key, f"rating:{code}".encode("utf-8"), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest[:RATING_TOKEN_BYTES]).decode("ascii").rstrip("=")
+
+
+def is_submitter(opinion: Opinion, token: str | None) -> bool:
+    """Whether `token` is this opinion's rating token (compared in constant time)."""
+    return isinstance(token, str) and hmac.compare_digest(rating_token(opinion.tracking_code), token)
+
+
+def submitter_link_args(opinion: Opinion) -> dict:
+    """url_for arguments of the tracking page as the submitter gets it (with the key)."""
+    return {"code": opinion.tracking_code, "key": rating_token(opinion.tracking_code)}
+
+
+def item_withheld(opinion: Opinion, viewer=None, *, submitter: bool = False) -> bool:
+    """Whether the tracking page must keep what was said about the opinion's item to itself:
+    the item was narrowed, withdrawn or unpublished since. Its submitter still reads an
+    opinion on a members-only item (they could read it when they wrote); nobody reads what
+    belongs to an internal, withdrawn or unpublished item on a public page."""
+    item = opinion.disclosure
+    if item is None or item.readable_by(viewer):
+        return False
+    return not (submitter and item.visible_scope() == "members")
 
 
 def find_by_tracking_code(code: str) -> Opinion | None:
@@ -245,15 +280,23 @@ def can_rate(opinion: Opinion) -> bool:
     return opinion.status == "answered" and published_answer(opinion) is not None
 
 
-def rate_answer(*, tracking_code: str, score: str | None, comment: str | None = None) -> Rating:
-    """The resident's verdict on the published answer, by tracking code: satisfied,
-    basically satisfied or not satisfied, with an optional comment. What follows
-    (closing, or reopening for a second answer) is the response workflow's."""
+def rate_answer(*, tracking_code: str, score: str | None, comment: str | None = None,
+                token: str | None = None) -> Rating:
+    """The resident's verdict on the published answer: satisfied, basically satisfied or
+    not satisfied, with an optional comment. Only the submitter rates: `token` is the key
+    of their receipt or answer message (rating_token), not the code anyone may have seen.
+    What follows (closing, or reopening for a second answer) is the response workflow's."""
     from . import responses
 
     opinion = find_by_tracking_code(tracking_code)
     if opinion is None:
         raise NotFound(_l("No opinion has this tracking code. Please check it and try again."))
+    if not is_submitter(opinion, token):
+        raise PermissionDenied(_l("Only the person who sent the opinion can rate the answer: "
+                                  "open the link on your receipt or in the message with the answer."))
+    if item_withheld(opinion, submitter=True):
+        raise PermissionDenied(_l("The item this opinion is about is no longer published, "
+                                  "so its answer cannot be rated here."))
     comment = _clean_text(comment)
     errors: dict[str, list] = {}
     if score not in RATING_SCORES:

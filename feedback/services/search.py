@@ -12,7 +12,7 @@ import threading
 from collections.abc import Iterable, Iterator
 
 from flask import current_app
-from sqlalchemy import event, select
+from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session
 
 from ..extensions import db
@@ -41,19 +41,52 @@ def audiences_for(user: User | None) -> list[str]:
 
 
 def _item_visibility(item: Disclosure) -> list[str]:
-    if item.status != "published":
-        return ["staff"]
-    return {"public": ["public", "members", "staff"], "members": ["members", "staff"]}.get(item.scope, ["staff"])
+    """Who may find the item: what is PUBLISHED decides, never the working copy (a draft
+    that widens the scope widens nothing until it is approved and published; a draft
+    that narrows it narrows at once, as `visible_scope` says)."""
+    return {"public": ["public", "members", "staff"], "members": ["members", "staff"]}.get(
+        item.visible_scope(), ["staff"])
+
+
+def _public_item(item: Disclosure | None) -> bool:
+    """A document derived from an item (an opinion on it, an answer, a decision) is
+    public only while the item itself is: no item at all counts as public."""
+    return item is None or item.is_public
 
 
 def _opinion_visibility(opinion: Opinion) -> list[str]:
     audiences = ["opinions:all"]
     if opinion.department_id:
         audiences.append(f"dept:{opinion.department_id}")
-    item_is_public = opinion.disclosure is None or opinion.disclosure.is_public
-    if opinion.moderation == "published" and item_is_public:
+    if opinion.moderation == "published" and _public_item(opinion.disclosure):
         audiences.append("public")
     return audiences
+
+
+def _answer_items(response: Response) -> list[Disclosure | None]:
+    """The items an answer speaks about: its own and those of every opinion it answers
+    (a cluster's answer may cover opinions on several items)."""
+    return [response.disclosure, *(o.disclosure for o in response.opinions)]
+
+
+def _answer_visibility(response: Response) -> list[str]:
+    public = response.status == "published" and all(map(_public_item, _answer_items(response)))
+    return (["public"] if public else []) + ["staff"]
+
+
+def _decision_visibility(decision: Decision) -> list[str]:
+    public = decision.published_at is not None and decision.disclosure.is_public
+    return (["public"] if public else []) + ["staff"]
+
+
+VISIBILITY = {"item": _item_visibility, "opinion": _opinion_visibility,
+              "answer": _answer_visibility, "decision": _decision_visibility}
+
+
+def may_see(user: User | None, kind: str, row) -> bool:
+    """Whether `user` may see this row's document as the row is NOW: search checks each
+    hit again, so an index that lags behind a change never shows what it should not."""
+    return bool(set(VISIBILITY[kind](row)) & set(audiences_for(user)))
 
 
 # --- rows → documents ----------------------------------------------------------------
@@ -69,12 +102,15 @@ def _heading_path(item: Disclosure | None) -> list[str]:
 
 
 def _item_document(item: Disclosure) -> dict:
+    """What is published (the current version), or the working copy for staff while the
+    item has never been published."""
     version = item.current_version
+    shown = version if version is not None else item
     return {
-        "kind": "item", "obj_id": item.id, "title": version.title if version else item.title,
-        "body": version.body if version else item.body, "heading_id": item.heading_id,
-        "heading_path": _heading_path(item), "organisation_id": item.organisation_id,
-        "department_id": item.department_id, "status": item.status, "scope": item.scope,
+        "kind": "item", "obj_id": item.id, "title": shown.title, "body": shown.body,
+        "heading_id": item.heading_id, "heading_path": _heading_path(item),
+        "organisation_id": item.organisation_id, "department_id": item.department_id,
+        "status": item.status, "scope": item.visible_scope() or item.scope,
         "visibility": _item_visibility(item), "created": item.created_at,
         "updated": version.published_at if version else item.updated_at,
     }
@@ -87,30 +123,35 @@ def _opinion_document(opinion: Opinion) -> dict:
         "body": mask_personal_data(opinion.text),  # the index never holds contact data
         "heading_id": item.heading_id if item else None, "heading_path": _heading_path(item),
         "department_id": opinion.department_id, "status": opinion.status,
-        "scope": item.scope if item else "public", "visibility": _opinion_visibility(opinion),
+        "scope": (item.visible_scope() or item.scope) if item else "public",
+        "visibility": _opinion_visibility(opinion),
         "created": opinion.created_at,
     }
 
 
 def _answer_document(response: Response) -> dict:
-    item = db.session.get(Disclosure, response.disclosure_id) if response.disclosure_id else None
-    public = response.status == "published" and (item is None or item.is_public)
+    item = response.disclosure
     return {
-        "kind": "answer", "obj_id": response.id, "title": response.cluster.label if response.cluster else "",
+        "kind": "answer", "obj_id": response.id,
+        "title": response.cluster.label if response.cluster else "",
         "body": mask_personal_data(response.text, keep_landlines=True), "heading_id": item.heading_id if item else None,
         "heading_path": _heading_path(item), "department_id": response.department_id,
-        "status": response.status, "visibility": (["public"] if public else []) + ["staff"],
+        "status": response.status, "visibility": _answer_visibility(response),
         "created": response.published_at or response.created_at,
     }
 
 
+def _published_title(item: Disclosure) -> str:
+    return item.current_version.title if item.current_version is not None else item.title
+
+
 def _decision_document(decision: Decision) -> dict:
     item = decision.disclosure
-    public = decision.published_at is not None and item.is_public
     return {
-        "kind": "decision", "obj_id": decision.id, "title": item.title, "body": decision.text,
-        "heading_id": item.heading_id, "heading_path": _heading_path(item), "status": decision.outcome,
-        "visibility": (["public"] if public else []) + ["staff"], "created": decision.created_at,
+        "kind": "decision", "obj_id": decision.id, "title": _published_title(item),
+        "body": decision.text, "heading_id": item.heading_id, "heading_path": _heading_path(item),
+        "status": decision.outcome, "visibility": _decision_visibility(decision),
+        "created": decision.created_at,
     }
 
 
@@ -186,10 +227,40 @@ def request_rebuild() -> None:
 
 def _collect_changes(session: Session, flush_context) -> None:
     changes = session.info.setdefault("search_changes", set())
+    widened_or_narrowed = []
     for row in (*session.new, *session.dirty, *session.deleted):
         kind = SEARCHABLE.get(type(row))
         if kind is not None and row.id is not None:
             changes.add((kind, row.id))
+            if kind == "item" and _visibility_changed(row):
+                widened_or_narrowed.append(row.id)
+    if widened_or_narrowed:
+        changes.update(derived_documents(session, widened_or_narrowed))
+
+
+VISIBILITY_COLUMNS = ("scope", "status", "current_version_id")
+
+
+def _visibility_changed(item: Disclosure) -> bool:
+    state = inspect(item)
+    return any(state.attrs[name].history.has_changes() for name in VISIBILITY_COLUMNS)
+
+
+def derived_documents(session: Session, item_ids: list[int]) -> set[tuple[str, int]]:
+    """Every document whose visibility follows these items: the opinions on them, the
+    answers to those opinions or about the items, and the decisions on them."""
+    on_items = select(Opinion.id).where(Opinion.disclosure_id.in_(item_ids))
+    answered = select(Opinion.response_id).where(Opinion.disclosure_id.in_(item_ids),
+                                                 Opinion.response_id.is_not(None))
+    queries = {
+        "opinion": on_items,
+        "answer": select(Response.id).where(Response.disclosure_id.in_(item_ids)
+                                            | Response.id.in_(answered)),
+        "decision": select(Decision.id).where(Decision.disclosure_id.in_(item_ids)),
+    }
+    with session.no_autoflush:
+        return {(kind, obj_id) for kind, query in queries.items()
+                for obj_id in session.scalars(query)}
 
 
 def _send_changes(session: Session) -> None:
@@ -271,7 +342,8 @@ def search(*, user: User | None, text: str, kinds: list[str] | None = None, head
            department_id: int | None = None, status: str | None = None, date_from=None, date_to=None,
            sort: str = "relevance", page: int = 1):
     """Query the index as `user` may see it; returns the search_index result and the rows
-    re-read from the database in rank order (a row deleted since indexing is skipped)."""
+    re-read from the database in rank order. A row deleted since indexing is skipped, and
+    so is one the user may no longer see (the index may lag behind a narrowed item)."""
     import search_index
 
     result = search_index.query(
@@ -280,7 +352,8 @@ def search(*, user: User | None, text: str, kinds: list[str] | None = None, head
         date_from=date_from, date_to=date_to, sort=sort if sort in ("relevance", "date") else "relevance",
         page=max(page, 1), per_page=PER_PAGE,
     )
-    return result, _rows_in_order(result.ids)
+    rows = [(kind, row) for kind, row in _rows_in_order(result.ids) if may_see(user, kind, row)]
+    return result, rows
 
 
 def _rows_in_order(ids: list[tuple[str, int]]) -> list[tuple[str, object]]:

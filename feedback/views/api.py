@@ -137,7 +137,7 @@ def create_opinion():
     )
     opinion = submission.opinion
     body = {"tracking_code": opinion.tracking_code, "status": opinion.status,
-            "url": url_for("public.track", code=opinion.tracking_code, _external=True)}
+            "url": url_for("public.track", **opinions.submitter_link_args(opinion), _external=True)}
     return jsonify(body), (201 if submission.created else 200)
 
 
@@ -155,7 +155,8 @@ def get_opinion(code: str):
     opinion = opinions.find_by_tracking_code(code)
     if opinion is None:
         raise NotFound(_("No opinion has this tracking code."))
-    answer = opinion.response if opinion.response and opinion.response.status == "published" else None
+    withheld = opinions.item_withheld(opinion)  # narrowed, withdrawn or unpublished since
+    answer = None if withheld else opinions.published_answer(opinion)
     return jsonify({
         "tracking_code": opinion.tracking_code,
         "status": opinion.status,

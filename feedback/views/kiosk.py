@@ -168,11 +168,13 @@ def submit():
 
 
 def tracking_url(code: str) -> str:
-    """The public tracking page; KIOSK_PUBLIC_URL when the kiosk reaches the server by an
-    address phones cannot (a hall's intranet)."""
+    """The public tracking page as its submitter gets it (with the rating key);
+    KIOSK_PUBLIC_URL when the kiosk reaches the server by an address phones cannot (a
+    hall's intranet)."""
     base = current_app.config.get("KIOSK_PUBLIC_URL")
-    path = url_for("public.track", code=code)
-    return base.rstrip("/") + path if base else url_for("public.track", code=code, _external=True)
+    args = {"code": code, "key": opinions.rating_token(code)}  # a spare code's too
+    return base.rstrip("/") + url_for("public.track", **args) if base else url_for(
+        "public.track", **args, _external=True)
 
 
 @bp.get("/receipt/<code>")

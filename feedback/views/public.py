@@ -99,7 +99,7 @@ def _accept(form: OpinionForm, disclosure_id: int | None):
         return None
     if form.contact.data and not form.consent.data:
         flash(_("Your contact details were not kept because you did not agree to be contacted."), "info")
-    return redirect(url_for("public.track", code=submission.opinion.tracking_code, new=1))
+    return redirect(url_for("public.track", new=1, **opinions.submitter_link_args(submission.opinion)))
 
 
 @bp.post("/items/<int:item_id>/opinions")
@@ -145,22 +145,32 @@ def _tracked(code: str) -> Opinion:
     return opinion
 
 
+def _submitter_key(opinion: Opinion) -> str | None:
+    """The rating key the request carries (link or form), when it is this opinion's."""
+    key = request.values.get("key")
+    return key if opinions.is_submitter(opinion, key) else None
+
+
 def _render_track(opinion: Opinion, rating_form: RatingForm, status: int = 200):
+    key = _submitter_key(opinion)
+    withheld = opinions.item_withheld(opinion, current_user, submitter=key is not None)
+    answer = None if withheld else opinions.published_answer(opinion)
     return render_template(
         "public/track.html", opinion=opinion, steps=opinions.public_steps(opinion),
-        answer=opinions.published_answer(opinion), rating=opinions.rating_for(opinion),
-        earlier_answer=opinions.answer_on_the_same_concern(opinion),
-        can_rate=opinions.can_rate(opinion),
-        rating_form=rating_form, rating_labels=dict(rating_choices()),
-        just_submitted=request.args.get("new") == "1", qr_svg=_qr_svg(opinion),
+        answer=answer, rating=opinions.rating_for(opinion), withheld=withheld,
+        earlier_answer=None if withheld else opinions.answer_on_the_same_concern(opinion),
+        can_rate=key is not None and answer is not None and opinions.can_rate(opinion),
+        rating_key=key, rating_form=rating_form, rating_labels=dict(rating_choices()),
+        just_submitted=request.args.get("new") == "1", qr_svg=_qr_svg(opinion, key),
     ), status
 
 
-def _qr_svg(opinion: Opinion) -> str:
-    """The tracking page as a QR code, for keeping the code on a phone (inline SVG, no network)."""
+def _qr_svg(opinion: Opinion, key: str | None) -> str:
+    """The tracking page as a QR code, for keeping the code on a phone (inline SVG, no network);
+    the submitter's own link, with the rating key, when the page was opened with it."""
     import segno
 
-    url = url_for("public.track", code=opinion.tracking_code, _external=True)
+    url = url_for("public.track", code=opinion.tracking_code, key=key, _external=True)
     return segno.make(url, error="m").svg_inline(scale=4, border=4, dark="#000", light="#fff")
 
 
@@ -177,12 +187,12 @@ def rate(code: str):
     if form.validate_on_submit():
         try:
             opinions.rate_answer(tracking_code=opinion.tracking_code, score=form.score.data,
-                                 comment=form.comment.data)
+                                 comment=form.comment.data, token=request.form.get("key"))
         except ValidationFailed as failure:
             for field, messages in failure.errors.items():
                 target = getattr(form, field, None) or form.score
                 target.errors = list(target.errors or []) + [str(m) for m in messages]
         else:
             flash(_("Thank you for rating the answer."), "success")
-            return redirect(url_for("public.track", code=opinion.tracking_code))
+            return redirect(url_for("public.track", **opinions.submitter_link_args(opinion)))
     return _render_track(opinion, form, 422)

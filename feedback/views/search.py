@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..i18n import localised_name
+from ..models import Disclosure
 from ..services import search as search_service
 
 bp = Blueprint("search", __name__)
@@ -55,36 +56,41 @@ def _run(text: str):
 
 def _in_my_queue(kind: str, row) -> bool:
     """An opinion of the signed-in clerk's own department: it links to the queue's page."""
-    user = current_user if current_user.is_authenticated else None
+    user = _viewer()
     return (kind == "opinion" and user is not None and bool(user.department_id)
             and row.department_id == user.department_id)
 
 
+def _viewer():
+    return current_user if current_user.is_authenticated else None
+
+
+def _readable_item(row):
+    """The item a result is (or is about), when the viewer may read it; else None."""
+    item = row if isinstance(row, Disclosure) else row.disclosure
+    return item if item is not None and item.readable_by(_viewer()) else None
+
+
 def link_for(kind: str, row) -> str | None:
-    if kind == "item":
-        return url_for("public.item", item_id=row.id) if row.is_public else None
     if _in_my_queue(kind, row):
         return url_for("department.opinion", opinion_id=row.id)
-    if kind == "opinion":
-        return url_for("public.item", item_id=row.disclosure_id) if row.disclosure_id else None
-    if row.disclosure_id:
-        anchor = "answers" if kind == "answer" else None
-        return url_for("public.item", item_id=row.disclosure_id, _anchor=anchor)
-    return None
+    item = _readable_item(row)
+    if item is None:
+        return None
+    return url_for("public.item", item_id=item.id, _anchor="answers" if kind == "answer" else None)
 
 
 def link_text(kind: str, row) -> str:
-    """What a result's link says, as `link_for` decides where it goes: the item's title (for
-    an opinion, answer or decision, the item it is about, where the viewer may read that
-    item); an opinion in the clerk's own queue, or on no readable item, by its tracking code."""
-    if kind == "item":
-        return row.title
+    """What a result's link says, as `link_for` decides where it goes: the item's published
+    title (for an opinion, answer or decision, the item it is about, where the viewer may
+    read that item); an opinion in the clerk's own queue by its tracking code. A tracking
+    code is never listed anywhere else: with it, anybody could follow that opinion."""
     if _in_my_queue(kind, row):
         return row.tracking_code
-    viewer = current_user if current_user.is_authenticated else None
-    if row.disclosure is not None and row.disclosure.readable_by(viewer):
-        return row.disclosure.title
-    return row.tracking_code if kind == "opinion" else ""
+    item = _readable_item(row)
+    if item is None:
+        return ""
+    return item.current_version.title if item.current_version is not None else item.title
 
 
 @bp.get("/search")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from feedback.models import Opinion
+from feedback.services.opinions import rating_token
 
 
 def _kiosk(name="江川路街道受理中心一号机"):
@@ -203,7 +204,7 @@ def test_an_offline_receipt_code_becomes_the_opinions_tracking_code(app, db):
     spares = _spare_receipts(client.get("/kiosk/opinion").get_data(as_text=True))
     assert len(spares) == 3 and len({code for code, _, _ in spares}) == 3
     code, signature, url = spares[0]
-    assert url.endswith(f"/track/{code}")
+    assert url.endswith(f"/track/{code}?key={rating_token(code)}")  # the submitter's own link
     payload = {"text": "断网时打印的回执码应当有效。", "stance": "suggestion",
                "receipt_code": code, "receipt_signature": signature}
     response = _send(client, token, payload, key="offline-1")
