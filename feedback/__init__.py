@@ -52,16 +52,15 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     _init_limiter(app, limiter)
 
-    from .models import User
     from .services.search import install_change_tracking
     from .services.synthesis import install_live_assignment
 
     install_change_tracking()
     install_live_assignment()
 
-    @login_manager.user_loader
-    def load_user(user_id: str):
-        return db.session.get(User, int(user_id))
+    from .views.auth import user_from_session
+
+    login_manager.user_loader(user_from_session)
 
 
 def _init_limiter(app: Flask, limiter) -> None:

@@ -51,7 +51,9 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         message = _messages().get(error.code or 500, error.description)
-        if error.code == 429:
+        if error.code == 429 and request.endpoint == "auth.login":
+            message = _("Too many failed logins. Please wait 15 minutes and try again.")
+        elif error.code == 429:
             message = _("Too many submissions (limit: %(limit)s). Please try again later.",
                         limit=rate_limit_text(str(error.description)))
         return error_response(error.code or 500, message)

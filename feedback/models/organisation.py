@@ -73,11 +73,23 @@ class User(UserMixin, db.Model):
     department_id: Mapped[Optional[int]] = mapped_column(ForeignKey("department.id"))
     is_enabled: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Part of every session cookie: raising it ends all of the account's sessions.
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     department: Mapped[Optional[Department]] = relationship()
 
     def set_password(self, password: str) -> None:
+        """A new password ends every session opened with the old one."""
+        if self.password_hash:
+            self.end_sessions()
         self.password_hash = generate_password_hash(password)
+
+    def end_sessions(self) -> None:
+        self.session_version = (self.session_version or 0) + 1
+
+    def get_id(self) -> str:
+        """What the session cookie holds: the id and the session version."""
+        return f"{self.id}:{self.session_version or 0}"
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)

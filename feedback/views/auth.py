@@ -1,9 +1,20 @@
+"""Staff login and logout.
+
+Sessions are revocable: the cookie holds the account's id and its session version, and a
+session whose version is no longer the account's (logout, a new password) or whose
+account is disabled is no session at all. Login is throttled per address and per account
+name (known or not), and an unknown name costs the same password hashing as a known one.
+"""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from functools import lru_cache
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db, limiter
 from ..forms import LoginForm
@@ -16,23 +27,73 @@ HOME_BY_ROLE = {
     "department_head": "department.queue",
     "editor": "editor.items",
     "admin": "editor.items",
+    "dispatcher": "dispatch.triage",
+    "moderator": "moderation.queue",
+    "committee_member": "committee.index",
+    "supervisor": "supervision.index",
 }
+
+# Failed logins per account name (whether or not the account exists), then per address.
+ACCOUNT_LIMITS = "5 per 15 minutes;20 per day"
+ADDRESS_LIMITS = "20 per minute;200 per day"
+
+
+def user_from_session(session_id: str) -> User | None:
+    """The Flask-Login user loader: `id:version`, the version still current, enabled."""
+    user_id, _sep, version = session_id.partition(":")
+    if not (user_id.isdigit() and version.isdigit()) or len(user_id) > 18:
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.is_enabled or (user.session_version or 0) != int(version):
+        return None
+    return user
 
 
 def _safe_next(target: str | None) -> str | None:
-    """Only local paths: never redirect a login to another site."""
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return None
+    """Only a path on this site: never a redirect to another one. Browsers drop tabs and
+    line breaks and read a backslash as a slash, so "/\\t/evil.example" means another site."""
+    if not target or any(ord(c) < 0x21 or c in "\\\x7f" for c in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    return generate_password_hash("not-anybody's-password")
+
+
+def _authenticate(username: str, password: str) -> User | None:
+    """The account when the password fits; an unknown name costs the same hashing."""
+    user = db.session.scalar(select(User).where(User.username == username))
+    if user is None:
+        check_password_hash(_dummy_hash(), password)
+        return None
+    if not user.check_password(password) or not user.is_enabled:
+        return None
+    return user
+
+
+def _account_key() -> str:
+    name = (request.form.get("username") or "").strip().casefold()
+    return f"login-account:{name}"
+
+
+def _failed(response) -> bool:
+    return response.status_code != 302
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit("20 per minute", methods=["POST"])
+@limiter.limit(ADDRESS_LIMITS, methods=["POST"])
+@limiter.limit(ACCOUNT_LIMITS, methods=["POST"], key_func=_account_key, deduct_when=_failed,
+               error_message="login-account")
 def login():
     form = LoginForm()
     if form.validate_on_submit():
-        user = db.session.scalar(select(User).where(User.username == form.username.data.strip()))
-        if user is not None and user.is_enabled and user.check_password(form.password.data):
+        user = _authenticate(form.username.data.strip(), form.password.data)
+        if user is not None:
             login_user(user)
             flash(_("Welcome, %(name)s.", name=user.display_name), "success")
             home = url_for(HOME_BY_ROLE.get(user.role, "public.home"))
@@ -44,9 +105,20 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
+    """Ends this session and every other one of the account (the version moves on)."""
+    user = db.session.get(User, current_user.id)
+    user.end_sessions()
+    db.session.commit()
     logout_user()
     flash(_("You have logged out."), "info")
     return redirect(url_for("public.home"))
+
+
+@bp.before_app_request
+def _load_the_user_again():
+    """Flask-Login keeps the user on `g`, which outlives a request when an app context was
+    already pushed (jobs run in-process, tests): check the session on every request."""
+    g.pop("_login_user", None)
 
 
 @bp.app_context_processor
