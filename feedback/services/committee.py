@@ -7,14 +7,15 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timezone
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import case, func, select
 
 from ..extensions import db
-from ..models import Cluster, Decision, Disclosure, Opinion, User
+from ..models import Cluster, Decision, Department, Disclosure, Opinion, User
 from ..models.base import utcnow
 from ..models.opinions import STANCES
 from ..synthesis.text import strip_control_characters
-from . import audit
+from . import audit, paging
+from .sql_days import utc_day
 from .errors import NotFound, PermissionDenied, ValidationFailed
 
 REVIEW_ROLES = ("committee_member", "supervisor", "editor")
@@ -33,6 +34,9 @@ class ClusterSummary:
     answered: int
     department_names: list[str] = field(default_factory=list)
     sub_concerns: list[tuple[str, int]] = field(default_factory=list)  # (label, size) by own words
+    # True when sub_concerns are those of the whole concern (the scope's share was too large
+    # to split while the page waits)
+    sub_concerns_of_whole: bool = False
 
     @property
     def progress(self) -> float:
@@ -50,6 +54,12 @@ class Review:
     answered: int
     # the newest of the opinions in no concern, so they are read, not only counted
     unclustered_shown: list[Opinion] = field(default_factory=list)
+    # the page of concerns shown (its total is the number of concerns in the scope)
+    concern_page: paging.Page | None = None
+
+    @property
+    def concern_count(self) -> int:
+        return self.concern_page.total if self.concern_page is not None else len(self.clusters)
 
 
 def _require(user: User, roles) -> None:
@@ -57,36 +67,55 @@ def _require(user: User, roles) -> None:
         raise PermissionDenied(_l("Only committee members may do this."))
 
 
+def _in_scope(*, disclosure_id, heading_id, date_from, date_to, public=False,
+              cluster_id: int | None = None) -> list:
+    """The WHERE conditions of the opinions a review covers (no list of ids: a heading's
+    items are a sub-select, so the statement has the same size for any number of rows)."""
+    conditions = [Opinion.moderation == "published" if public else Opinion.moderation != "hidden"]
+    if cluster_id is not None:
+        conditions.append(Opinion.cluster_id == cluster_id)
+    if disclosure_id is not None:
+        conditions.append(Opinion.disclosure_id == disclosure_id)
+    if heading_id is not None:
+        conditions.append(Opinion.disclosure_id.in_(
+            select(Disclosure.id).where(Disclosure.heading_id.in_(heading_subtree(heading_id)))))
+    if date_from is not None:
+        conditions.append(Opinion.created_at >= datetime.combine(date_from, time.min, timezone.utc))
+    if date_to is not None:
+        conditions.append(Opinion.created_at <= datetime.combine(date_to, time.max, timezone.utc))
+    return conditions
+
+
 def _opinions_in_scope(*, disclosure_id, heading_id, date_from, date_to, public=False,
                        cluster_id: int | None = None) -> list[Opinion]:
-    """The opinions a review covers, oldest first."""
-    visible = Opinion.moderation == "published" if public else Opinion.moderation != "hidden"
-    query = select(Opinion).where(visible)
-    if cluster_id is not None:
-        query = query.where(Opinion.cluster_id == cluster_id)
-    if disclosure_id is not None:
-        query = query.where(Opinion.disclosure_id == disclosure_id)
-    if heading_id is not None:
-        query = query.join(Disclosure, Opinion.disclosure_id == Disclosure.id).where(
-            Disclosure.heading_id.in_(heading_subtree(heading_id)))
-    if date_from is not None:
-        query = query.where(Opinion.created_at >= datetime.combine(date_from, time.min, timezone.utc))
-    if date_to is not None:
-        query = query.where(Opinion.created_at <= datetime.combine(date_to, time.max, timezone.utc))
-    return list(db.session.scalars(query.order_by(Opinion.created_at)))
+    """The opinions a review covers, oldest first (for small scopes: tests and exports)."""
+    return list(db.session.scalars(select(Opinion).where(*_in_scope(
+        disclosure_id=disclosure_id, heading_id=heading_id, date_from=date_from, date_to=date_to,
+        public=public, cluster_id=cluster_id)).order_by(Opinion.created_at)))
+
+
+CONCERN_PAGE_SIZE = 50
 
 
 def concern_opinions(cluster_id: int, *, disclosure_id: int | None = None,
                      heading_id: int | None = None, date_from: date | None = None,
-                     date_to: date | None = None) -> tuple[Cluster, list[Opinion]]:
-    """Every opinion of one concern within the review's scope, newest first: the three
-    quotes of the summary stand for these, and the committee may read them all."""
+                     date_to: date | None = None, page: int = 1,
+                     size: int = CONCERN_PAGE_SIZE) -> tuple[Cluster, paging.Page]:
+    """The opinions of one concern within the review's scope, newest first, a page at a
+    time, with the stance counts of all of them: the three quotes of the summary stand
+    for these, and the committee may read them all."""
     cluster = db.session.get(Cluster, cluster_id)
     if cluster is None:
         raise NotFound(_l("There is no such concern."))
-    members = _opinions_in_scope(disclosure_id=disclosure_id, heading_id=heading_id,
-                                 date_from=date_from, date_to=date_to, cluster_id=cluster.id)
-    return cluster, members[::-1]
+    scope = _in_scope(disclosure_id=disclosure_id, heading_id=heading_id, date_from=date_from,
+                      date_to=date_to, cluster_id=cluster.id)
+    members = paging.paginate(select(Opinion).where(*scope)
+                              .order_by(Opinion.created_at.desc(), Opinion.id.desc()),
+                              page=page, size=size)
+    counts = dict(db.session.execute(select(Opinion.stance, func.count()).where(*scope)
+                                     .group_by(Opinion.stance)).all())
+    members.extra["stance_counts"] = {stance: counts.get(stance, 0) for stance in STANCES}
+    return cluster, members
 
 
 def heading_subtree(heading_id: int) -> list[int]:
@@ -108,63 +137,170 @@ def stance_counts(opinions) -> dict[str, int]:
     return {stance: counts.get(stance, 0) for stance in STANCES}
 
 
-def _representatives(cluster: Cluster, members: list[Opinion]) -> list[Opinion]:
-    by_id = {o.id: o for o in members}
-    chosen = [by_id[i] for i in cluster.representative_ids or [] if i in by_id]
-    return (chosen or members)[:REPRESENTATIVES_SHOWN]
+# Above this many opinions, an item's (or a period's) share of a concern is not split by
+# its own words while the page waits; the split the worker found for the whole concern is
+# shown instead, and said to be of the whole concern.
+SCOPED_SUB_CONCERNS_MAX = 200
+CONCERNS_PAGE_SIZE = 20
+ANSWERED = ("answered", "closed")
 
 
-def _sub_concerns(cluster: Cluster, group: list[Opinion]) -> list[tuple[str, int]]:
-    """Within the concern, by its opinions' own words: found when it was clustered if the
-    review shows all its opinions, otherwise (an item's share of it) found now."""
+def _count_if(condition):
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+@dataclass
+class _Counts:
+    """Per concern (None: in no concern): opinions by stance, and how many are answered."""
+    stances: dict[int | None, Counter] = field(default_factory=dict)
+    answered: Counter = field(default_factory=Counter)
+
+    def size(self, cluster_id) -> int:
+        return sum(self.stances.get(cluster_id, Counter()).values())
+
+
+def _count_by_concern(scope: list) -> _Counts:
+    counts = _Counts()
+    for cluster_id, stance, n, answered in db.session.execute(
+            select(Opinion.cluster_id, Opinion.stance, func.count(),
+                   _count_if(Opinion.status.in_(ANSWERED)))
+            .where(*scope).group_by(Opinion.cluster_id, Opinion.stance)):
+        counts.stances.setdefault(cluster_id, Counter())[stance] += n
+        counts.answered[cluster_id] += answered
+    return counts
+
+
+def _department_names(scope: list, locale: str) -> dict[int, list[str]]:
+    rows = db.session.execute(
+        select(Opinion.cluster_id, Department).join(Department, Department.id == Opinion.department_id)
+        .where(*scope, Opinion.cluster_id.is_not(None))
+        .group_by(Opinion.cluster_id, Department.id)).all()
+    names: dict[int, set] = {}
+    for cluster_id, department in rows:
+        names.setdefault(cluster_id, set()).add(department.name(locale))
+    return {cluster_id: sorted(found) for cluster_id, found in names.items()}
+
+
+def _representatives(clusters: list[Cluster], scope: list) -> dict[int, list[Opinion]]:
+    """Up to three quotes a concern: its representatives within the scope, else its
+    oldest opinions in the scope; two statements for any number of concerns."""
+    wanted = {i for c in clusters for i in (c.representative_ids or [])[:REPRESENTATIVES_SHOWN * 2]}
+    found = {o.id: o for o in db.session.scalars(
+        select(Opinion).where(*scope, Opinion.id.in_(wanted)))} if wanted else {}
+    chosen = {c.id: [found[i] for i in c.representative_ids or [] if i in found][:REPRESENTATIVES_SHOWN]
+              for c in clusters}
+    missing = [c.id for c in clusters if not chosen[c.id]]
+    if missing:
+        order = func.row_number().over(partition_by=Opinion.cluster_id,
+                                       order_by=(Opinion.created_at, Opinion.id)).label("n")
+        ranked = select(Opinion.id, order).where(*scope, Opinion.cluster_id.in_(missing)).subquery()
+        for opinion in db.session.scalars(
+                select(Opinion).join(ranked, ranked.c.id == Opinion.id)
+                .where(ranked.c.n <= REPRESENTATIVES_SHOWN).order_by(Opinion.created_at, Opinion.id)):
+            chosen[opinion.cluster_id].append(opinion)
+    return chosen
+
+
+def _sub_concerns(clusters: list[Cluster], counts: _Counts, scope: list) -> dict[int, tuple]:
+    """Within each concern, by its opinions' own words: (groups, of_the_whole_concern).
+    Found by the worker when it clustered, if the review shows all the concern's opinions
+    or the share is too large to split while the page waits; otherwise split now."""
     from .synthesis import sub_concerns_of
 
-    if cluster.is_campaign:
+    found, to_split = {}, []
+    for cluster in clusters:
+        if cluster.is_campaign:
+            continue
+        size = counts.size(cluster.id)
+        stored = [(label, n) for label, n in cluster.sub_concerns or []]
+        if cluster.sub_concerns is not None and size == cluster.size:
+            found[cluster.id] = (stored, False)
+        elif size <= SCOPED_SUB_CONCERNS_MAX:
+            to_split.append(cluster.id)
+        elif cluster.sub_concerns is not None:
+            found[cluster.id] = (stored, True)
+    if to_split:
+        groups: dict[int, list[Opinion]] = {}
+        for opinion in db.session.scalars(select(Opinion).where(*scope, Opinion.cluster_id.in_(to_split))):
+            groups.setdefault(opinion.cluster_id, []).append(opinion)
+        for cluster_id, group in groups.items():
+            found[cluster_id] = (sub_concerns_of(group), False)
+    return found
+
+
+def _summarise_clusters(clusters: list[Cluster], counts: _Counts, scope: list, locale: str,
+                        with_sub_concerns: bool) -> list[ClusterSummary]:
+    """Summaries of these concerns (the ones a page shows): a few statements for all."""
+    if not clusters:
         return []
-    if cluster.sub_concerns is not None and len(group) == cluster.size:
-        return [(label, size) for label, size in cluster.sub_concerns]
-    return sub_concerns_of(group)
-
-
-def _summarise_clusters(opinions: list[Opinion], locale: str, with_sub_concerns: bool) -> list[ClusterSummary]:
-    members: dict[int, list[Opinion]] = {}
-    for opinion in opinions:
-        if opinion.cluster_id is not None:
-            members.setdefault(opinion.cluster_id, []).append(opinion)
-    clusters = db.session.scalars(select(Cluster).where(Cluster.id.in_(members))).all() if members else []
+    quotes = _representatives(clusters, scope)
+    departments = _department_names(scope + [Opinion.cluster_id.in_([c.id for c in clusters])], locale)
+    within = _sub_concerns(clusters, counts, scope) if with_sub_concerns else {}
     summaries = []
     for cluster in clusters:
-        group = members[cluster.id]
-        departments = sorted({o.department.name(locale) for o in group if o.department is not None})
+        stances = counts.stances.get(cluster.id, Counter())
+        sub, whole = within.get(cluster.id, ([], False))
         summaries.append(ClusterSummary(
-            cluster=cluster, size=len(group), stance_counts=stance_counts(group),
-            representatives=_representatives(cluster, group),
-            answered=sum(1 for o in group if o.status in ("answered", "closed")),
-            department_names=departments,
-            sub_concerns=_sub_concerns(cluster, group) if with_sub_concerns else [],
-        ))
-    return sorted(summaries, key=lambda s: (-s.size, s.cluster.id))
+            cluster=cluster, size=counts.size(cluster.id),
+            stance_counts={stance: stances.get(stance, 0) for stance in STANCES},
+            representatives=quotes.get(cluster.id, []), answered=counts.answered[cluster.id],
+            department_names=departments.get(cluster.id, []), sub_concerns=sub,
+            sub_concerns_of_whole=whole))
+    return summaries
+
+
+def _concerns_shown(scope: list, counts: _Counts, page: int | None,
+                    size: int) -> tuple[paging.Page, list[Cluster]]:
+    """(the page of concerns, largest first, and the campaigns): all concerns when `page`
+    is None (the PDF and CSV exports)."""
+    clustered = select(Opinion.cluster_id).where(*scope, Opinion.cluster_id.is_not(None)).distinct()
+    clusters = db.session.scalars(select(Cluster).where(Cluster.id.in_(clustered))).all()
+    ranked = sorted(clusters, key=lambda c: (-counts.size(c.id), c.id))
+    concerns = [c for c in ranked if not c.is_campaign]
+    campaigns = [c for c in ranked if c.is_campaign]
+    if page is None:
+        return paging.page_of(concerns, page=1, size=max(1, len(concerns))), campaigns
+    return paging.page_of(concerns, page=page, size=size), campaigns
 
 
 def review(*, disclosure_id: int | None = None, heading_id: int | None = None,
            date_from: date | None = None, date_to: date | None = None, locale: str = "zh",
-           public: bool = False) -> Review:
-    """The summary; `public=True` counts only opinions published by moderation."""
-    opinions = _opinions_in_scope(disclosure_id=disclosure_id, heading_id=heading_id,
-                                  date_from=date_from, date_to=date_to, public=public)
-    summaries = _summarise_clusters(opinions, locale, with_sub_concerns=not public)  # the committee's view only
-    volume = Counter(o.created_at.date() for o in opinions)
+           public: bool = False, concerns_page: int | None = None,
+           concerns_size: int = CONCERNS_PAGE_SIZE) -> Review:
+    """The summary, counted by the database (GROUP BY), so that its cost follows the
+    number of concerns shown, not the number of opinions; `public=True` counts only
+    opinions published by moderation. `concerns_page`: one page of the concerns (all of
+    them when None)."""
+    scope = _in_scope(disclosure_id=disclosure_id, heading_id=heading_id, date_from=date_from,
+                      date_to=date_to, public=public)
+    counts = _count_by_concern(scope)
+    concerns, campaigns = _concerns_shown(scope, counts, concerns_page, concerns_size)
+    summaries = _summarise_clusters(list(concerns) + campaigns, counts, scope, locale,
+                                    with_sub_concerns=not public)  # the committee's view only
+    day = utc_day(Opinion.created_at)
+    volume = db.session.execute(select(day, func.count()).where(*scope).group_by(day).order_by(day)).all()
+    totals = Counter()
+    for stances in counts.stances.values():
+        totals.update(stances)
+    unclustered_shown = list(db.session.scalars(
+        select(Opinion).where(*scope, Opinion.cluster_id.is_(None))
+        .order_by(Opinion.created_at.desc(), Opinion.id.desc()).limit(UNCLUSTERED_SHOWN)))
+    concerns.items = [s for s in summaries if not s.cluster.is_campaign]
     return Review(
-        total=len(opinions),
-        stance_totals=stance_counts(opinions),
-        clusters=[s for s in summaries if not s.cluster.is_campaign],
+        total=sum(totals.values()),
+        stance_totals={stance: totals.get(stance, 0) for stance in STANCES},
+        clusters=concerns.items,
         campaigns=[s for s in summaries if s.cluster.is_campaign],
-        unclustered=sum(1 for o in opinions if o.cluster_id is None),
-        volume_by_day=sorted(volume.items()),
-        answered=sum(1 for o in opinions if o.status in ("answered", "closed")),
-        unclustered_shown=sorted((o for o in opinions if o.cluster_id is None),
-                                 key=lambda o: o.created_at, reverse=True)[:UNCLUSTERED_SHOWN],
+        unclustered=counts.size(None),
+        volume_by_day=[(_as_date(d), n) for d, n in volume],
+        answered=sum(counts.answered.values()),
+        unclustered_shown=unclustered_shown,
+        concern_page=concerns,
     )
+
+
+def _as_date(value) -> date:
+    return date.fromisoformat(value) if isinstance(value, str) else value
 
 
 def record_decision(*, user: User, disclosure_id: int, text: str, outcome: str,

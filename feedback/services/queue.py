@@ -21,6 +21,7 @@ from datetime import date, datetime
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..models import AuditEvent, Department, Opinion, User
@@ -29,7 +30,7 @@ from ..models.opinions import OPEN_STATUSES, STANCES
 from ..models.response_workflow import (AnswerTemplate, DeadlineExtension, InternalNote, Transfer,
                                         TRANSFER_REASONS)
 from ..synthesis.text import strip_control_characters
-from . import audit, calendar, jobs
+from . import audit, calendar, jobs, paging
 from .errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 
 STAFF_ROLES = ("department_staff", "department_head")
@@ -99,7 +100,14 @@ class QueueFilter:
     overdue: bool = False
 
 
-def department_queue(*, user: User, filters: QueueFilter | None = None, now: datetime | None = None) -> list[Opinion]:
+QUEUE_PAGE_SIZE = 50
+TRIAGE_PAGE_SIZE = 30
+
+
+def department_queue(*, user: User, filters: QueueFilter | None = None, now: datetime | None = None,
+                     page: int = 1, size: int = QUEUE_PAGE_SIZE) -> paging.Page:
+    """One page of the department's queue: a count and the page's rows, with their item,
+    concern and assignee in the same statement (never one statement a row)."""
     if user.department_id is None:
         raise PermissionDenied(_l("You are not a member of a department."))
     f = filters or QueueFilter()
@@ -125,7 +133,8 @@ def department_queue(*, user: User, filters: QueueFilter | None = None, now: dat
         "received": (Opinion.created_at.desc(), Opinion.id.desc()),
         "status": (Opinion.status, Opinion.due_on.asc().nulls_last(), Opinion.id),
     }[f.sort if f.sort in SORTS else "due"]
-    return list(db.session.scalars(query.order_by(*order)))
+    return paging.paginate(query.order_by(*order), page=page, size=size, options=(
+        joinedload(Opinion.disclosure), joinedload(Opinion.cluster), joinedload(Opinion.assignee)))
 
 
 def colleagues(user: User) -> list[User]:
@@ -246,10 +255,12 @@ def request_retraining() -> None:
 
 # ---------------------------------------------------------------- dispatcher
 
-def triage_queue(*, user: User) -> list[Opinion]:
+def triage_queue(*, user: User, page: int = 1, size: int = TRIAGE_PAGE_SIZE) -> paging.Page:
+    """One page of what waits for a dispatcher, the longest waiting first."""
     _require_dispatcher(user)
-    return list(db.session.scalars(
-        select(Opinion).where(Opinion.status == "triage").order_by(Opinion.created_at, Opinion.id)))
+    return paging.paginate(
+        select(Opinion).where(Opinion.status == "triage").order_by(Opinion.created_at, Opinion.id),
+        page=page, size=size)
 
 
 @dataclass(frozen=True)

@@ -262,17 +262,20 @@ def apply_rating(opinion: Opinion, score: str, *, now: datetime | None = None) -
                      reason="not_satisfied_final")
 
 
-def unsatisfied(*, limit: int = 200):
+def unsatisfied(*, page: int = 1, size: int = 20):
     """Opinions a resident was not satisfied with (reopened, or closed after a second
-    "not satisfied"), newest first, with their current rating (for supervisors)."""
+    "not satisfied"), newest first, with their current rating (for supervisors): one page."""
     from sqlalchemy import or_
+    from sqlalchemy.orm import joinedload
 
     from ..models import Rating
+    from . import paging
 
-    return list(db.session.execute(
+    return paging.paginate(
         select(Opinion, Rating).outerjoin(Rating, Rating.opinion_id == Opinion.id)
         .where(or_(Opinion.reopened_count > 0, Rating.score == "not_satisfied"))
-        .order_by(Opinion.id.desc()).limit(limit)))
+        .order_by(Opinion.id.desc()), page=page, size=size, scalars=False,
+        options=(joinedload(Opinion.department),))
 
 
 def published_answers_for_item(disclosure_id: int) -> list[Response]:

@@ -4,8 +4,10 @@ from __future__ import annotations
 import csv
 import io
 from datetime import date
+from urllib.parse import urlencode
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import (Blueprint, Response, flash, redirect, render_template, request, stream_with_context,
+                   url_for)
 from flask_babel import format_date, gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -15,7 +17,7 @@ from ..forms import DecisionForm, outcome_choices
 from ..i18n import current_locale
 from ..models import Decision, Disclosure, Heading, Opinion
 from ..rendering import masked
-from ..services import committee, disclosures
+from ..services import committee, disclosures, paging
 from ..services.errors import NotFound, ValidationFailed
 from .access import roles_required
 
@@ -99,7 +101,9 @@ def _latest_decisions(item_ids) -> dict[int, Decision]:
 def review():
     scope = _review_scope()
     title = _scope_title(scope)
-    summary = committee.review(locale=current_locale(), **scope)
+    summary = committee.review(locale=current_locale(),
+                               concerns_page=paging.page_number(request.args.get("concerns_page")),
+                               **scope)
     return render_template("committee/review.html", review=summary, title=title, scope=scope,
                            query=request.query_string.decode(), printable=False)
 
@@ -109,10 +113,12 @@ def review():
 def concern(cluster_id: int):
     """Every opinion behind one concern of the summary, in the summary's scope."""
     scope = _review_scope()
-    cluster, opinions = committee.concern_opinions(cluster_id, **scope)
+    cluster, opinions = committee.concern_opinions(
+        cluster_id, page=paging.page_number(request.args.get("page")), **scope)
+    review_query = urlencode([(k, v) for k, v in request.args.items(multi=True) if k != "page"])
     return render_template("committee/concern.html", cluster=cluster, opinions=opinions,
-                           title=_scope_title(scope), query=request.query_string.decode(),
-                           stance_counts=committee.stance_counts(opinions))
+                           title=_scope_title(scope), query=review_query,
+                           stance_counts=opinions.extra["stance_counts"])
 
 
 @bp.get("/review.pdf")
@@ -152,17 +158,30 @@ def _static_files_only(url: str) -> dict:
 @roles_required(*committee.REVIEW_ROLES)
 def review_csv():
     summary = committee.review(locale=current_locale(), **_review_scope())
+    # UTF-8 with BOM so that spreadsheet programs open Chinese text correctly; sent a row
+    # at a time as it is written.
+    return Response(stream_with_context(_csv_rows(summary)), mimetype="text/csv",
+                    headers={"Content-Disposition": "attachment; filename=opinion-review.csv"})
+
+
+def _csv_rows(summary):
     out = io.StringIO()
     writer = csv.writer(out)
+
+    def flushed() -> str:
+        text = out.getvalue()
+        out.seek(0)
+        out.truncate()
+        return text
+
     writer.writerow(["cluster_id", "label", "campaign", "opinions", "support", "oppose", "suggestion",
                      "question", "answered", "departments", "representative"])
+    yield "\ufeff" + flushed()
     for row in summary.clusters + summary.campaigns:
         writer.writerow([row.cluster.id, row.cluster.label, int(row.cluster.is_campaign), row.size,
                          *row.stance_counts.values(), row.answered, "; ".join(row.department_names),
                          masked(row.representatives[0].text) if row.representatives else ""])
-    # UTF-8 with BOM so that spreadsheet programs open Chinese text correctly.
-    return Response("\ufeff" + out.getvalue(), mimetype="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": "attachment; filename=opinion-review.csv"})
+        yield flushed()
 
 
 @bp.route("/items/<int:item_id>/decision", methods=["GET", "POST"])

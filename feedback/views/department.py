@@ -10,7 +10,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..i18n import current_locale
 from ..models import Department
-from ..services import notifications, queue, responses
+from ..services import notifications, paging, queue, responses
 from ..services.errors import ServiceError, ValidationFailed
 from .access import roles_required
 from .response_forms import (ActionForm, AssignForm, ExtensionForm, NoteForm, ResponseAnswerForm,
@@ -41,7 +41,9 @@ def queue_page():
         stance=request.args.get("stance") or None, assignee=request.args.get("assignee") or None,
         overdue=request.args.get("overdue") == "1",
     )
-    return render_template("department/queue.html", opinions=queue.department_queue(user=current_user, filters=filters),
+    opinions = queue.department_queue(user=current_user, filters=filters,
+                                      page=paging.page_number(request.args.get("page")))
+    return render_template("department/queue.html", opinions=opinions,
                            filters=filters, status=filters.status, today=queue.today(),
                            approvals=len(responses.pending_approvals(user=current_user))
                            if current_user.has_role(*HEADS) else 0)

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..i18n import current_locale
 from ..models import Department
-from ..services import notifications, queue
+from ..services import notifications, paging, queue
 from ..services.errors import ServiceError
 from .access import roles_required
 from .response_forms import DispatchForm
@@ -38,7 +38,7 @@ def _form(opinion=None, suggestion=None, choices=()) -> DispatchForm:
 
 
 def _page(status: int = 200, error: str | None = None):
-    opinions = queue.triage_queue(user=current_user)
+    opinions = queue.triage_queue(user=current_user, page=paging.page_number(request.args.get("page")))
     suggestions = queue.triage_suggestions(opinions)
     departments = _departments()  # once for the page, not once a row
     choices = _department_choices(departments)

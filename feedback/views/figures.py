@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, render_template, request
 
 from ..i18n import current_locale
-from ..services import figures, responses
+from ..services import figures, paging, responses
 from .access import roles_required
 from .response_forms import FiguresForm
 
@@ -15,15 +15,21 @@ READERS = ("supervisor", "committee_member", "department_head", "dispatcher")
 
 def _report(form: FiguresForm):
     form.validate()
-    return figures.service_figures(date_from=form.date_from.data, date_to=form.date_to.data, locale=current_locale())
+    return figures.service_figures(date_from=form.date_from.data if not form.date_from.errors else None,
+                                   date_to=form.date_to.data if not form.date_to.errors else None,
+                                   locale=current_locale())
 
 
 @bp.get("/")
 @roles_required(*READERS)
 def index():
     form = FiguresForm(request.args)
-    return render_template("figures/index.html", form=form, report=_report(form), overdue=figures.overdue(),
-                           unsatisfied=responses.unsatisfied(limit=50), query=request.query_string.decode())
+    report = _report(form)
+    overdue = figures.overdue(date_from=report.date_from, date_to=report.date_to,
+                              page=paging.page_number(request.args.get("overdue_page")))
+    unsatisfied = responses.unsatisfied(page=paging.page_number(request.args.get("unsatisfied_page")))
+    return render_template("figures/index.html", form=form, report=report, overdue=overdue,
+                           unsatisfied=unsatisfied, query=request.query_string.decode())
 
 
 @bp.get("/figures.csv")

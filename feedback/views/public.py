@@ -15,6 +15,7 @@ from ..services import committee, disclosures, opinions, responses
 from ..services.errors import NotFound, ValidationFailed
 
 bp = Blueprint("public", __name__)
+HEARD_CONCERNS_SHOWN = 8
 
 
 def opinion_rate_limit() -> str:
@@ -64,7 +65,8 @@ def _render_item(item, form):
         "public/item.html", item=item, version=item.current_version, form=form,
         answers=responses.published_answers_for_item(item.id),
         decisions=committee.published_decisions(item.id), outcomes=dict(outcome_choices()),
-        heard=committee.review(disclosure_id=item.id, locale=current_locale(), public=True),
+        heard=committee.review(disclosure_id=item.id, locale=current_locale(), public=True,
+                               concerns_page=1, concerns_size=HEARD_CONCERNS_SHOWN),
         voices=voices,
     )
 
