@@ -47,6 +47,9 @@ def _init_extensions(app: Flask) -> None:
     database.init_app(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
+    from .views.public import allow_files_in_opinion_posts
+
+    app.before_request(allow_files_in_opinion_posts)  # before the CSRF check reads the form
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
@@ -87,8 +90,9 @@ def _init_jobs(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from .views import (api, auth, channels_admin, committee, department, dispatch, editor, feeds,
-                        figures, kiosk, moderation, public, search, supervision)
+                        figures, kiosk, moderation, open_data, opinion_files, public, search, site,
+                        supervision)
 
     for module in (public, auth, department, editor, committee, search, api, kiosk, moderation,
-                   dispatch, figures, feeds, supervision, channels_admin):
+                   dispatch, figures, feeds, supervision, channels_admin, open_data, site, opinion_files):
         app.register_blueprint(module.bp)

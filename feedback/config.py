@@ -59,12 +59,19 @@ class Config:
         # Limits shown to users before they bite (README "Limits").
         self.OPINION_MIN_CHARS = 5
         self.OPINION_MAX_CHARS = _int("FEEDBACK_OPINION_MAX_CHARS", 2000)
+        # Photos and PDFs with an opinion (README "Limits"); a form post may be that much larger.
+        self.OPINION_MAX_FILES = 3
+        self.OPINION_FILE_MAX_BYTES = _int("FEEDBACK_OPINION_FILE_MAX_BYTES", 5 * 1024 * 1024)
         self.OPINION_RATE_LIMIT = os.environ.get("FEEDBACK_OPINION_RATE_LIMIT", "10 per hour")
         self.RATELIMIT_STORAGE_URI = os.environ.get("FEEDBACK_RATELIMIT_STORAGE_URL", self.REDIS_URL)
         # Kiosks count per device and channel keys per key, not per address (README "Kiosk").
         self.KIOSK_RATE_LIMIT = os.environ.get("FEEDBACK_KIOSK_RATE_LIMIT", "120 per hour")
         self.KIOSK_IDLE_SECONDS = _int("FEEDBACK_KIOSK_IDLE_SECONDS", 90)
         self.KIOSK_PUBLIC_URL = os.environ.get("FEEDBACK_KIOSK_PUBLIC_URL", "")
+        # Where people reach the site (printed links of CLI commands); else http://HOST:PORT.
+        self.PUBLIC_URL = os.environ.get("FEEDBACK_PUBLIC_URL", "")
+        self.HOST = os.environ.get("FEEDBACK_HOST", "127.0.0.1")
+        self.PORT = _int("FEEDBACK_PORT", 5000)
         self.CHANNEL_RATE_LIMIT = os.environ.get("FEEDBACK_CHANNEL_RATE_LIMIT", "6000 per hour")
         self.RATELIMIT_HEADERS_ENABLED = True
         self.RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True

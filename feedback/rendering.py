@@ -1,6 +1,8 @@
 """Safe rendering of stored text: Markdown bodies sanitised, personal data masked."""
 from __future__ import annotations
 
+import re
+
 import markdown as markdown_lib
 import nh3
 from markupsafe import Markup
@@ -33,7 +35,21 @@ def masked_answer(text: str | None) -> str:
     return mask_personal_data(text or "", keep_landlines=True)
 
 
+_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+def lang_of(text: str | None) -> Markup:
+    """` lang="zh-CN"` for an element holding Chinese user content on a page that is not
+    Chinese, so screen readers and fonts treat it as Chinese; nothing otherwise."""
+    from .i18n import current_locale
+
+    if current_locale() != "zh" and _HAN.search(str(text or "")):
+        return Markup(' lang="zh-CN"')
+    return Markup("")
+
+
 def init_app(app) -> None:
+    app.jinja_env.globals["lang_of"] = lang_of
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["masked"] = masked
     app.jinja_env.filters["masked_answer"] = masked_answer

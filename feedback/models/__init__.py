@@ -4,6 +4,7 @@ from .catalogue import Attachment, Disclosure, DisclosureVersion, Heading
 from .opinions import Cluster, Decision, Opinion, Response
 from .organisation import Department, Organisation, User
 from .channels import ChannelKey, KioskDevice, Rating
+from .opinion_files import OpinionFile
 from .response_workflow import AnswerTemplate, CalendarDay, DeadlineExtension, InternalNote, OutboxMessage, RouterRun, Transfer  # noqa: F401
 from .supervision import Checklist, ChecklistPoint, CheckResult, SupervisionCheck
 
@@ -21,6 +22,7 @@ __all__ = [
     "DisclosureVersion",
     "Heading",
     "Opinion",
+    "OpinionFile",
     "Organisation",
     "Response",
     "User",

@@ -188,14 +188,24 @@ def receipt(code: str):
     return _page("kiosk/receipt.html", opinion=opinion, tracking_url=url, qr_svg=_qr_svg(url))
 
 
+def site_base_url(explicit: str | None = None) -> str:
+    """The address people open the site at, for links printed outside a request:
+    --base-url, else FEEDBACK_PUBLIC_URL, else http://FEEDBACK_HOST:FEEDBACK_PORT."""
+    config = current_app.config
+    base = explicit or config.get("PUBLIC_URL") or f"http://{config['HOST']}:{config['PORT']}"
+    return base.rstrip("/")
+
+
 @bp.cli.command("register")
 @click.argument("name")
 @click.option("--location", default="", help="Where the kiosk stands, e.g. 江川路街道社区事务受理中心")
-def register_command(name: str, location: str):
+@click.option("--base-url", default=None, help="Site address the kiosk opens (default: FEEDBACK_PUBLIC_URL, "
+                                               "else http://FEEDBACK_HOST:FEEDBACK_PORT)")
+def register_command(name: str, location: str, base_url: str | None):
     """Register a kiosk and print its activation link (shown once)."""
     device, token = channels.register_kiosk(user=None, name=name, location=location)
     click.echo(f"kiosk {device.id} registered: {device.name}")
-    click.echo(f"open once on the kiosk: /kiosk/activate?token={token}")
+    click.echo(f"open once on the kiosk: {site_base_url(base_url)}/kiosk/activate?token={token}")
 
 
 @bp.cli.command("disable")

@@ -11,7 +11,7 @@ from ..extensions import db, limiter
 from ..forms import OpinionForm, RatingForm, TrackForm, outcome_choices, rating_choices
 from ..i18n import current_locale
 from ..models import Heading, Opinion
-from ..services import committee, disclosures, opinions, responses
+from ..services import committee, disclosures, opinion_files, opinions, responses
 from ..services.errors import NotFound, ValidationFailed
 
 bp = Blueprint("public", __name__)
@@ -61,13 +61,14 @@ def _new_opinion_form() -> OpinionForm:
 
 def _render_item(item, form):
     voices = opinions.published_voices(item.id) if item.show_opinions_publicly else None
+    photos = opinion_files.public_photos([o.id for o in voices.opinions]) if voices else {}
     return render_template(
         "public/item.html", item=item, version=item.current_version, form=form,
         answers=responses.published_answers_for_item(item.id),
         decisions=committee.published_decisions(item.id), outcomes=dict(outcome_choices()),
         heard=committee.review(disclosure_id=item.id, locale=current_locale(), public=True,
                                concerns_page=1, concerns_size=HEARD_CONCERNS_SHOWN),
-        voices=voices,
+        voices=voices, photos=photos,
     )
 
 
@@ -87,6 +88,7 @@ def _accept(form: OpinionForm, disclosure_id: int | None):
         return redirect(url_for("public.home"))
     submission_id = (form.submission_id.data or "").strip()
     try:
+        files = opinion_files.prepare(_uploads(form), keep_location=form.keep_location.data)
         submission = opinions.submit_opinion(
             text=form.text.data, stance=form.stance.data, disclosure_id=disclosure_id,
             channel="web", contact=form.contact.data if form.consent.data else None,
@@ -99,9 +101,26 @@ def _accept(form: OpinionForm, disclosure_id: int | None):
             target = getattr(form, field, None) or form.text
             target.errors = list(target.errors or []) + [str(m) for m in messages]
         return None
+    if submission.created:
+        opinion_files.store(submission.opinion, files)  # stored before the reply, like the text
     if form.contact.data and not form.consent.data:
         flash(_("Your contact details were not kept because you did not agree to be contacted."), "info")
     return redirect(url_for("public.track", new=1, **opinions.submitter_link_args(submission.opinion)))
+
+
+def _uploads(form: OpinionForm) -> list[tuple[str, bytes]]:
+    return [(upload.filename or "", upload.read()) for upload in (form.photos.data or [])
+            if hasattr(upload, "read")]
+
+
+OPINION_FORM_POSTS = ("public.submit_item_opinion", "public.submit_general_opinion")
+
+
+def allow_files_in_opinion_posts() -> None:
+    """The opinion form may carry photos: a larger request than the site's default.
+    Registered before the CSRF check, which is the first to read the form."""
+    if request.endpoint in OPINION_FORM_POSTS:
+        request.max_content_length = opinion_files.request_limit()
 
 
 @bp.post("/items/<int:item_id>/opinions")

@@ -186,9 +186,20 @@ def test_the_register_command_prints_an_activation_link(app, db):
     result = app.test_cli_runner().invoke(args=["kiosk", "register", "三号机", "--location", "虹桥镇"])
     assert result.exit_code == 0, result.output
     link = result.output.strip().splitlines()[-1].split()[-1]
-    assert link.startswith("/kiosk/activate?token=kiosk_")
+    host_and_port = f"http://{app.config['HOST']}:{app.config['PORT']}"
+    assert link.startswith(f"{host_and_port}/kiosk/activate?token=kiosk_")  # a full URL to open
     assert db.session.query(KioskDevice).one().location == "虹桥镇"
-    assert app.test_client().get(link).status_code == 302
+    assert app.test_client().get(link.removeprefix(host_and_port)).status_code == 302
+
+
+def test_the_register_command_links_to_the_configured_public_address(app, db, monkeypatch):
+    monkeypatch.setitem(app.config, "PUBLIC_URL", "https://feedback.qingxi.example/")
+    result = app.test_cli_runner().invoke(args=["kiosk", "register", "四号机"])
+    link = result.output.strip().splitlines()[-1].split()[-1]
+    assert link.startswith("https://feedback.qingxi.example/kiosk/activate?token=kiosk_")
+    explicit = app.test_cli_runner().invoke(args=["kiosk", "register", "五号机", "--base-url",
+                                                  "http://10.0.0.5:8080"])
+    assert "open once on the kiosk: http://10.0.0.5:8080/kiosk/activate?token=" in explicit.output
 
 
 def _spare_receipts(html: str) -> list[tuple[str, str, str]]:
