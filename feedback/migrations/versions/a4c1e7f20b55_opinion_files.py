@@ -1,7 +1,7 @@
 """photos and documents sent with an opinion
 
 Revision ID: a4c1e7f20b55
-Revises: 7d2e4f1a9b3c
+Revises: a1c3e5f7b9d2
 Create Date: 2026-12-07 18:00:00.000000
 
 """
@@ -12,7 +12,7 @@ import feedback.models.base  # noqa: F401  (custom column types)
 
 # revision identifiers, used by Alembic.
 revision = 'a4c1e7f20b55'
-down_revision = '7d2e4f1a9b3c'
+down_revision = 'a1c3e5f7b9d2'
 branch_labels = None
 depends_on = None
 
