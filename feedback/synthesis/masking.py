@@ -184,7 +184,7 @@ def _find_names(text: str, folded: str) -> list[_Found]:
     for pattern in (led, alone):
         for m in pattern.finditer(simple):
             start, end = m.span("name")
-            if _is_a_name(simple[start:end]) and not _overlaps(start, end, taken):
+            if _is_a_name(simple[start:end], led=pattern is led) and not _overlaps(start, end, taken):
                 found.append(_masked_name(text, start, end))
                 taken.append((start, end))
     return found
@@ -193,10 +193,19 @@ def _find_names(text: str, folded: str) -> list[_Found]:
 _TITLES = frozenset("先生 女士 小姐 阿姨 师傅 老师 大爷 大妈 阿婆 老伯 同志 书记 主任 经理".split())
 
 
-def _is_a_name(candidate: str) -> bool:
+# Characters a given name does not end in, but a sentence does: 谢谢了, 谢谢您, 本人曾于2014年.
+_NOT_A_NAME_END = frozenset("了啦您你们吗呢吧啊哦的是在于也已就都从向到对把被给")
+
+
+def _is_a_name(candidate: str, *, led: bool) -> bool:
     """Not a word of the dictionary (谢谢, 周末, 黄浦区), unless the dictionary calls it a
-    name, and not a surname with a title (陈女士, 王师傅), which names no one in particular."""
-    if candidate[1:] in _TITLES:
+    name, and not a surname with a title (陈女士, 王师傅), which names no one in particular.
+    Nor words that end in a particle (谢谢了, 曾于), nor, where nothing says a name stands
+    (`led` False), three characters that start with a dictionary word (谢谢您)."""
+    if candidate[1:] in _TITLES or candidate[-1] in _NOT_A_NAME_END:
+        return False
+    head = word_class(candidate[:2])
+    if not led and len(candidate) == 3 and head is not None and not head.startswith("nr"):
         return False
     kind = word_class(candidate)
     return kind is None or kind.startswith("nr")

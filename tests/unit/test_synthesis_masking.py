@@ -199,3 +199,12 @@ def test_an_answer_keeps_its_office_telephone_readable_and_masks_a_mobile():
     assert mask_personal_data(answer, keep_landlines=True) == (
         "如有疑问请致电021-5555 0266（办公室），或联系138****8000。")
     assert mask_personal_data(answer) == "如有疑问请致电021-**** 0266（办公室），或联系138****8000。"
+
+
+@pytest.mark.parametrize("text", ["麻烦您尽快处理，谢谢了！", "问题一直没解决。谢谢您", "本人曾于2014年反映过此事。"])
+def test_closing_thanks_and_particles_are_no_names(text):
+    assert find_personal_data(text) == []
+
+
+def test_a_name_after_a_label_is_masked_even_when_it_starts_with_a_word():
+    assert mask_personal_data("本人王国强，住在三号楼。") == "本人王**，住在三号楼。"
