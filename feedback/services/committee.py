@@ -57,11 +57,12 @@ def _require(user: User, roles) -> None:
         raise PermissionDenied(_l("Only committee members may do this."))
 
 
-def _opinions_in_scope(*, disclosure_id, heading_id, date_from, date_to, public=False,
+def _opinions_in_scope(*, disclosure_id, heading_id, date_from, date_to,
                        cluster_id: int | None = None) -> list[Opinion]:
-    """The opinions a review covers, oldest first."""
-    visible = Opinion.moderation == "published" if public else Opinion.moderation != "hidden"
-    query = select(Opinion).where(visible)
+    """The opinions a review covers, oldest first: published ones only, for the committee
+    too. A held opinion (an insult, an advert, a flood) waits for its moderator and is no
+    voice of a concern until published: it is never counted nor quoted."""
+    query = select(Opinion).where(Opinion.moderation == "published")
     if cluster_id is not None:
         query = query.where(Opinion.cluster_id == cluster_id)
     if disclosure_id is not None:
@@ -149,9 +150,10 @@ def _summarise_clusters(opinions: list[Opinion], locale: str, with_sub_concerns:
 def review(*, disclosure_id: int | None = None, heading_id: int | None = None,
            date_from: date | None = None, date_to: date | None = None, locale: str = "zh",
            public: bool = False) -> Review:
-    """The summary; `public=True` counts only opinions published by moderation."""
+    """The summary of published opinions; `public=True` leaves out what only the
+    committee reads (the groups within each concern)."""
     opinions = _opinions_in_scope(disclosure_id=disclosure_id, heading_id=heading_id,
-                                  date_from=date_from, date_to=date_to, public=public)
+                                  date_from=date_from, date_to=date_to)
     summaries = _summarise_clusters(opinions, locale, with_sub_concerns=not public)  # the committee's view only
     volume = Counter(o.created_at.date() for o in opinions)
     return Review(
