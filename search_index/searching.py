@@ -29,7 +29,7 @@ from whoosh.highlight import (
 from search_index import columns
 from search_index.analysis import query_words, stem, word_spans
 from search_index.schema import KINDS, as_naive_utc, heading_path_prefixes
-from search_index.storage import searcher_for
+from search_index.storage import StaleSearcher, searcher_for
 
 MAX_PER_PAGE = 100
 MAX_PAGE = 500
@@ -78,9 +78,21 @@ def query(index_or_dir, text: str, *, audiences: list[str], kinds=None, heading_
                                    status=status, date_from=date_from, date_to=date_to)
     except _NoResults:
         return SearchResult(facets={name: {} for name in FACETS} if facets else {}, page=page)
-    with searcher_for(index_or_dir) as searcher:
-        matches = run_search(searcher, whoosh_query, sort=sort, limit=page * per_page)
-        return _result(searcher, matches, words, page=page, per_page=per_page, facets=facets)
+    for attempt in range(STALE_RETRIES + 1):
+        try:
+            with searcher_for(index_or_dir) as searcher:
+                matches = run_search(searcher, whoosh_query, sort=sort, limit=page * per_page)
+                return _result(searcher, matches, words, page=page, per_page=per_page,
+                               facets=facets)
+        except StaleSearcher:
+            if attempt == STALE_RETRIES:
+                raise
+    raise AssertionError("unreachable")
+
+
+# A searcher that went stale while reading is replaced and the query asked again: the
+# writer merged segments under it, which is no damage and no reason for an error page.
+STALE_RETRIES = 2
 
 
 # --- the query ---------------------------------------------------------------

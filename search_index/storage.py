@@ -28,6 +28,7 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
+from whoosh.reading import ReaderClosed
 from whoosh.util.filelock import try_for
 
 from search_index.errors import IndexLocked, SearchIndexError, SearchUnavailable
@@ -169,12 +170,20 @@ _local = threading.local()
 # such as a TypeError, is not among them and surfaces as itself).
 DAMAGE_ERRORS = (OSError, EOFError, struct.error, zlib.error, pickle.UnpicklingError,
                  ValueError, IndexError, KeyError, AssertionError, whoosh_index.IndexError)
+# What a searcher raises once its readers were closed under it: not damage, only stale.
+STALE_ERRORS = (ReaderClosed,)
+
+
+class StaleSearcher(SearchUnavailable):
+    """The thread's searcher went stale while reading (its readers were closed, or a
+    segment it needed was merged away by the writer): open a fresh one and ask again."""
 
 
 @contextmanager
 def searcher_for(index_or_dir):
-    """A searcher on the live index; damage found while opening or reading it
-    becomes SearchUnavailable."""
+    """A searcher on the live index. Damage found while opening or reading it becomes
+    SearchUnavailable; a stale searcher is dropped and StaleSearcher raised, so the caller
+    asks once more with a fresh one (the next call opens it)."""
     directory = managed_dir(index_or_dir)
     try:
         if directory is None:
@@ -182,28 +191,56 @@ def searcher_for(index_or_dir):
                 yield searcher
         else:
             yield _thread_searcher(directory)
-    except DAMAGE_ERRORS as exc:
-        if directory is not None:
-            _forget_thread_searcher(directory)
-        log.exception("search index could not be read")
-        raise SearchUnavailable(f"search index cannot be read: {exc}") from exc
+    except (*STALE_ERRORS, *DAMAGE_ERRORS) as exc:
+        if directory is None:
+            raise SearchUnavailable(f"search index cannot be read: {exc}") from exc
+        _forget_thread_searcher(directory)
+        raise StaleSearcher(f"search index changed while it was read: {exc!r}") from exc
 
 
 def _thread_searcher(index_dir: str):
+    """This thread's searcher, reopened when the index has changed. Whoosh's
+    `Searcher.refresh()` is not used: when a writer deletes a merged segment while it
+    reopens, it closes the old readers twice and leaves a searcher that raises
+    ReaderClosed on every later query of that thread (issue 20, finding 3). A fresh
+    searcher costs the same (Whoosh 2.7.4 never reuses readers on refresh anyway)."""
     cache = _local.__dict__.setdefault("searchers", {})
     version = live_version(index_dir)
     if version is None:
         raise SearchUnavailable(f"no search index at {index_dir}")
     held = cache.get(index_dir)
-    if held is not None and held[0] != version:
-        held[1].close()
+    if held is not None and (held[0] != version or not _is_current(held[1])):
+        _forget_thread_searcher(index_dir)
         held = None
     if held is None:
-        held = (version, open_version(index_dir, version).searcher())
-    elif not held[1].up_to_date():
-        held = (version, held[1].refresh())
-    cache[index_dir] = held
+        held = (version, _open_searcher(index_dir, version))
+        cache[index_dir] = held
     return held[1]
+
+
+OPEN_ATTEMPTS = 5
+
+
+def _open_searcher(index_dir: str, version: Path):
+    """A new searcher on `version`. A table of contents that the writer replaced while we
+    opened it (FileNotFoundError) is read again: that is a commit, not damage."""
+    for attempt in range(OPEN_ATTEMPTS):
+        try:
+            ix = whoosh_index.open_dir(str(version), indexname=INDEX_NAME)
+            setattr(ix, INDEX_DIR_ATTRIBUTE, os.fspath(index_dir))
+            return ix.searcher()
+        except FileNotFoundError:
+            if attempt == OPEN_ATTEMPTS - 1 or live_version(index_dir) is None:
+                break
+            time.sleep(0.01 * (attempt + 1))
+    return open_version(index_dir, version).searcher()  # says why it cannot be opened
+
+
+def _is_current(searcher) -> bool:
+    try:
+        return not searcher.is_closed and searcher.up_to_date()
+    except (*STALE_ERRORS, *DAMAGE_ERRORS):
+        return False
 
 
 def _forget_thread_searcher(index_dir: str) -> None:
@@ -211,7 +248,7 @@ def _forget_thread_searcher(index_dir: str) -> None:
     if held is not None:
         try:
             held[1].close()
-        except Exception:
+        except Exception:  # already closed, or its files are gone: nothing left to free
             pass
 
 

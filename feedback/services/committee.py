@@ -67,11 +67,13 @@ def _require(user: User, roles) -> None:
         raise PermissionDenied(_l("Only committee members may do this."))
 
 
-def _in_scope(*, disclosure_id, heading_id, date_from, date_to, public=False,
+def _in_scope(*, disclosure_id, heading_id, date_from, date_to,
               cluster_id: int | None = None) -> list:
     """The WHERE conditions of the opinions a review covers (no list of ids: a heading's
     items are a sub-select, so the statement has the same size for any number of rows)."""
-    conditions = [Opinion.moderation == "published" if public else Opinion.moderation != "hidden"]
+    # Published opinions only, for the committee too: a held opinion (an insult, an advert, a
+    # flood) waits for its moderator and is no voice of a concern until published.
+    conditions = [Opinion.moderation == "published"]
     if cluster_id is not None:
         conditions.append(Opinion.cluster_id == cluster_id)
     if disclosure_id is not None:
@@ -86,12 +88,12 @@ def _in_scope(*, disclosure_id, heading_id, date_from, date_to, public=False,
     return conditions
 
 
-def _opinions_in_scope(*, disclosure_id, heading_id, date_from, date_to, public=False,
+def _opinions_in_scope(*, disclosure_id, heading_id, date_from, date_to,
                        cluster_id: int | None = None) -> list[Opinion]:
     """The opinions a review covers, oldest first (for small scopes: tests and exports)."""
     return list(db.session.scalars(select(Opinion).where(*_in_scope(
         disclosure_id=disclosure_id, heading_id=heading_id, date_from=date_from, date_to=date_to,
-        public=public, cluster_id=cluster_id)).order_by(Opinion.created_at)))
+        cluster_id=cluster_id)).order_by(Opinion.created_at)))
 
 
 CONCERN_PAGE_SIZE = 50
@@ -268,11 +270,12 @@ def review(*, disclosure_id: int | None = None, heading_id: int | None = None,
            public: bool = False, concerns_page: int | None = None,
            concerns_size: int = CONCERNS_PAGE_SIZE) -> Review:
     """The summary, counted by the database (GROUP BY), so that its cost follows the
-    number of concerns shown, not the number of opinions; `public=True` counts only
-    opinions published by moderation. `concerns_page`: one page of the concerns (all of
+    number of concerns shown, not the number of opinions; published opinions only;
+    `public=True` leaves out what only the committee reads (the groups within each
+    concern). `concerns_page`: one page of the concerns (all of
     them when None)."""
     scope = _in_scope(disclosure_id=disclosure_id, heading_id=heading_id, date_from=date_from,
-                      date_to=date_to, public=public)
+                      date_to=date_to)
     counts = _count_by_concern(scope)
     concerns, campaigns = _concerns_shown(scope, counts, concerns_page, concerns_size)
     summaries = _summarise_clusters(list(concerns) + campaigns, counts, scope, locale,

@@ -44,7 +44,7 @@ def model_path() -> str:
 
 def _opinions_to_cluster() -> list[Opinion]:
     opinions = list(db.session.scalars(
-        select(Opinion).where(Opinion.moderation != "hidden").order_by(Opinion.id)))
+        select(Opinion).where(Opinion.moderation == "published").order_by(Opinion.id)))
     for opinion in opinions:
         if not opinion.tokens:
             opinion.tokens = tokenise(opinion.analysis_text, normalised=True)
@@ -236,7 +236,8 @@ def assign_opinion(*, opinion_id: int) -> Cluster | None:
     """Place a new opinion in its nearest existing cluster, or leave it unclustered."""
     opinion = db.session.get(Opinion, opinion_id)
     saved = live_model()
-    if opinion is None or opinion.cluster_id is not None or saved is None or opinion.moderation == "hidden":
+    if (opinion is None or opinion.cluster_id is not None or saved is None
+            or opinion.moderation != "published"):  # held ones wait for their moderator
         return None
     if not opinion.tokens:
         opinion.tokens = tokenise(opinion.analysis_text, normalised=True)

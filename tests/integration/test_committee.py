@@ -249,3 +249,23 @@ def test_the_committees_page_reads_the_catalogue_in_a_fixed_number_of_statements
         return sent
 
     assert statements_with(5) == statements_with(60)  # no statement per heading
+
+
+def test_held_opinions_are_never_counted_or_quoted_for_the_committee(app, client, make, db):
+    """Issue 20, finding 14: a held insult or flood in a concern's representatives went to
+    the committee's CSV as the concern's quote. Held opinions wait for the moderator."""
+    item, elevator = _clustered_item(make, db)
+    insult = make.opinion(disclosure=item, text="HELDINSULT 这些人都是废物", stance="oppose",
+                          cluster_id=elevator.id, moderation="held")
+    flood = make.opinion(disclosure=item, text="HELDFLOOD 顶顶顶顶顶顶顶顶", stance="support",
+                         cluster_id=elevator.id, moderation="held")
+    elevator.representative_ids = [insult.id, flood.id]
+    db.session.commit()
+    _login(client, make.user(role="committee_member"))
+    csv_text = client.get(f"/committee/review.csv?item={item.id}").get_data(as_text=True)
+    page = client.get(f"/committee/review?item={item.id}").get_data(as_text=True)
+    concern = client.get(f"/committee/review/concerns/{elevator.id}?item={item.id}").get_data(as_text=True)
+    for shown in (csv_text, page, concern):
+        assert "HELDINSULT" not in shown and "HELDFLOOD" not in shown
+    elevator_row = next(r for r in csv_text.splitlines() if r.startswith(f"{elevator.id},"))
+    assert elevator_row.split(",")[3] == "4"  # the four published opinions, not six
