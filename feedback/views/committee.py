@@ -1,7 +1,6 @@
 """The committee's review before a decision, and the decision it publishes."""
 from __future__ import annotations
 
-import csv
 import io
 from datetime import date
 
@@ -13,9 +12,10 @@ from sqlalchemy import func, select
 from ..extensions import db
 from ..forms import DecisionForm, outcome_choices
 from ..i18n import current_locale
+from ..params import int_arg
 from ..models import Decision, Disclosure, Heading, Opinion
 from ..rendering import masked
-from ..services import committee, disclosures
+from ..services import committee, disclosures, spreadsheet
 from ..services.errors import NotFound, ValidationFailed
 from .access import roles_required
 
@@ -29,9 +29,7 @@ def _date_arg(name: str) -> date | None:
         return None
 
 
-def _int_arg(name: str) -> int | None:
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() else None
+_int_arg = int_arg  # an id that cannot be is a 400 with the parameter's name
 
 
 def _review_scope() -> dict:
@@ -153,7 +151,7 @@ def _static_files_only(url: str) -> dict:
 def review_csv():
     summary = committee.review(locale=current_locale(), **_review_scope())
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = spreadsheet.writer(out)
     writer.writerow(["cluster_id", "label", "campaign", "opinions", "support", "oppose", "suggestion",
                      "question", "answered", "departments", "representative"])
     for row in summary.clusters + summary.campaigns:

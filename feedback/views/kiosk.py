@@ -21,6 +21,7 @@ from flask_babel import gettext as _
 
 from ..extensions import csrf, db, limiter
 from ..forms import stance_choices
+from ..links import public_url
 from ..models.base import utcnow
 from ..services import channels, disclosures, opinions
 from ..services.errors import NotFound, ServiceError
@@ -172,7 +173,7 @@ def tracking_url(code: str) -> str:
     address phones cannot (a hall's intranet)."""
     base = current_app.config.get("KIOSK_PUBLIC_URL")
     path = url_for("public.track", code=code)
-    return base.rstrip("/") + path if base else url_for("public.track", code=code, _external=True)
+    return base.rstrip("/") + path if base else public_url("public.track", code=code)
 
 
 @bp.get("/receipt/<code>")

@@ -10,6 +10,7 @@ from flask_login import current_user
 from ..extensions import db, limiter
 from ..forms import OpinionForm, RatingForm, TrackForm, outcome_choices, rating_choices
 from ..i18n import current_locale
+from ..links import public_url
 from ..models import Heading, Opinion
 from ..services import committee, disclosures, opinions, responses
 from ..services.errors import NotFound, ValidationFailed
@@ -160,7 +161,7 @@ def _qr_svg(opinion: Opinion) -> str:
     """The tracking page as a QR code, for keeping the code on a phone (inline SVG, no network)."""
     import segno
 
-    url = url_for("public.track", code=opinion.tracking_code, _external=True)
+    url = public_url("public.track", code=opinion.tracking_code)
     return segno.make(url, error="m").svg_inline(scale=4, border=4, dark="#000", light="#fff")
 
 
