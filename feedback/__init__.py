@@ -23,14 +23,18 @@ def create_app(config: dict | None = None) -> Flask:
         app.config.update(config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     _configure_logging(app)
+    from . import params
+
+    params.init_app(app)  # before CSRF reads the form, and before routes are added
     _init_extensions(app)
     _init_jobs(app)
     _register_blueprints(app)
-    from . import cli, errors, i18n, rendering
+    from . import cli, errors, i18n, rendering, security
 
     i18n.init_app(app)
     rendering.init_app(app)
     errors.init_app(app)
+    security.init_app(app)
     cli.init_app(app)
     return app
 

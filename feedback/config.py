@@ -80,3 +80,16 @@ class Config:
         self.ANSWER_DAYS_DEFAULT = _int("FEEDBACK_ANSWER_DAYS", 13)
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
+
+        # Links in SMS, e-mail, receipts and feeds start with this, never with the Host
+        # header; its host (plus FEEDBACK_TRUSTED_HOSTS, comma-separated, and the local
+        # addresses) are the only Host headers answered (feedback/security.py).
+        self.PUBLIC_URL = os.environ.get("FEEDBACK_PUBLIC_URL", "").rstrip("/")
+        self.TRUSTED_HOSTS_EXTRA = os.environ.get("FEEDBACK_TRUSTED_HOSTS", "")
+        self.TRUSTED_HOSTS = None  # computed from the two above unless given
+        # Behind HTTPS: cookies only over HTTPS, and HSTS. On by default for an https PUBLIC_URL.
+        https_default = "1" if self.PUBLIC_URL.startswith("https:") else "0"
+        secure = os.environ.get("FEEDBACK_SECURE_COOKIES", https_default).lower() in ("1", "true", "yes")
+        self.SESSION_COOKIE_SECURE = self.REMEMBER_COOKIE_SECURE = secure
+        if self.SESSION_COOKIE_SECURE:
+            self.PREFERRED_URL_SCHEME = "https"

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, g, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from sqlalchemy import exc as sql
+from werkzeug.exceptions import HTTPException, SecurityError
 
 from .i18n import rate_limit_text
 from .services.errors import ServiceError
@@ -22,6 +23,7 @@ def _messages():
         405: _("This address does not accept that kind of request."),
         413: _("What you sent is too large."),
         429: _("Too many requests. Please wait a moment and try again."),
+        503: _("The service is briefly unavailable. Please try again in a minute."),
         500: _("Something went wrong on our side. Your input was not lost if you received a tracking code."),
     }
 
@@ -39,7 +41,50 @@ def error_response(status: int, message: str, errors: dict | None = None):
     return render_template("error.html", status=status, message=message), status
 
 
+DATABASE_AWAY = (sql.OperationalError, sql.InterfaceError, sql.TimeoutError)
+RETRY_AFTER_SECONDS = 30
+
+
+def _forget_the_session_work() -> None:
+    """Roll back what the failed request began, and render the error page without asking
+    the database who is logged in (it may be the database that failed)."""
+    from flask_login import AnonymousUserMixin
+
+    from .extensions import db
+
+    try:
+        db.session.rollback()
+    except sql.SQLAlchemyError:
+        db.session.invalidate()
+    g._login_user = AnonymousUserMixin()
+
+
 def init_app(app: Flask) -> None:
+    def value_out_of_range(error: Exception):
+        """A number or text the database cannot hold (checked input should never get here)."""
+        log.warning("value out of range on %s %s: %s", request.method, request.path, error)
+        _forget_the_session_work()
+        return error_response(400, _("A value in the request is out of range."))
+
+    def database_away(error: Exception):
+        log.error("database unavailable on %s %s: %s", request.method, request.path, error)
+        _forget_the_session_work()
+        response, status = error_response(503, _messages()[503])
+        return response, status, {"Retry-After": str(RETRY_AFTER_SECONDS)}
+
+    def statement_error(error: sql.StatementError):
+        """SQLAlchemy wraps driver errors that are not the DB-API's own (an int too large for
+        SQLite, a NUL for psycopg) in a StatementError."""
+        if isinstance(error.orig, (OverflowError, ValueError)):
+            return value_out_of_range(error)
+        return unexpected_error(error)
+
+    for kind in (sql.DataError, OverflowError):
+        app.register_error_handler(kind, value_out_of_range)
+    for kind in DATABASE_AWAY:
+        app.register_error_handler(kind, database_away)
+    app.register_error_handler(sql.StatementError, statement_error)
+
     @app.errorhandler(ServiceError)
     def service_error(error: ServiceError):
         return error_response(error.status_code, str(error.message), error.errors)
@@ -47,6 +92,13 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
         return error_response(400, _("The form expired or was sent from elsewhere. Please reload the page and try again."))
+
+    @app.errorhandler(SecurityError)
+    def untrusted_host(error: SecurityError):
+        """A Host header this site does not answer to: no page can be built (its links
+        would name that host), so a short text."""
+        message = _("This site does not answer to that host name.")
+        return message, 400, {"Content-Type": "text/plain; charset=utf-8"}
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
@@ -56,7 +108,9 @@ def init_app(app: Flask) -> None:
         elif error.code == 429:
             message = _("Too many submissions (limit: %(limit)s). Please try again later.",
                         limit=rate_limit_text(str(error.description)))
-        return error_response(error.code or 500, message)
+        response, status = error_response(error.code or 500, message)
+        allowed = getattr(error, "valid_methods", None)  # 405 says what the address accepts
+        return response, status, ({"Allow": ", ".join(allowed)} if allowed else {})
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):

@@ -16,6 +16,7 @@ from ..models.catalogue import MAX_HEADING_DEPTH
 from ..synthesis.text import strip_control_characters
 from . import audit
 from .errors import NotFound, PermissionDenied, ValidationFailed
+from . import spreadsheet
 
 EDITOR_ROLES = ("editor", "admin")
 CSV_COLUMNS = ("path", "code", "name", "description")
@@ -192,7 +193,7 @@ def export_csv(*, organisation_id: int) -> str:
     """The catalogue as CSV (path, code, name, description, name_en), parents first."""
     _organisation(organisation_id)
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = spreadsheet.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS + OPTIONAL_COLUMNS)
 
     def walk(nodes):
@@ -252,7 +253,8 @@ def _parse(text: str) -> tuple[list[_Row], list]:
             if len(record) != len(header):
                 _line_error(errors, line, _l("expected %(n)d fields, found %(m)d.", n=len(header), m=len(record)))
                 continue
-            cell = lambda name: _clean(record[index[name]]) if name in index else ""  # noqa: E731
+            def cell(name, record=record):
+                return _clean(spreadsheet.plain(record[index[name]])) if name in index else ""
             path = [part.strip() for part in cell("path").split("/")]
             row = _Row(line, path, cell("code"), cell("name"), cell("description"), cell("name_en"))
             rows.append(row)

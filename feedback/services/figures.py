@@ -13,7 +13,6 @@ response rate: they may still be answered in time.
 """
 from __future__ import annotations
 
-import csv
 import io
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timezone, timedelta
@@ -25,7 +24,7 @@ from ..extensions import db
 from ..models import Department, Opinion, Rating
 from ..models.base import utcnow
 from ..models.opinions import OPEN_STATUSES
-from . import calendar, paging
+from . import calendar, paging, spreadsheet
 from .sql_days import local_day
 
 SATISFIED = ("satisfied", "basically_satisfied")
@@ -163,7 +162,7 @@ def overdue(*, department_id: int | None = None, now: datetime | None = None,
 
 def as_csv(report: Report) -> str:
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = spreadsheet.writer(out)
     writer.writerow(["department", "received", "answered", "answered_on_time", "open_overdue", "open_not_yet_due",
                      "resolved", "ratings", "satisfied", "response_rate", "on_time_rate", "resolution_rate",
                      "satisfaction_rate", "period_from", "period_to", "as_of"])

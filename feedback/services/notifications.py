@@ -13,11 +13,12 @@ import smtplib
 import urllib.request
 from email.message import EmailMessage
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import force_locale, gettext as _
 from sqlalchemy import select
 
 from ..extensions import db
+from ..links import public_url
 from ..models import Opinion, Response, User
 from ..models.base import utcnow
 from ..models.response_workflow import OutboxMessage
@@ -108,14 +109,11 @@ def contact_channel(contact: str | None) -> str | None:
 
 
 def _track_url(opinion: Opinion) -> str:
-    """The submitter's own link: with the key that lets them rate the answer."""
+    """The submitter's own link, with the key that lets them rate the answer; from the
+    configured public address, never from a request's Host header."""
     from .opinions import submitter_link_args
 
-    args = submitter_link_args(opinion)
-    try:
-        return url_for("public.track", **args, _external=True)
-    except RuntimeError:  # no request and no SERVER_NAME: a path is still useful
-        return f"/track/{args['code']}?key={args['key']}"
+    return public_url("public.track", **submitter_link_args(opinion))
 
 
 def notify_resident_answered(opinion: Opinion, response: Response) -> OutboxMessage | None:

@@ -2,7 +2,6 @@
 and follow-up, look-back checks (回头看), and coverage by organisation and period."""
 from __future__ import annotations
 
-import csv
 import io
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -19,6 +18,7 @@ from ..models.supervision import CHECK_METHODS
 from ..synthesis.text import strip_control_characters
 from . import audit
 from .errors import NotFound, PermissionDenied, ValidationFailed
+from . import spreadsheet
 
 SUPERVISOR_ROLES = ("supervisor",)
 PASS_SHARE = 0.8  # a check passes when at least this share of its points pass
@@ -229,7 +229,7 @@ def coverage(*, period: str) -> Coverage:
 
 def coverage_csv(report: Coverage, locale: str) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = spreadsheet.writer(out, lineterminator="\n")
     writer.writerow(["period", "organisation", "tier", "discloses", "versions_published", "with_time_limit",
                      "on_time", "on_time_share", "checks", "checks_passed", "pass_share"])
     share = lambda v: "" if v is None else f"{v:.3f}"  # noqa: E731

@@ -4,11 +4,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from flask import Blueprint, current_app, jsonify, request, send_file, url_for
+from flask import Blueprint, current_app, jsonify, request, send_file
 from flask_babel import gettext as _
 
 from ..extensions import csrf, limiter
 from ..i18n import localised_name
+from ..links import public_url
+from ..params import MAX_ID
 from ..services import channels, disclosures, opinions, responses
 from ..services.errors import NotFound, ServiceError, ValidationFailed
 from .public import opinion_rate_limit
@@ -29,7 +31,7 @@ def _item_summary(item) -> dict:
         "heading_id": item.heading_id,
         "department": localised_name(item.department),
         "published_at": version.published_at.isoformat() if version else None,
-        "url": url_for("public.item", item_id=item.id, _external=True),
+        "url": public_url("public.item", item_id=item.id),
     }
 
 
@@ -113,6 +115,9 @@ def _check_types(payload: dict) -> None:
             errors.setdefault(field, [_("This field is required.")])
     if errors:
         raise ValidationFailed(errors)
+    item_id = payload.get("disclosure_id")
+    if item_id is not None and not 0 < item_id <= MAX_ID:  # no item has such an id
+        raise NotFound(_("There is no such item."), field="disclosure_id")
 
 
 @bp.post("/opinions")
@@ -137,7 +142,7 @@ def create_opinion():
     )
     opinion = submission.opinion
     body = {"tracking_code": opinion.tracking_code, "status": opinion.status,
-            "url": url_for("public.track", **opinions.submitter_link_args(opinion), _external=True)}
+            "url": public_url("public.track", **opinions.submitter_link_args(opinion))}
     return jsonify(body), (201 if submission.created else 200)
 
 

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..forms import ChannelKeyForm, ConfirmForm, KioskForm, key_channel_choices
+from ..links import public_url
 from ..services import channels
 from ..services.errors import ValidationFailed
 from .access import roles_required
@@ -102,7 +103,7 @@ def _remember_sent(form) -> None:
 def register_kiosk():
     def create(form):
         device, token = channels.register_kiosk(user=current_user, name=form.name.data, location=form.location.data)
-        return device, url_for("kiosk.activate", token=token, _external=True)
+        return device, public_url("kiosk.activate", token=token)
 
     return _issue(KioskForm(prefix="kiosk"), "kiosk_form", "kiosk", create)
 

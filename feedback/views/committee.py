@@ -1,7 +1,6 @@
 """The committee's review before a decision, and the decision it publishes."""
 from __future__ import annotations
 
-import csv
 import io
 from datetime import date
 from urllib.parse import urlencode
@@ -15,9 +14,10 @@ from sqlalchemy import func, select
 from ..extensions import db
 from ..forms import DecisionForm, outcome_choices
 from ..i18n import current_locale
+from ..params import int_arg
 from ..models import Decision, Disclosure, Heading, Opinion
 from ..rendering import masked
-from ..services import committee, disclosures, paging
+from ..services import committee, disclosures, paging, spreadsheet
 from ..services.errors import NotFound, ValidationFailed
 from .access import roles_required
 
@@ -31,9 +31,7 @@ def _date_arg(name: str) -> date | None:
         return None
 
 
-def _int_arg(name: str) -> int | None:
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() else None
+_int_arg = int_arg  # an id that cannot be is a 400 with the parameter's name
 
 
 def _review_scope() -> dict:
@@ -166,7 +164,7 @@ def review_csv():
 
 def _csv_rows(summary):
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = spreadsheet.writer(out)
 
     def flushed() -> str:
         text = out.getvalue()

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..i18n import current_locale
+from ..params import int_arg
 from ..models import Department
 from ..services import notifications, paging, queue, responses
 from ..services.errors import ServiceError, ValidationFailed
@@ -21,9 +22,7 @@ STAFF = ("department_staff", "department_head")
 HEADS = ("department_head",)
 
 
-def _int_arg(name: str) -> int | None:
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() else None
+_int_arg = int_arg  # an id that cannot be is a 400 with the parameter's name
 
 
 @bp.get("/")

@@ -16,6 +16,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from ..extensions import db
 from ..forms import ItemForm, PublishForm
 from ..i18n import localised_name
+from ..params import int_arg, whole_number
 from ..models import Department, Disclosure, Heading, Organisation
 from ..models.catalogue import LOCAL_TIMEZONE
 from ..services import audit, catalogue, disclosures
@@ -131,7 +132,7 @@ def items():
 @bp.get("/due")
 @roles_required(*READERS)
 def due():
-    overdue, upcoming = disclosures.due_items(days_ahead=int(request.args.get("days", 30) or 30))
+    overdue, upcoming = disclosures.due_items(days_ahead=int_arg("days", default=30, high=366))
     return render_template("editor/due.html", overdue=overdue, upcoming=upcoming)
 
 
@@ -367,7 +368,8 @@ def attach(organisation_id: int, heading_id: int):
     form = AttachForm(prefix=f"attach-{heading_id}")
     form.under_heading_id.choices = None  # any id; the service checks it belongs to the parent organisation
     if form.validate_on_submit() or request.form.get(f"attach-{heading_id}-under_heading_id") is not None:
-        under = int(request.form.get(f"attach-{heading_id}-under_heading_id") or 0)
+        under = whole_number(request.form.get(f"attach-{heading_id}-under_heading_id", ""),
+                             "under_heading_id", default=0)
         return_to = url_for("editor.catalogue_page", organisation_id=organisation.id)
         try:
             catalogue.attach_catalogue(user=current_user, heading_id=heading_id, under_heading_id=under or None)

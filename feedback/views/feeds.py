@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from xml.etree import ElementTree as ET
 
-from flask import Blueprint, Response, render_template, request, send_file, url_for
+from flask import Blueprint, Response, render_template, request, send_file
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..extensions import db
 from ..i18n import localised_name
+from ..links import public_url
 from ..models import Disclosure, Heading, Organisation
 from ..models.base import utcnow
 from ..rendering import render_markdown
@@ -44,7 +45,7 @@ def _atom(title: str, self_url: str, alternate: str, items) -> Response:
     for item in items:
         version = item.current_version
         entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
-        url = url_for("public.item", item_id=item.id, _external=True)
+        url = public_url("public.item", item_id=item.id)
         ET.SubElement(entry, f"{{{ATOM}}}title").text = version.title
         ET.SubElement(entry, f"{{{ATOM}}}id").text = f"{url}#v{version.number}"
         ET.SubElement(entry, f"{{{ATOM}}}link", rel="alternate", href=url)
@@ -65,7 +66,7 @@ def heading_feed(heading_id: int):
     query = disclosures.public_items_query().where(
         Disclosure.heading_id.in_(_heading_ids(heading))).limit(FEED_LENGTH)
     return _atom(f"{heading.code} {localised_name(heading)}", request.url,
-                 url_for("public.heading", heading_id=heading.id, _external=True), list(db.session.scalars(query)))
+                 public_url("public.heading", heading_id=heading.id), list(db.session.scalars(query)))
 
 
 @bp.get("/organisations/<int:organisation_id>/feed.atom")
@@ -74,7 +75,7 @@ def organisation_feed(organisation_id: int):
     if organisation is None:
         raise NotFound(_("There is no such organisation."))
     items = disclosures.public_items(organisation_id=organisation.id, limit=FEED_LENGTH)
-    return _atom(localised_name(organisation), request.url, url_for("public.home", _external=True), items)
+    return _atom(localised_name(organisation), request.url, public_url("public.home"), items)
 
 
 @bp.get("/items/<int:item_id>/archive")

@@ -21,6 +21,7 @@ from flask_babel import gettext as _
 
 from ..extensions import csrf, db, limiter
 from ..forms import stance_choices
+from ..links import public_url
 from ..models.base import utcnow
 from ..services import channels, disclosures, opinions
 from ..services.errors import NotFound, ServiceError
@@ -173,8 +174,8 @@ def tracking_url(code: str) -> str:
     hall's intranet)."""
     base = current_app.config.get("KIOSK_PUBLIC_URL")
     args = {"code": code, "key": opinions.rating_token(code)}  # a spare code's too
-    return base.rstrip("/") + url_for("public.track", **args) if base else url_for(
-        "public.track", **args, _external=True)
+    return base.rstrip("/") + url_for("public.track", **args) if base else public_url(
+        "public.track", **args)
 
 
 @bp.get("/receipt/<code>")

@@ -10,6 +10,7 @@ from flask_login import current_user
 from ..extensions import db, limiter
 from ..forms import OpinionForm, RatingForm, TrackForm, outcome_choices, rating_choices
 from ..i18n import current_locale
+from ..links import public_url
 from ..models import Heading, Opinion
 from ..services import committee, disclosures, opinion_files, opinions, responses
 from ..services.errors import NotFound, ValidationFailed
@@ -191,7 +192,7 @@ def _qr_svg(opinion: Opinion, key: str | None) -> str:
     the submitter's own link, with the rating key, when the page was opened with it."""
     import segno
 
-    url = url_for("public.track", code=opinion.tracking_code, key=key, _external=True)
+    url = public_url("public.track", code=opinion.tracking_code, key=key)
     return segno.make(url, error="m").svg_inline(scale=4, border=4, dark="#000", light="#fff")
 
 
