@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -39,6 +39,19 @@ def error_response(status: int, message: str, errors: dict | None = None):
     return render_template("error.html", status=status, message=message), status
 
 
+def _seconds_until_reset() -> str:
+    """For a refusal only (the counters' headers are off: they would cost every request
+    two more Redis calls)."""
+    import time
+
+    from .extensions import limiter
+
+    try:
+        return str(max(1, int(limiter.current_limit.reset_at - time.time())))
+    except Exception:  # the counter store is away: a minute is an honest guess
+        return "60"
+
+
 def init_app(app: Flask) -> None:
     @app.errorhandler(ServiceError)
     def service_error(error: ServiceError):
@@ -54,6 +67,9 @@ def init_app(app: Flask) -> None:
         if error.code == 429:
             message = _("Too many submissions (limit: %(limit)s). Please try again later.",
                         limit=rate_limit_text(str(error.description)))
+            response = make_response(error_response(429, message))
+            response.headers["Retry-After"] = _seconds_until_reset()
+            return response
         return error_response(error.code or 500, message)
 
     @app.errorhandler(Exception)

@@ -167,6 +167,7 @@ def submit_opinion(
         contact_name=_clean_text(contact_name)[:80] or None,
         status="received",
         source=source,
+        repeat_digest=moderation.repeat_digest(source, normalise(text), now),
         created_at=now,
     )
     held_for = moderation.screen(analysis_text=opinion.analysis_text, source=source, now=now)
@@ -183,10 +184,12 @@ def submit_opinion(
     if held_for:
         moderation.hold_for_rules(opinion, held_for)
     db.session.commit()
-    if opinion.moderation == "published":
+    if opinion.moderation == "published" and current_app.extensions.get("feedback.job_mode") != "rq":
         from . import routing
 
-        routing.request_routing()  # one batch job routes the whole burst
+        routing.request_routing()  # without Redis: routed in-process after the commit
+    # With Redis, the router (`flask router`, started by `serve`) finds the committed row
+    # itself: no Redis call here, so a slow or hung Redis cannot slow intake down.
     return Submission(opinion, created=True)
 
 
