@@ -42,6 +42,7 @@ def create_app(config: dict | None = None) -> Flask:
 def _configure_logging(app: Flask) -> None:
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)  # 9 lines per process start
 
 
 def _init_extensions(app: Flask) -> None:

@@ -1,9 +1,7 @@
-"""flask --app feedback …: init-db, seed-demo, worker, serve, sweep."""
+"""flask --app feedback …: init-db, seed-demo, worker, route, serve, sweep."""
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 
 import click
 from flask import Flask, current_app
@@ -35,13 +33,24 @@ def seed_demo_command(reset: bool):
 @click.command("worker")
 @click.option("--burst", is_flag=True, help="Work until the queues are empty, then stop.")
 @click.option("--queue", "queues", multiple=True, help="Queues to listen on (default: all).")
+@click.option("--cron/--no-cron", default=True, help="Run the scheduled jobs (one worker should).")
 @with_appcontext
-def worker_command(burst: bool, queues: tuple[str, ...]):
-    """Run an RQ worker for the background jobs (routing, synthesis, search)."""
+def worker_command(burst: bool, queues: tuple[str, ...], cron: bool):
+    """Run an RQ worker for the background jobs (notifications, synthesis, search)."""
     from workers.worker import run_worker
 
     run_worker(redis_url=current_app.config["REDIS_URL"],
-               queues=list(queues) or current_app.config["RQ_QUEUES"], burst=burst)
+               queues=list(queues) or current_app.config["RQ_QUEUES"], burst=burst, with_cron=cron)
+
+
+@click.command("route")
+def router_command():
+    """Route committed opinions as they arrive, in batches (the database is its queue)."""
+    from workers.router import run_router
+
+    from . import create_app
+
+    run_router(create_app())
 
 
 @click.command("sweep")
@@ -65,31 +74,45 @@ def reindex_command():
 @click.command("serve")
 @click.option("--host", default="127.0.0.1")
 @click.option("--port", default=5000, type=int)
+@click.option("--threads", default=lambda: int(os.environ.get("FEEDBACK_SERVE_THREADS", "8")), type=int,
+              help="Request threads of the web server.")
 @with_appcontext
-def serve_command(host: str, port: int):
-    """Serve the web app (waitress) with one RQ worker beside it when Redis runs."""
+def serve_command(host: str, port: int, threads: int):
+    """Serve the web app (waitress) with the router and the workers beside it when Redis
+    runs; a background process that dies is started again; SIGTERM stops everything."""
+    import signal
+
     from waitress import serve
 
-    worker = _start_worker_process()
-    click.echo(f"Open http://{host}:{port}/  (Ctrl+C stops web and worker)")
+    supervisor = _start_background_processes()
+    signal.signal(signal.SIGTERM, _interrupt)  # stop like Ctrl+C, so `finally` runs
+    click.echo(f"Open http://{host}:{port}/  (Ctrl+C stops web and workers)")
     try:
-        serve(current_app._get_current_object(), host=host, port=port, threads=8)
+        serve(current_app._get_current_object(), host=host, port=port, threads=threads)
+    except KeyboardInterrupt:
+        pass
     finally:
-        if worker is not None:
-            worker.terminate()
+        if supervisor is not None:
+            supervisor.stop()
 
 
-def _start_worker_process():
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
+def _start_background_processes():
     if current_app.extensions["feedback.job_mode"] != "rq":
         click.echo("No Redis: jobs run inside the web process after each commit (no worker started).")
         return None
-    env = dict(os.environ)
-    return subprocess.Popen([sys.executable, "-m", "flask", "--app", "feedback", "worker"], env=env)
+    from workers.supervisor import Supervisor
+
+    env = dict(os.environ, FEEDBACK_JOB_MODE="rq")  # Redis may blink while they start
+    return Supervisor(env=env).start()
 
 
 def init_app(app: Flask) -> None:
-    for command in (init_db_command, seed_demo_command, worker_command, sweep_command, reindex_command,
-                    serve_command):
+    for command in (init_db_command, seed_demo_command, worker_command, router_command, sweep_command,
+                    reindex_command, serve_command):
         app.cli.add_command(command)
     # Command groups of their own modules: router/calendar, synthesis, catalogue.
     # (kiosk and api commands live on their blueprints.)

@@ -39,6 +39,8 @@ class Config:
             "FEEDBACK_DATABASE_URL", f"sqlite:///{instance / 'feedback.sqlite3'}"
         )
         self.REDIS_URL = os.environ.get("FEEDBACK_REDIS_URL", "redis://127.0.0.1:6379/0")
+        # A hung Redis must not hang a request: every web-side Redis call gives up after this.
+        self.REDIS_SOCKET_TIMEOUT = float(os.environ.get("FEEDBACK_REDIS_SOCKET_TIMEOUT", "0.5"))
         self.SEARCH_INDEX_DIR = os.environ.get(
             "FEEDBACK_SEARCH_INDEX_DIR", str(instance / "search_index")
         )
@@ -73,7 +75,11 @@ class Config:
         self.HOST = os.environ.get("FEEDBACK_HOST", "127.0.0.1")
         self.PORT = _int("FEEDBACK_PORT", 5000)
         self.CHANNEL_RATE_LIMIT = os.environ.get("FEEDBACK_CHANNEL_RATE_LIMIT", "6000 per hour")
-        self.RATELIMIT_HEADERS_ENABLED = True
+        # One Redis round trip per submit: headers would cost two more (GET, TTL) on every
+        # request; a refusal still carries Retry-After (feedback/errors.py).
+        self.RATELIMIT_HEADERS_ENABLED = False
+        self.RATELIMIT_STORAGE_OPTIONS = {"socket_timeout": self.REDIS_SOCKET_TIMEOUT,
+                                          "socket_connect_timeout": self.REDIS_SOCKET_TIMEOUT}
         self.RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
         self.RATELIMIT_SWALLOW_ERRORS = True
 

@@ -59,6 +59,19 @@ def _forget_the_session_work() -> None:
     g._login_user = AnonymousUserMixin()
 
 
+def _seconds_until_reset() -> str:
+    """For a refusal only (the counters' headers are off: they would cost every request
+    two more Redis calls)."""
+    import time
+
+    from .extensions import limiter
+
+    try:
+        return str(max(1, int(limiter.current_limit.reset_at - time.time())))
+    except Exception:  # the counter store is away: a minute is an honest guess
+        return "60"
+
+
 def init_app(app: Flask) -> None:
     def value_out_of_range(error: Exception):
         """A number or text the database cannot hold (checked input should never get here)."""
@@ -109,8 +122,13 @@ def init_app(app: Flask) -> None:
             message = _("Too many submissions (limit: %(limit)s). Please try again later.",
                         limit=rate_limit_text(str(error.description)))
         response, status = error_response(error.code or 500, message)
+        headers = {}
         allowed = getattr(error, "valid_methods", None)  # 405 says what the address accepts
-        return response, status, ({"Allow": ", ".join(allowed)} if allowed else {})
+        if allowed:
+            headers["Allow"] = ", ".join(allowed)
+        if error.code == 429:
+            headers["Retry-After"] = _seconds_until_reset()
+        return response, status, headers
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):

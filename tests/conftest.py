@@ -160,10 +160,15 @@ def client(app):
 
 @pytest.fixture
 def run_jobs(app, redis):
-    """Run every queued job on a real RQ worker (burst mode) against the real Redis."""
+    """A router pass, then every queued job on a real RQ worker (burst mode) against the
+    real Redis (with `queues`: only those queues' jobs, no router pass)."""
     from rq import Queue, SimpleWorker
 
     def run(queues: tuple[str, ...] | None = None) -> int:
+        if queues is None:  # what the router process does in production: route what waits
+            from feedback.services.routing import route_received
+
+            route_received()
         names = queues or app.config["RQ_QUEUES"]
         pending = sum(Queue(n, connection=redis).count for n in names)
         worker = SimpleWorker([Queue(n, connection=redis) for n in names], connection=redis)

@@ -3,19 +3,13 @@ from .context import job_context
 
 
 def sweep(older_than_seconds: int = 60) -> int:
-    """Route every opinion that was stored but never routed (Redis or a worker was
-    down when it arrived). Returns how many it routed."""
+    """Route every opinion that was stored but never routed, in batches (the router
+    does this continuously; this is for `flask sweep` and workers without a router).
+    Returns how many it routed."""
     with job_context():
-        from feedback.services import opinions, routing
+        from feedback.services import routing
 
-        pending = opinions.unrouted_opinion_ids(older_than_seconds=older_than_seconds)
-        if not pending:
-            return 0
-        routed = 0
-        for opinion_id in pending:
-            opinion = routing.route_opinion(opinion_id=opinion_id)
-            routed += opinion is not None and opinion.status != "received"
-        return routed
+        return routing.route_received()
 
 
 def database_session() -> dict:

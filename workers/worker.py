@@ -53,19 +53,53 @@ def _warm_router() -> None:
     trained_router()
 
 
+RECONNECT_SECONDS = (1, 2, 5)  # waits between attempts while Redis is away, growing
+
+
 def run_worker(*, redis_url: str, queues: list[str], burst: bool = False, with_cron: bool = True) -> bool:
+    """Work the queues; when Redis goes away, wait for it and go on (a worker that quit
+    would leave everything after it undone until someone noticed)."""
+    import time
+
     import redis
 
-    from .maintenance import sweep
-
-    connection = redis.Redis.from_url(redis_url)
-    routed = sweep(older_than_seconds=0)
-    if routed:
-        log.info("sweep at start routed %d waiting opinion(s)", routed)
+    _quiet_job_logs()
+    _sweep_at_start()
+    connection = redis.Redis.from_url(redis_url, health_check_interval=10)
     if with_cron and not burst:
         _start_cron(connection)
-    worker = FeedbackWorker([Queue(name, connection=connection) for name in queues], connection=connection)
-    return worker.work(burst=burst, with_scheduler=not burst)
+    failures = 0
+    while True:
+        worker = FeedbackWorker([Queue(name, connection=connection) for name in queues], connection=connection)
+        try:
+            return worker.work(burst=burst, with_scheduler=not burst)
+        except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, OSError) as lost:
+            if burst:
+                raise
+            wait = RECONNECT_SECONDS[min(failures, len(RECONNECT_SECONDS) - 1)]
+            log.warning("Redis is unreachable (%s); the worker tries again in %d s", lost, wait)
+            failures += 1
+            time.sleep(wait)
+
+
+def _quiet_job_logs() -> None:
+    """RQ says two INFO lines per job; the router logs one line per routed batch instead."""
+    for name in ("rq.worker", "rq.queue", "rq.scheduler", "rq.cron", "rq.job"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
+def _sweep_at_start() -> None:
+    """Route what waits (a worker without a router, or after a crash); the database may
+    still be starting: the router and the minute sweep finish it then."""
+    from .maintenance import sweep
+
+    try:
+        routed = sweep(older_than_seconds=0)
+    except Exception:
+        log.warning("sweep at start failed; the router and the minute sweep will retry", exc_info=True)
+        return
+    if routed:
+        log.info("sweep at start routed %d waiting opinion(s)", routed)
 
 
 def _start_cron(connection) -> None:
@@ -87,8 +121,14 @@ def _start_cron(connection) -> None:
 
 
 def _run_cron(scheduler) -> None:
+    """Never dies of a Redis outage: the minute sweep must outlive it."""
     import time
 
     while True:
-        scheduler.enqueue_jobs()
-        time.sleep(max(scheduler.calculate_sleep_interval(), 1))
+        try:
+            scheduler.enqueue_jobs()
+            pause = max(scheduler.calculate_sleep_interval(), 1)
+        except Exception:
+            log.warning("scheduled jobs could not be queued; trying again", exc_info=True)
+            pause = 5
+        time.sleep(pause)

@@ -91,6 +91,8 @@ class Opinion(db.Model):
     moderation_reason: Mapped[Optional[str]] = mapped_column(Text)
     # Who sent it, for per-source spam rules: "kiosk:3", "key:2", "ip:<keyed hash>".
     source: Mapped[Optional[str]] = mapped_column(String(80), index=True)
+    # sha256 of source + UTC day + analysis text: the repeat check is one indexed lookup.
+    repeat_digest: Mapped[Optional[str]] = mapped_column(String(64), index=True)
     department_id: Mapped[Optional[int]] = mapped_column(ForeignKey("department.id"))
     routing_confidence: Mapped[Optional[float]] = mapped_column()
     cluster_id: Mapped[Optional[int]] = mapped_column(ForeignKey("cluster.id"), index=True)

@@ -23,16 +23,20 @@ _connections: dict[str, redis.Redis] = {}
 
 def redis_connection(url: str | None = None) -> redis.Redis:
     """One pooled client per URL and process: a TCP connection per commit costs more
-    than the commit (redis-py re-opens its pool after a fork)."""
+    than the commit (redis-py re-opens its pool after a fork). Every call gives up after
+    REDIS_SOCKET_TIMEOUT: a hung Redis (SIGSTOP, a full network buffer) must not hang a
+    request; the sweep finishes what was committed meanwhile."""
     url = url or current_app.config["REDIS_URL"]
     if url not in _connections:
-        _connections[url] = redis.Redis.from_url(url, socket_connect_timeout=1)
+        timeout = current_app.config.get("REDIS_SOCKET_TIMEOUT", 0.5)
+        _connections[url] = redis.Redis.from_url(url, socket_connect_timeout=timeout,
+                                                 socket_timeout=timeout)
     return _connections[url]
 
 
 def redis_available(url: str) -> bool:
     try:
-        return bool(redis.Redis.from_url(url, socket_connect_timeout=0.5).ping())
+        return bool(redis.Redis.from_url(url, socket_connect_timeout=0.5, socket_timeout=0.5).ping())
     except (redis.exceptions.RedisError, OSError):
         return False
 

@@ -6,9 +6,10 @@ nor routed to a department until a moderator publishes it.
 """
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import Counter
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -75,10 +76,22 @@ def screen(*, analysis_text: str, source: str | None, now: datetime | None = Non
     return reasons
 
 
+def repeat_digest(source: str | None, analysis_text: str, when: datetime) -> str | None:
+    """What the repeat check looks up: one digest per source, UTC day and text, so its
+    cost does not grow with how much a source (a kiosk, a building's address) has sent."""
+    if not source:
+        return None
+    when = when if when.tzinfo else when.replace(tzinfo=timezone.utc)
+    day = when.astimezone(timezone.utc).date().isoformat()
+    return hashlib.sha256(f"{source}\n{day}\n{analysis_text}".encode("utf-8")).hexdigest()
+
+
 def _sent_before(analysis_text: str, source: str, since: datetime) -> bool:
+    """The same text from the same source since `since` (within the days it spans)."""
+    days = {since, since + timedelta(days=1), since + REPEAT_WINDOW}
+    digests = {repeat_digest(source, analysis_text, day) for day in days}
     return db.session.scalar(
-        select(Opinion.id).where(Opinion.source == source, Opinion.analysis_text == analysis_text,
-                                 Opinion.created_at >= since).limit(1)
+        select(Opinion.id).where(Opinion.repeat_digest.in_(digests), Opinion.created_at >= since).limit(1)
     ) is not None
 
 

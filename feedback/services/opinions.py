@@ -210,10 +210,12 @@ def submit_opinion(
     if held_for:
         moderation.hold_for_rules(opinion, held_for)
     db.session.commit()
-    if opinion.moderation == "published":
+    if opinion.moderation == "published" and current_app.extensions.get("feedback.job_mode") != "rq":
         from . import routing
 
-        routing.request_routing()  # one batch job routes the whole burst
+        routing.request_routing()  # without Redis: routed in-process after the commit
+    # With Redis, the router (`flask router`, started by `serve`) finds the committed row
+    # itself: no Redis call here, so a slow or hung Redis cannot slow intake down.
     return Submission(opinion, created=True)
 
 
@@ -223,10 +225,12 @@ def new_opinion(*, text: str, stance: str, channel: str, created_at: datetime,
                 tracking_code: str | None = None) -> Opinion:
     """A received opinion of validated, cleaned fields, with its tracking code and
     analysis text (not yet added to the session). The intake and imports share it."""
+    analysis_text = normalise(text)
     return Opinion(
         tracking_code=tracking_code or new_tracking_code(), idempotency_key=idempotency_key or None,
-        disclosure_id=disclosure_id, text=text, analysis_text=normalise(text), stance=stance,
+        disclosure_id=disclosure_id, text=text, analysis_text=analysis_text, stance=stance,
         channel=channel, contact=contact, contact_name=contact_name, status="received", source=source,
+        repeat_digest=moderation.repeat_digest(source, analysis_text, created_at),
         created_at=created_at,
     )
 

@@ -120,6 +120,11 @@ def route_pending(*, batch_size: int | None = None, now: datetime | None = None)
     call routed. Idempotent: only opinions still `received` are touched. An opinion the
     rules hold waits for the moderator: it is routed when published (`moderation.publish`)."""
     batching.clear("route")
+    return route_received(batch_size=batch_size, now=now)
+
+
+def route_received(*, batch_size: int | None = None, now: datetime | None = None) -> int:
+    """The router's pass: route what is received, batch after batch, without Redis."""
     size = batch_size or current_app.config.get("ROUTING_BATCH_SIZE", DEFAULT_BATCH_SIZE)
     total = 0
     while True:
@@ -192,10 +197,15 @@ def _route_claimed(which, *, now: datetime | None = None) -> int:
         search.note_changed("opinion", row.id)
     db.session.commit()
     db.session.expire_all()
+    from . import synthesis
+
+    synthesis.place_routed([row.id for row in claimed])
     if routed_to:
         from . import notifications
 
         notifications.deliver_soon()
+    log.info("routed %d opinion(s): %d to departments, %d to triage", len(claimed),
+             sum(routed_to.values()), len(claimed) - sum(routed_to.values()))
     return len(claimed)
 
 

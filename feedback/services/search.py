@@ -225,10 +225,34 @@ def request_rebuild() -> None:
     threading.Thread(target=run, daemon=True, name="search-rebuild").start()
 
 
+# The attributes an opinion's document is built from (`_opinion_document`): a change to
+# any other (cluster, tokens, assignee, revision…) leaves its document as it was.
+OPINION_INDEXED_ATTRIBUTES = ("text", "disclosure_id", "department_id", "status", "moderation",
+                              "created_at")
+
+
+def _opinion_awaits_routing(row) -> bool:
+    """A new opinion that the router will claim: it is indexed once, when routed."""
+    return isinstance(row, Opinion) and row.status == "received" and row.moderation == "published"
+
+
+def _document_may_change(row) -> bool:
+    if not isinstance(row, Opinion):
+        return True
+    from sqlalchemy import inspect
+
+    state = inspect(row)
+    return any(state.attrs[name].history.has_changes() for name in OPINION_INDEXED_ATTRIBUTES)
+
+
 def _collect_changes(session: Session, flush_context) -> None:
+    """Each row once per change that matters: new opinions wait for routing, and an
+    opinion joining a cluster does not touch its document."""
     changes = session.info.setdefault("search_changes", set())
     widened_or_narrowed = []
-    for row in (*session.new, *session.dirty, *session.deleted):
+    rows = [*(r for r in session.new if not _opinion_awaits_routing(r)),
+            *(r for r in session.dirty if _document_may_change(r)), *session.deleted]
+    for row in rows:
         kind = SEARCHABLE.get(type(row))
         if kind is not None and row.id is not None:
             changes.add((kind, row.id))

@@ -261,7 +261,9 @@ ASSIGN_JOB = "workers.synthesis.assign_pending"
 
 
 def _collect_new_opinions(session: Session, flush_context) -> None:
-    new = [row.id for row in session.new if isinstance(row, Opinion)]
+    """New opinions that skip routing (imports, the demo); the router hands over the
+    ones it routes (`place_routed`), so intake itself makes no Redis call."""
+    new = [row.id for row in session.new if isinstance(row, Opinion) and row.status != "received"]
     if new:
         session.info.setdefault("new_opinions", []).extend(new)
 
@@ -277,6 +279,16 @@ def _send_new_opinions(session: Session) -> None:
     if current_app.extensions.get("feedback.job_mode") == "rq":
         batching.add_pending("assign", ids, ASSIGN_JOB, queue="synthesis")
     # Without Redis, new opinions join clusters at the next full re-clustering.
+
+
+def place_routed(opinion_ids: list[int]) -> None:
+    """After routing: the routed opinions join their clusters (one coalesced job)."""
+    if not opinion_ids or not current_app.config.get("LIVE_CLUSTER_ASSIGNMENT", True):
+        return
+    from . import batching
+
+    if current_app.extensions.get("feedback.job_mode") == "rq":
+        batching.add_pending("assign", opinion_ids, ASSIGN_JOB, queue="synthesis")
 
 
 def assign_pending() -> int:

@@ -13,7 +13,7 @@ from ..links import public_url
 from ..params import MAX_ID
 from ..services import channels, disclosures, opinions, responses
 from ..services.errors import NotFound, ServiceError, ValidationFailed
-from .public import opinion_rate_limit
+from .public import opinions_per_address
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # no cookie-based auth here: nothing a forged cross-site request could ride on
@@ -121,7 +121,7 @@ def _check_types(payload: dict) -> None:
 
 
 @bp.post("/opinions")
-@limiter.limit(opinion_rate_limit, exempt_when=_has_channel_key)
+@opinions_per_address(exempt_when=_has_channel_key)
 @limiter.limit(channel_rate_limit, key_func=_channel_key_id, exempt_when=lambda: not _has_channel_key())
 def create_opinion():
     """Public clients are limited per address; a channel key is limited per key and
@@ -134,7 +134,9 @@ def create_opinion():
         channels.touch(key_row)
         namespace, source, channel = f"key:{key_row.id}", f"key:{key_row.id}", key_row.channel
     else:
-        namespace, source, channel = "api", opinions.source_for_address(request.remote_addr), "api"
+        source = opinions.source_for_address(request.remote_addr)
+        # Keys are the client's own: another address's key is a new key, not a replay.
+        namespace, channel = f"api:{source}", "api"
     submission = opinions.submit_opinion(
         text=payload["text"], stance=payload["stance"], disclosure_id=payload.get("disclosure_id"),
         channel=channel, contact=payload.get("contact"), contact_name=payload.get("contact_name"),
