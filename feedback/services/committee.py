@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timezone
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, select
+from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..models import Cluster, Decision, Department, Disclosure, Opinion, User
@@ -342,7 +343,8 @@ def latest_public_decisions(limit: int = 5) -> list[Decision]:
     return list(db.session.scalars(
         select(Decision)
         .where(Decision.published_at.is_not(None), Decision.disclosure_id.in_(public_ids))
-        .order_by(Decision.decided_on.desc(), Decision.id.desc()).limit(limit)))
+        .order_by(Decision.decided_on.desc(), Decision.id.desc()).limit(limit)
+        .options(selectinload(Decision.disclosure).selectinload(Disclosure.current_version))))
 
 
 def published_decisions(disclosure_id: int) -> list[Decision]:

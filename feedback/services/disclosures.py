@@ -11,14 +11,14 @@ from pathlib import Path
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, selectinload
 
 from ..extensions import db
 from ..models import Attachment, Department, Disclosure, DisclosureVersion, Heading, User
 from ..models.base import utcnow
 from ..models.catalogue import CARRIERS, PERIODS, SCOPES, local_date
 from ..synthesis.text import strip_control_characters
-from . import audit
+from . import audit, paging
 from .errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 
 EDITOR_ROLES = ("editor", "admin")
@@ -397,6 +397,11 @@ def public_items_query():
     return visible_items_query(None)
 
 
+def _with_version_and_department(query):
+    """Each item's version and department in one statement each, not one per item."""
+    return query.options(selectinload(Disclosure.current_version), selectinload(Disclosure.department))
+
+
 def public_items(*, heading_id: int | None = None, organisation_id: int | None = None,
                  limit: int | None = None, viewer=None) -> list[Disclosure]:
     query = visible_items_query(viewer)
@@ -406,18 +411,43 @@ def public_items(*, heading_id: int | None = None, organisation_id: int | None =
         query = query.where(Disclosure.organisation_id == organisation_id)
     if limit:
         query = query.limit(limit)
-    return list(db.session.scalars(query))
+    return list(db.session.scalars(_with_version_and_department(query)))
+
+
+def _consultations_query(now: datetime):
+    return (public_items_query().order_by(None)
+            .where(Disclosure.comment_closes_at > now,
+                   (Disclosure.comment_opens_at.is_(None)) | (Disclosure.comment_opens_at <= now))
+            .order_by(Disclosure.comment_closes_at, Disclosure.id))
 
 
 def open_consultations(*, now: datetime | None = None, limit: int = 6) -> list[Disclosure]:
     """Public items open for comments until a set day, the soonest to close first: what
     a resident can still have a say on. Items open without an end are not consultations."""
+    query = _consultations_query(now or utcnow()).limit(limit)
+    return list(db.session.scalars(_with_version_and_department(query)))
+
+
+def open_consultations_page(*, now: datetime | None = None, page: int = 1,
+                            size: int = paging.DEFAULT_SIZE) -> paging.Page:
+    """All open consultations, a page at a time (the home page shows the first few)."""
+    return paging.paginate(_consultations_query(now or utcnow()), page=page, size=size,
+                           options=(selectinload(Disclosure.current_version),
+                                    selectinload(Disclosure.department)))
+
+
+def open_for_comments_page(*, now: datetime | None = None, page: int = 1,
+                           size: int = 12) -> paging.Page:
+    """Every public item open for comments now, with or without an end: those closing
+    soonest first, then those open without an end, newest first (the kiosk's start)."""
     now = now or utcnow()
     query = (public_items_query().order_by(None)
-             .where(Disclosure.comment_closes_at > now,
-                    (Disclosure.comment_opens_at.is_(None)) | (Disclosure.comment_opens_at <= now))
-             .order_by(Disclosure.comment_closes_at, Disclosure.id).limit(limit))
-    return list(db.session.scalars(query))
+             .where((Disclosure.comment_opens_at.is_(None)) | (Disclosure.comment_opens_at <= now),
+                    (Disclosure.comment_closes_at.is_(None)) | (Disclosure.comment_closes_at > now))
+             .order_by(Disclosure.comment_closes_at.asc().nulls_last(), Disclosure.id.desc()))
+    return paging.paginate(query, page=page, size=size,
+                           options=(selectinload(Disclosure.current_version),
+                                    selectinload(Disclosure.department)))
 
 
 def public_item(item_id: int, viewer=None) -> Disclosure:

@@ -334,10 +334,13 @@ class PublishedVoices:
     """What residents said on an item, for its public page: each copy campaign once, with
     the number of copies, and the other opinions one by one, newest first."""
     campaigns: list[tuple[Opinion, int]]
-    opinions: list[Opinion]
+    opinions: "paging.Page"  # one page of them
 
 
-def published_voices(disclosure_id: int, limit: int = 50) -> PublishedVoices:
+VOICES_PAGE_SIZE = 20
+
+
+def published_voices(disclosure_id: int, page: int = 1, size: int = VOICES_PAGE_SIZE) -> PublishedVoices:
     """62 copies of one letter would otherwise fill the page and push every other voice
     off it; the letter stands once, "×62", as on the committee's review."""
     published = (Opinion.disclosure_id == disclosure_id, Opinion.moderation == "published")
@@ -351,11 +354,11 @@ def published_voices(disclosure_id: int, limit: int = 50) -> PublishedVoices:
     first_ids = [first_id for _, first_id, _ in copies]
     first = {o.id: o for o in db.session.scalars(select(Opinion).where(Opinion.id.in_(first_ids)))}
     not_a_copy = Opinion.cluster_id.is_(None) | Opinion.cluster_id.not_in(campaign_ids)
-    others = db.session.scalars(
-        select(Opinion).where(*published, not_a_copy)
-        .order_by(Opinion.created_at.desc()).limit(limit)
-    ).all()
-    return PublishedVoices([(first[i], count) for _, i, count in copies], list(others))
+    from . import paging
+
+    others = paging.paginate(select(Opinion).where(*published, not_a_copy)
+                             .order_by(Opinion.created_at.desc(), Opinion.id.desc()), page=page, size=size)
+    return PublishedVoices([(first[i], count) for _, i, count in copies], others)
 
 
 def published_opinion_counts(disclosure_ids: list[int]) -> dict[int, int]:

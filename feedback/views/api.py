@@ -35,13 +35,13 @@ def _item_summary(item) -> dict:
     }
 
 
-def _answer_json(response) -> dict:
+def _answer_json(response, answered: int | None = None) -> dict:
     return {
         "id": response.id,
         "department": localised_name(response.department),
         "text": response.text,
         "published_at": response.published_at.isoformat() if response.published_at else None,
-        "opinions_answered": len(response.opinions),
+        "opinions_answered": answered if answered is not None else responses.answered_count(response.id),
     }
 
 
@@ -55,7 +55,9 @@ def get_disclosure(item_id: int):
     item = disclosures.public_item(item_id)
     body = _item_summary(item)
     body["body"] = item.current_version.body if item.current_version else item.body
-    body["answers"] = [_answer_json(r) for r in responses.published_answers_for_item(item.id)]
+    answers = responses.published_answers_for_item(item.id)
+    counts = responses.answered_counts([r.id for r in answers])
+    body["answers"] = [_answer_json(r, counts.get(r.id, 0)) for r in answers]
     return jsonify(body)
 
 

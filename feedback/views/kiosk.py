@@ -23,13 +23,14 @@ from ..extensions import csrf, db, limiter
 from ..forms import stance_choices
 from ..links import public_url
 from ..models.base import utcnow
-from ..services import channels, disclosures, opinions
+from ..services import channels, disclosures, opinions, paging
 from ..services.errors import NotFound, ServiceError
 
 bp = Blueprint("kiosk", __name__, url_prefix="/kiosk")
 TOKEN_COOKIE = "kiosk_token"
 TOKEN_HEADER = "X-Kiosk-Token"
 RECEIPT_MINUTES = 30
+KIOSK_TILES = 12  # tiles a screen; more items are on the next screens
 SPARE_RECEIPTS = 3  # offline receipts a form page carries (one per submission while offline)
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -95,9 +96,10 @@ def _page(template: str, **context):
 
 @bp.get("/")
 def start():
-    now = utcnow()
-    items = [i for i in disclosures.public_items(limit=40) if i.comments_open(now)]
-    return _page("kiosk/start.html", items=items[:12])
+    """Every item open for comments, twelve tiles a screen, the soonest to close first."""
+    items = disclosures.open_for_comments_page(page=paging.page_number(request.args.get("page")),
+                                               size=KIOSK_TILES)
+    return _page("kiosk/start.html", items=items)
 
 
 def _qr_svg(url: str) -> str:

@@ -6,17 +6,19 @@ import uuid
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import select
 
 from ..extensions import db, limiter
 from ..forms import OpinionForm, RatingForm, TrackForm, outcome_choices, rating_choices
 from ..i18n import current_locale
 from ..links import public_url
-from ..models import Heading, Opinion
-from ..services import committee, disclosures, opinion_files, opinions, responses
+from ..models import Heading, Opinion, Organisation
+from ..services import committee, disclosures, opinion_files, opinions, paging, responses
 from ..services.errors import NotFound, ValidationFailed
 
 bp = Blueprint("public", __name__)
 HEARD_CONCERNS_SHOWN = 8
+HOME_CONSULTATIONS_SHOWN = 6
 
 
 def opinion_rate_limit() -> str:
@@ -33,10 +35,12 @@ def opinions_per_address(**options):
 
 @bp.get("/")
 def home():
-    consultations = disclosures.open_consultations()
+    consultations = disclosures.open_consultations_page(size=HOME_CONSULTATIONS_SHOWN)
+    db.session.scalars(select(Organisation)).all()  # the tree's tier names, read once
     return render_template(
         "public/home.html",
         roots=disclosures.catalogue_roots(),
+        below=disclosures.headings_below(),
         counts=disclosures.public_item_counts(),
         recent=disclosures.public_items(limit=12),
         consultations=consultations,
@@ -44,6 +48,14 @@ def home():
         decisions=committee.latest_public_decisions(), outcomes=dict(outcome_choices()),
         track_form=TrackForm(),
     )
+
+
+@bp.get("/consultations")
+def consultations():
+    """Every item open for comments until a set day, a page at a time."""
+    found = disclosures.open_consultations_page(page=paging.page_number(request.args.get("page")))
+    return render_template("public/consultations.html", consultations=found,
+                           said=opinions.published_opinion_counts([item.id for item in found]))
 
 
 @bp.get("/catalogue/<int:heading_id>")
@@ -67,11 +79,13 @@ def _new_opinion_form() -> OpinionForm:
 
 
 def _render_item(item, form):
-    voices = opinions.published_voices(item.id) if item.show_opinions_publicly else None
-    photos = opinion_files.public_photos([o.id for o in voices.opinions]) if voices else {}
+    voices = (opinions.published_voices(item.id, page=paging.page_number(request.args.get("page")))
+              if item.show_opinions_publicly else None)
+    photos = opinion_files.public_photos([o.id for o in voices.opinions.items]) if voices else {}
+    answers = responses.published_answers_for_item(item.id)
     return render_template(
         "public/item.html", item=item, version=item.current_version, form=form,
-        answers=responses.published_answers_for_item(item.id),
+        answers=answers, answer_counts=responses.answered_counts([a.id for a in answers]),
         decisions=committee.published_decisions(item.id), outcomes=dict(outcome_choices()),
         heard=committee.review(disclosure_id=item.id, locale=current_locale(), public=True,
                                concerns_page=1, concerns_size=HEARD_CONCERNS_SHOWN),
@@ -185,7 +199,8 @@ def _render_track(opinion: Opinion, rating_form: RatingForm, status: int = 200):
     answer = None if withheld else opinions.published_answer(opinion)
     return render_template(
         "public/track.html", opinion=opinion, steps=opinions.public_steps(opinion),
-        answer=answer, rating=opinions.rating_for(opinion), withheld=withheld,
+        answer=answer, answer_reach=responses.answered_count(answer.id) if answer else 0,
+        rating=opinions.rating_for(opinion), withheld=withheld,
         earlier_answer=None if withheld else opinions.answer_on_the_same_concern(opinion),
         can_rate=key is not None and answer is not None and opinions.can_rate(opinion),
         rating_key=key, rating_form=rating_form, rating_labels=dict(rating_choices()),

@@ -1,0 +1,383 @@
+"""Pages at demo size and with 100,000 opinions: median server time and SQL statements.
+
+    .venv/bin/python bench/load_pages.py [--opinions 100000] [--repeats 7] [--keep]
+
+1. Creates a PostgreSQL database of its own (`bench_pages`, dropped first), loads the demo
+   district with the product's own commands (init-db, seed-demo) and registers a kiosk.
+2. Serves it (`flask --app feedback serve` on a free port, jobs inline: no worker) and
+   measures every page of the table below: the median of `--repeats` requests after one
+   warm-up, timed at the client over loopback (the server's time plus well under 1 ms).
+   Statement counts come from the same pages requested in-process (a test client with a
+   statement counter on the engine).
+3. Grows the district to `--opinions` more opinions with the product's models (bulk
+   inserts): copies of the demo's opinions with their item, department, concern, stance,
+   status, due date and rating, texts varied by a clause of another opinion on the same
+   item, dates spread over the last 90 days; the busiest item takes a tenth of them
+   (as in issue 22: 69 → ~9,900). Concern sizes are recounted. Then `flask reindex`.
+4. Measures again, prints the table and `flask synthesis recluster`'s time and peak RSS.
+
+Nothing here mocks a part: real PostgreSQL, the served app, the product's CLI.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from http.cookiejar import CookieJar
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+ADMIN_URL = os.environ.get("BENCH_PG_ADMIN", "postgresql://postgres:postgres@127.0.0.1:5432/postgres")
+DB_NAME = os.environ.get("BENCH_PG_DB", "bench_pages")
+PASSWORDS = {"housing.staff": "demo-housing-staff-2026", "committee": "demo-committee-2026",
+             "supervisor": "demo-supervisor-2026", "dispatcher": "demo-dispatcher-2026"}
+
+
+def database_url() -> str:
+    base = ADMIN_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://")
+    return f"{base}/{DB_NAME}"
+
+
+def environment(instance: Path) -> dict:
+    env = dict(os.environ)
+    env.update(FEEDBACK_DATABASE_URL=database_url(), FEEDBACK_INSTANCE_DIR=str(instance),
+               FEEDBACK_JOB_MODE="inline", FEEDBACK_OPINION_RATE_LIMIT="100000 per hour",
+               FEEDBACK_SECRET_KEY="bench-pages", PYTHONPATH=str(ROOT))
+    return env
+
+
+def flask(env: dict, *args: str, timed: bool = False) -> tuple[str, float, int]:
+    """Run `flask --app feedback ARGS`; (output, seconds, peak RSS in KB when timed)."""
+    command = [sys.executable, "-m", "flask", "--app", "feedback", *args]
+    if timed:
+        command = ["/usr/bin/time", "-f", "MAXRSS %M", *command]
+    started = time.perf_counter()
+    done = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    if done.returncode != 0:
+        raise SystemExit(f"flask {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
+    rss = re.search(r"MAXRSS (\d+)", done.stderr)
+    return done.stdout, seconds, int(rss.group(1)) if rss else 0
+
+
+def recreate_database() -> None:
+    import psycopg
+
+    with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{DB_NAME}"')
+
+
+# ------------------------------------------------------------------ the pages
+
+def pages(fixtures: dict) -> list[tuple[str, str | None, str]]:
+    """(name, user or None, path) of every page measured."""
+    item, cluster, code = fixtures["item"], fixtures["cluster"], fixtures["answered_code"]
+    return [
+        ("department queue (housing.staff)", "housing.staff", "/department/queue"),
+        ("department queue, page 20", "housing.staff", "/department/queue?status=all&page=20"),
+        ("triage (dispatcher)", "dispatcher", "/dispatch/"),
+        ("committee review, all opinions", "committee", "/committee/review"),
+        (f"committee review, item {item}", "committee", f"/committee/review?item={item}"),
+        (f"committee review CSV, item {item}", "committee", f"/committee/review.csv?item={item}"),
+        (f"committee review PDF, item {item}", "committee", f"/committee/review.pdf?item={item}"),
+        (f"committee concern {cluster}, item {item}", "committee",
+         f"/committee/review/concerns/{cluster}?item={item}"),
+        (f"public item page, item {item}", None, f"/items/{item}"),
+        (f"public item page, item {item}, page 10", None, f"/items/{item}?page=10"),
+        ("/figures/", "supervisor", "/figures/"),
+        ("/figures/figures.csv", "supervisor", "/figures/figures.csv"),
+        ("home", None, "/"),
+        ("kiosk start", "kiosk", "/kiosk/"),
+        (f"API item {item} with answers", None, f"/api/v1/disclosures/{item}"),
+        ("API opinion (tracking code)", None, f"/api/v1/opinions/{code}"),
+        ("search 电梯", None, "/search?q=" + urllib.parse.quote("电梯")),
+    ]
+
+
+class Browser:
+    """One signed-in (or anonymous) client with its own cookies."""
+
+    def __init__(self, base: str):
+        self.base = base
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
+
+    def get(self, path: str) -> tuple[int, bytes]:
+        try:
+            with self.opener.open(self.base + path, timeout=120) as response:
+                return response.status, response.read()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read()
+
+    def login(self, username: str) -> None:
+        _, form = self.get("/auth/login")
+        token = re.search(rb'name="csrf_token" type="hidden" value="([^"]+)"', form)
+        data = urllib.parse.urlencode({"csrf_token": token.group(1).decode(), "username": username,
+                                       "password": PASSWORDS[username]}).encode()
+        self.opener.open(self.base + "/auth/login", data=data, timeout=60).read()
+
+
+def browsers(base: str, kiosk_path: str) -> dict:
+    clients = {None: Browser(base)}
+    for user in PASSWORDS:
+        clients[user] = Browser(base)
+        clients[user].login(user)
+    clients["kiosk"] = Browser(base)
+    clients["kiosk"].get(kiosk_path)
+    return clients
+
+
+def measure_served(base: str, fixtures: dict, repeats: int) -> dict[str, tuple[float, int, int]]:
+    """name → (median ms, status, bytes)."""
+    clients = browsers(base, fixtures["kiosk_path"])
+    found = {}
+    for name, user, path in pages(fixtures):
+        client = clients[user]
+        client.get(path)  # warm-up
+        times, status, size = [], 0, 0
+        for _ in range(repeats):
+            started = time.perf_counter()
+            status, body = client.get(path)
+            times.append((time.perf_counter() - started) * 1000)
+            size = len(body)
+        found[name] = (statistics.median(times), status, size)
+    return found
+
+
+def count_statements(env: dict, fixtures: dict) -> dict[str, int | str]:
+    """name → SQL statements the page sends, requested in-process. No app context is held
+    around the requests: each has its own, as when served (flask-login keeps the user in g)."""
+    os.environ.update({k: v for k, v in env.items() if k.startswith("FEEDBACK_")})
+    from sqlalchemy import event
+
+    from feedback import create_app
+    from feedback.extensions import db
+
+    app = create_app({"WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False})
+    with app.app_context():
+        engine = db.engine
+    sent = []
+
+    def count(*_):
+        sent.append(1)
+
+    clients = {None: app.test_client()}
+    for user in PASSWORDS:
+        clients[user] = app.test_client()
+        clients[user].post("/auth/login", data={"username": user, "password": PASSWORDS[user]})
+    clients["kiosk"] = app.test_client()
+    clients["kiosk"].get(fixtures["kiosk_path"])
+    counts = {}
+    for name, user, path in pages(fixtures):
+        clients[user].get(path)  # warm caches (router model, translations)
+        sent.clear()
+        event.listen(engine, "before_cursor_execute", count)
+        try:
+            response = clients[user].get(path)
+        finally:
+            event.remove(engine, "before_cursor_execute", count)
+        counts[name] = len(sent) if response.status_code == 200 else f"{len(sent)} ({response.status_code})"
+    engine.dispose()
+    return counts
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def serve(env: dict):
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "flask", "--app", "feedback", "serve", "--port", str(port)],
+                              env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(300):
+        try:
+            urllib.request.urlopen(base + "/", timeout=30).read()
+            return server, base
+        except OSError:
+            time.sleep(0.2)
+    server.kill()
+    raise SystemExit("the server did not start")
+
+
+# ------------------------------------------------------------------ the district
+
+def fixtures_of(env: dict) -> dict:
+    """The busiest public item, its largest concern, an answered opinion, a kiosk."""
+    os.environ.update({k: v for k, v in env.items() if k.startswith("FEEDBACK_")})
+    from sqlalchemy import func, select
+
+    from feedback import create_app
+    from feedback.extensions import db
+    from feedback.models import Opinion
+    from feedback.services import channels, disclosures
+
+    app = create_app()
+    with app.app_context():
+        public = disclosures.public_items_query().order_by(None).with_only_columns(
+            disclosures.Disclosure.id).scalar_subquery()
+        item = db.session.execute(
+            select(Opinion.disclosure_id, func.count()).where(Opinion.disclosure_id.in_(public))
+            .group_by(Opinion.disclosure_id).order_by(func.count().desc())).first()[0]
+        cluster = db.session.execute(
+            select(Opinion.cluster_id, func.count()).where(Opinion.disclosure_id == item,
+                                                          Opinion.cluster_id.is_not(None))
+            .group_by(Opinion.cluster_id).order_by(func.count().desc())).first()[0]
+        code = db.session.scalar(select(Opinion.tracking_code).where(Opinion.response_id.is_not(None))
+                                 .order_by(Opinion.id))
+        _, token = channels.register_kiosk(user=None, name="bench kiosk", location="bench")
+        found = {"item": item, "cluster": cluster, "answered_code": code,
+                 "kiosk_path": f"/kiosk/activate?token={token}"}
+        db.session.remove()
+        db.engine.dispose()
+    return found
+
+
+def grow(env: dict, added: int, busiest_item: int, seed: int = 22) -> float:
+    """Add `added` opinions copied from the demo's (see the module docstring); seconds."""
+    os.environ.update({k: v for k, v in env.items() if k.startswith("FEEDBACK_")})
+    from datetime import timedelta
+
+    from sqlalchemy import func, insert, select, update
+
+    from feedback import create_app
+    from feedback.extensions import db
+    from feedback.models import Cluster, Opinion, Rating
+    from feedback.models.base import utcnow
+
+    started = time.perf_counter()
+    rng = random.Random(seed)
+    app = create_app()
+    with app.app_context():
+        table = Opinion.__table__
+        demo = [dict(row._mapping) for row in db.session.execute(select(table))]
+        ratings = {r.opinion_id: r for r in db.session.scalars(select(Rating))}
+        by_item: dict = {}
+        for row in demo:
+            by_item.setdefault(row["disclosure_id"], []).append(row)
+        busiest = by_item[busiest_item]
+        now = utcnow()
+        batch, rating_rows, done = [], [], 0
+        next_id = db.session.scalar(select(func.max(table.c.id))) + 1
+        while done < added:
+            template = rng.choice(busiest) if rng.random() < 0.1 else rng.choice(demo)
+            other = rng.choice(by_item[template["disclosure_id"]])
+            row = dict(template)
+            row["id"] = next_id + done
+            row["tracking_code"] = f"FB-B{done:07d}"
+            row["idempotency_key"] = None
+            row["source"] = f"ip:bench-{rng.randrange(20000)}"
+            if other["id"] != template["id"] and rng.random() < 0.7:
+                clause = re.split(r"[。！？!?]", other["text"])[0][:60]
+                row["text"] = f"{template['text']} {clause}。"
+                row["analysis_text"] = f"{template['analysis_text']} {clause}"
+                row["tokens"] = list(template["tokens"] or []) + list(other["tokens"] or [])[:12]
+            shift = timedelta(days=rng.randrange(0, 90), seconds=rng.randrange(86400))
+            for moment in ("created_at", "routed_at", "answered_at", "escalated_at"):
+                if row[moment] is not None:
+                    row[moment] = min(row[moment] - shift, now)
+            if row["due_on"] is not None:
+                row["due_on"] = row["due_on"] - timedelta(days=shift.days)
+            batch.append(row)
+            rating = ratings.get(template["id"])
+            if rating is not None:
+                rating_rows.append({"opinion_id": row["id"], "response_id": rating.response_id,
+                                    "score": rating.score, "comment": rating.comment,
+                                    "created_at": rating.created_at})
+            done += 1
+            if len(batch) == 5000 or done == added:
+                db.session.execute(insert(table), batch)
+                if rating_rows:
+                    db.session.execute(insert(Rating.__table__), rating_rows)
+                db.session.commit()
+                batch, rating_rows = [], []
+        sizes = select(func.count()).where(Opinion.cluster_id == Cluster.id).scalar_subquery()
+        db.session.execute(update(Cluster).values(size=sizes))
+        db.session.execute(db.text(f"SELECT setval(pg_get_serial_sequence('opinion', 'id'), "
+                                   f"{next_id + added})"))
+        db.session.commit()
+        db.session.execute(db.text("ANALYZE"))
+        db.session.remove()
+        db.engine.dispose()
+    return time.perf_counter() - started
+
+
+# ------------------------------------------------------------------ the run
+
+def run_size(env: dict, fixtures: dict, repeats: int) -> tuple[dict, dict]:
+    server, base = serve(env)
+    try:
+        served = measure_served(base, fixtures, repeats)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    return served, count_statements(env, fixtures)
+
+
+def table(demo: tuple[dict, dict], large: tuple[dict, dict], fixtures: dict, opinions: tuple[int, int]) -> str:
+    lines = [f"| page | demo ({opinions[0]:,} opinions) | {opinions[1]:,} | growth | statements demo → large "
+             "| status | KB at large |", "| --- | --- | --- | --- | --- | --- | --- |"]
+    for name, _, _ in pages(fixtures):
+        small_ms, _, _ = demo[0][name]
+        large_ms, status, size = large[0][name]
+        lines.append(f"| {name} | {small_ms:.0f} ms | {large_ms:.0f} ms | {large_ms / small_ms:.1f}× "
+                     f"| {demo[1][name]} → {large[1][name]} | {status} | {size / 1000:.0f} |")
+    return "\n".join(lines)
+
+
+def count_opinions(env: dict) -> int:
+    import psycopg
+
+    url = database_url().replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(url) as conn:
+        return conn.execute("SELECT count(*) FROM opinion").fetchone()[0]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--opinions", type=int, default=100_000)
+    parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument("--no-recluster", action="store_true")
+    args = parser.parse_args()
+    instance = Path(tempfile.mkdtemp(prefix="bench-pages-"))
+    env = environment(instance)
+    print(f"load average at start: {os.getloadavg()}", flush=True)
+    recreate_database()
+    flask(env, "init-db")
+    flask(env, "seed-demo")
+    _, seconds, _ = flask(env, "reindex")
+    fixtures = fixtures_of(env)
+    small = count_opinions(env)
+    print(f"demo district: {small} opinions; busiest item {fixtures['item']}, its largest concern "
+          f"{fixtures['cluster']}; reindex {seconds:.1f} s", flush=True)
+    demo = run_size(env, fixtures, args.repeats)
+    print("measured at demo size", flush=True)
+    seconds = grow(env, args.opinions, fixtures["item"])
+    large = count_opinions(env)
+    print(f"grown to {large:,} opinions in {seconds:.0f} s", flush=True)
+    _, seconds, rss = flask(env, "reindex", timed=True)
+    print(f"flask reindex at {large:,}: {seconds:.1f} s, peak RSS {rss / 1024:.0f} MB", flush=True)
+    grown = run_size(env, fixtures, args.repeats)
+    print(f"load average after the page runs: {os.getloadavg()}", flush=True)
+    print(table(demo, grown, fixtures, (small, large)), flush=True)
+    if not args.no_recluster:
+        _, seconds, rss = flask(env, "synthesis", "recluster", timed=True)
+        print(f"flask synthesis recluster at {large:,}: {seconds:.1f} s, peak RSS {rss / 1024:.0f} MB "
+              f"(load average {os.getloadavg()})", flush=True)
+
+
+if __name__ == "__main__":
+    main()
