@@ -43,10 +43,12 @@ def heading(heading_id: int):
     node = db.session.get(Heading, heading_id)
     if node is None:
         abort(404)
+    below = committee.heading_subtree(node.id)[1:]
     return render_template(
         "public/heading.html",
         heading=node,
         items=disclosures.public_items(heading_id=node.id, viewer=current_user),
+        items_below=disclosures.public_items(heading_ids=below, viewer=current_user) if below else [],
         counts=disclosures.public_item_counts(),
     )
 
@@ -62,7 +64,7 @@ def _render_item(item, form):
     voices = opinions.published_voices(item.id) if item.show_opinions_publicly else None
     return render_template(
         "public/item.html", item=item, version=item.current_version, form=form,
-        answers=responses.published_answers_for_item(item.id),
+        answers=responses.answers_beside_item(item.id),
         decisions=committee.published_decisions(item.id), outcomes=dict(outcome_choices()),
         heard=committee.review(disclosure_id=item.id, locale=current_locale(), public=True),
         voices=voices,
@@ -145,10 +147,29 @@ def _tracked(code: str) -> Opinion:
     return opinion
 
 
+def _expected_by(opinion: Opinion):
+    """The day an answer is due: the opinion's own time limit once it is routed, else
+    the limit it will get if routed today (what the receipt can promise)."""
+    from ..services import calendar, queue
+
+    if opinion.due_on or opinion.status not in ("received", "triage"):
+        return opinion.due_on
+    return queue.due_from(queue.today(), calendar.kind_for_stance(opinion.stance))
+
+
+def _answered_late(opinion: Opinion, answer) -> bool:
+    from ..models.catalogue import local_date
+
+    return bool(answer and opinion.due_on and answer.published_at
+                and local_date(answer.published_at) > opinion.due_on)
+
+
 def _render_track(opinion: Opinion, rating_form: RatingForm, status: int = 200):
+    answer = opinions.published_answer(opinion)
     return render_template(
         "public/track.html", opinion=opinion, steps=opinions.public_steps(opinion),
-        answer=opinions.published_answer(opinion), rating=opinions.rating_for(opinion),
+        expected_by=_expected_by(opinion), answered_late=_answered_late(opinion, answer),
+        answer=answer, rating=opinions.rating_for(opinion),
         earlier_answer=opinions.answer_on_the_same_concern(opinion),
         can_rate=opinions.can_rate(opinion),
         rating_form=rating_form, rating_labels=dict(rating_choices()),
