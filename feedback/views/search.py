@@ -7,7 +7,9 @@ from flask import Blueprint, jsonify, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..extensions import db
 from ..i18n import localised_name
+from ..models import Disclosure
 from ..services import search as search_service
 
 bp = Blueprint("search", __name__)
@@ -82,8 +84,10 @@ def link_text(kind: str, row) -> str:
     if _in_my_queue(kind, row):
         return row.tracking_code
     viewer = current_user if current_user.is_authenticated else None
-    if row.disclosure is not None and row.disclosure.readable_by(viewer):
-        return row.disclosure.title
+    # an answer (Response) has the item's id but no relationship to it
+    item = db.session.get(Disclosure, row.disclosure_id) if row.disclosure_id else None
+    if item is not None and item.readable_by(viewer):
+        return item.title
     return row.tracking_code if kind == "opinion" else ""
 
 

@@ -203,3 +203,13 @@ def test_the_committee_report_is_a_tagged_pdf_with_its_date_and_the_csv_one_char
     assert pdf.data.startswith(b"%PDF") and b"/StructTreeRoot" in _pdf_objects(pdf.data)
     csv = client.get(f"/committee/review.csv?item={item.id}")
     assert csv.headers["Content-Type"] == "text/csv; charset=utf-8"
+
+
+def test_a_search_that_finds_an_answer_shows_it(app, client, make, db, run_jobs):
+    from feedback.services.search import rebuild_index
+
+    item_a, _ = _answered_across_items(make, db)
+    rebuild_index()
+    page = client.get("/search?q=排查结果&lang=zh")
+    html = page.get_data(as_text=True)  # was a 500: an answer has no `disclosure` to name
+    assert page.status_code == 200 and 'class="result result-answer"' in html
