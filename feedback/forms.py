@@ -119,6 +119,8 @@ class DecisionForm(FlaskForm):
     decided_on = DateField(_l("Decided on"), validators=[DataRequired()], default=_today)
     text = TextAreaField(_l("What was decided, and how the opinions were taken into account"),
                          validators=[DataRequired(), Length(max=5000)])
+    early_reason = TextAreaField(_l("Why decide before comments close"),
+                                 validators=[Length(max=1000)])
 
 
 def key_channel_choices():

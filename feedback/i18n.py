@@ -67,11 +67,37 @@ def _one_rate(amount: int, multiples: int, granularity: str) -> str:
     return ngettext("%(num)d time per %(period)s", "%(num)d times per %(period)s", amount, period=period)
 
 
+def until_text(moment) -> str:
+    """When comments close, as a reader understands it: a period that ends at midnight
+    is shown by its last day ("2027年1月15日（含当日）"), any other end with its time."""
+    from flask_babel import format_date, format_datetime
+
+    from .models.catalogue import LOCAL_TIMEZONE, last_local_day
+
+    if moment is None:
+        return ""
+    if moment.astimezone(LOCAL_TIMEZONE).time() == moment.min.time():
+        return _("%(date)s (the whole day)", date=format_date(last_local_day(moment), "medium"))
+    return format_datetime(moment, "short")
+
+
+def url_in_language(code: str) -> str:
+    """This page in another language, keeping what was asked (a search, a filter)."""
+    from urllib.parse import urlencode
+
+    args = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"]
+    return f"{request.path}?{urlencode([*args, ('lang', code)])}"
+
+
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     # Flask-Babel caches the locale on `g`, which outlives a request when an app context
     # was already pushed (jobs run in-process, tests): choose again for every request.
     app.before_request(refresh)
     app.jinja_env.globals.update(current_locale=current_locale, localised_name=localised_name,
-                                rate_limit_text=rate_limit_text)
+                                rate_limit_text=rate_limit_text, url_in_language=url_in_language,
+                                until_text=until_text)
     app.jinja_env.add_extension("jinja2.ext.i18n")
+    from . import labels
+
+    labels.init_app(app)

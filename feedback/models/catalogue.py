@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from typing import Optional
 from zoneinfo import ZoneInfo
 
@@ -27,6 +27,18 @@ LOCAL_TIMEZONE = ZoneInfo("Asia/Shanghai")
 def local_date(moment: datetime) -> date:
     """The calendar day in Shanghai on which `moment` (UTC) falls: time limits are days."""
     return moment.astimezone(LOCAL_TIMEZONE).date()
+
+
+def end_of_local_day(day: date) -> datetime:
+    """The moment `day` ends in Shanghai (the next day's midnight): a closing date typed
+    as a day means the whole of that day."""
+    return datetime.combine(day + timedelta(days=1), time.min, tzinfo=LOCAL_TIMEZONE)
+
+
+def last_local_day(moment: datetime) -> date:
+    """The last day still inside a period that ends at `moment` (the inverse of
+    end_of_local_day for a midnight; the day itself for any other time)."""
+    return local_date(moment - timedelta(microseconds=1))
 
 
 class Heading(db.Model):

@@ -123,6 +123,8 @@ class Decision(db.Model):
     text: Mapped[str] = mapped_column(Text)
     outcome: Mapped[str] = mapped_column(String(40))
     decided_on: Mapped[date] = mapped_column()
+    # Why the committee decided while comments were still open (None when it did not).
+    early_reason: Mapped[Optional[str]] = mapped_column(Text)
     recorded_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id"))
     published_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -307,14 +307,23 @@ def _as_date(value) -> date:
     return date.fromisoformat(value) if isinstance(value, str) else value
 
 
+def comments_still_open(item: Disclosure, now: datetime | None = None) -> bool:
+    """The item has a closing date for comments, and it has not come yet."""
+    return item.comment_closes_at is not None and item.comments_open(now or utcnow())
+
+
 def record_decision(*, user: User, disclosure_id: int, text: str, outcome: str,
-                    decided_on: date, publish: bool = True) -> Decision:
-    """Record what the committee decided; published, it stands on the item's page."""
+                    decided_on: date, publish: bool = True, early_reason: str | None = None,
+                    now: datetime | None = None) -> Decision:
+    """Record what the committee decided; published, it stands on the item's page. While
+    the item still takes comments, a decision needs a reason to be taken early, which is
+    published with it (residents are still writing)."""
     _require(user, DECISION_ROLES)
     item = db.session.get(Disclosure, disclosure_id)
     if item is None:
         raise NotFound(_l("There is no such item."))
     text = strip_control_characters(text or "").strip()
+    early_reason = strip_control_characters(early_reason or "").strip() or None
     errors = {}
     if not text:
         errors["text"] = [_l("Write what was decided.")]
@@ -322,14 +331,19 @@ def record_decision(*, user: User, disclosure_id: int, text: str, outcome: str,
         errors["outcome"] = [_l("Choose an outcome.")]
     if decided_on is None or decided_on > utcnow().date():
         errors["decided_on"] = [_l("The decision date cannot be in the future.")]
+    still_open = comments_still_open(item, now)
+    if still_open and not early_reason:
+        errors["early_reason"] = [_l("Comments on this item are still open: say why the decision "
+                                     "cannot wait until they close.")]
     if errors:
         raise ValidationFailed(errors)
     decision = Decision(disclosure_id=item.id, text=text, outcome=outcome, decided_on=decided_on,
+                        early_reason=early_reason if still_open else None,
                         recorded_by_id=user.id, published_at=utcnow() if publish else None)
     db.session.add(decision)
     db.session.flush()
     audit.record(decision, "recorded", actor=user, to_state="published" if publish else "recorded",
-                 disclosure_id=item.id, outcome=outcome)
+                 disclosure_id=item.id, outcome=outcome, early=still_open)
     db.session.commit()
     return decision
 

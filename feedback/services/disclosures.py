@@ -403,10 +403,13 @@ def _with_version_and_department(query):
 
 
 def public_items(*, heading_id: int | None = None, organisation_id: int | None = None,
-                 limit: int | None = None, viewer=None) -> list[Disclosure]:
+                 limit: int | None = None, viewer=None,
+                 heading_ids: list[int] | None = None) -> list[Disclosure]:
     query = visible_items_query(viewer)
     if heading_id is not None:
         query = query.where(Disclosure.heading_id == heading_id)
+    if heading_ids is not None:
+        query = query.where(Disclosure.heading_id.in_(heading_ids))
     if organisation_id is not None:
         query = query.where(Disclosure.organisation_id == organisation_id)
     if limit:

@@ -271,9 +271,11 @@ class Suggestion:
 
 
 def triage_suggestions(opinions: list[Opinion]) -> dict[int, Suggestion]:
-    """The router's guess for each opinion waiting for a dispatcher, by opinion id; none
-    where it found nothing, or where it would send the opinion back to the department
-    that returned it as not theirs."""
+    """A guess for each opinion waiting for a dispatcher, by opinion id: the router's
+    (the item's department, the trained router or the keywords), else the departments'
+    keywords alone; never the department that returned the opinion as not theirs. The
+    router sends an opinion here when it is unsure, so its guess is shown, not applied."""
+    from ..synthesis.text import normalise
     from . import routing
 
     returned_by = dict(db.session.execute(
@@ -281,11 +283,16 @@ def triage_suggestions(opinions: list[Opinion]) -> dict[int, Suggestion]:
         .where(Transfer.opinion_id.in_([o.id for o in opinions]),
                Transfer.to_department_id.is_(None))
         .order_by(Transfer.id)).all())
+    decisions = routing.decide_many(opinions)
+    departments = list(db.session.scalars(select(Department)))
     suggestions = {}
-    for opinion_id, decision in routing.decide_many(opinions).items():
-        guess = decision.department_id
-        if guess is not None and guess != returned_by.get(opinion_id):
-            suggestions[opinion_id] = Suggestion(guess, decision.confidence)
+    for opinion in opinions:
+        guesses = (decisions.get(opinion.id),
+                   routing.classify_by_keywords(normalise(opinion.text), departments))
+        for guess in guesses:
+            if guess and guess.department_id not in (None, returned_by.get(opinion.id)):
+                suggestions[opinion.id] = Suggestion(guess.department_id, guess.confidence)
+                break
     return suggestions
 
 

@@ -9,11 +9,12 @@ head. Nobody approves their own answer (administrators excepted).
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from ..extensions import db
 from ..models import Opinion, Response, User
@@ -27,6 +28,7 @@ from .queue import (STAFF_ROLES, can_work_on, check_revision, department_queue a
 
 MAX_ANSWER_CHARS = 5000
 SATISFIED_SCORES = ("satisfied", "basically_satisfied")
+ANSWERED_STATUSES = ("answered", "closed")
 RATING_SCORES = ("satisfied", "basically_satisfied", "not_satisfied")
 
 
@@ -279,13 +281,48 @@ def unsatisfied(*, page: int = 1, size: int = 20):
 
 
 def published_answers_for_item(disclosure_id: int) -> list[Response]:
+    """Every published answer to an opinion on this item, newest first: answers written
+    on it, and whole-cluster answers written from another item or a general opinion that
+    reach opinions on it. An answer belongs beside every item whose opinions it answers."""
+    reaching = select(Opinion.response_id).where(
+        Opinion.disclosure_id == disclosure_id, Opinion.response_id.is_not(None))
     return list(
         db.session.scalars(
             select(Response)
-            .where(Response.disclosure_id == disclosure_id, Response.status == "published")
-            .order_by(Response.published_at.desc())
+            .where(Response.status == "published",
+                   (Response.disclosure_id == disclosure_id) | Response.id.in_(reaching))
+            .order_by(Response.published_at.desc(), Response.id.desc())
         )
     )
+
+
+@dataclass(frozen=True)
+class AnswerBeside:
+    """A published answer as an item's page shows it: how many opinions it answers in
+    all, and how many of them were given on this item (the rest on others or in general)."""
+    response: Response
+    total: int
+    here: int
+
+    @property
+    def elsewhere(self) -> int:
+        return self.total - self.here
+
+
+def answers_beside_item(disclosure_id: int) -> list[AnswerBeside]:
+    """The item's answers with their counts. An opinion reopened by its resident ("not
+    satisfied") still points at the answer but is no longer counted as answered by it,
+    so the counts agree with the "answered" figure of the summary beside them."""
+    answers = published_answers_for_item(disclosure_id)
+    if not answers:
+        return []
+    ids = [r.id for r in answers]
+    here_expr = func.sum(case((Opinion.disclosure_id == disclosure_id, 1), else_=0))
+    counts = {row[0]: (row[1], row[2] or 0) for row in db.session.execute(
+        select(Opinion.response_id, func.count(), here_expr)
+        .where(Opinion.response_id.in_(ids), Opinion.status.in_(ANSWERED_STATUSES))
+        .group_by(Opinion.response_id))}
+    return [AnswerBeside(r, *counts.get(r.id, (0, 0))) for r in answers]
 
 
 def get_opinion_or_404(opinion_id: int) -> Opinion:

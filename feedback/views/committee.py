@@ -16,6 +16,7 @@ from ..forms import DecisionForm, outcome_choices
 from ..i18n import current_locale
 from ..params import int_arg
 from ..models import Decision, Disclosure, Heading, Opinion
+from ..models.base import utcnow
 from ..rendering import masked
 from ..services import committee, disclosures, paging, spreadsheet
 from ..services.errors import NotFound, ValidationFailed
@@ -126,8 +127,11 @@ def review_pdf():
 
     scope = _review_scope()
     html = render_template("committee/review.html", review=committee.review(locale=current_locale(), **scope),
-                           title=_scope_title(scope), scope=scope, query="", printable=True)
-    pdf = HTML(string=html, base_url=request.url_root, url_fetcher=_static_files_only).write_pdf()
+                           title=_scope_title(scope), scope=scope, query="", printable=True,
+                           generated_at=utcnow())
+    # Tagged, so that a screen reader reads the report in order with its headings and tables.
+    pdf = HTML(string=html, base_url=request.url_root, url_fetcher=_static_files_only).write_pdf(
+        pdf_tags=True)
     return Response(pdf, mimetype="application/pdf",
                     headers={"Content-Disposition": "attachment; filename=opinion-review.pdf"})
 
@@ -192,7 +196,8 @@ def decision(item_id: int):
     if form.validate_on_submit():
         try:
             committee.record_decision(user=current_user, disclosure_id=item.id, text=form.text.data,
-                                      outcome=form.outcome.data, decided_on=form.decided_on.data)
+                                      outcome=form.outcome.data, decided_on=form.decided_on.data,
+                                      early_reason=form.early_reason.data)
         except ValidationFailed as failure:
             for field, messages in failure.errors.items():
                 getattr(form, field).errors = [str(m) for m in messages]
@@ -200,4 +205,5 @@ def decision(item_id: int):
             flash(_("The decision is recorded and published on the item's page."), "success")
             return redirect(url_for("committee.review", item=item.id))
     return render_template("committee/decision.html", form=form, item=item,
+                           still_open=committee.comments_still_open(item),
                            outcomes=dict(outcome_choices())), (422 if form.errors else 200)

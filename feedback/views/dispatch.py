@@ -10,7 +10,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..i18n import current_locale
 from ..models import Department
-from ..services import notifications, paging, queue
+from ..services import calendar, notifications, paging, queue
 from ..services.errors import ServiceError
 from .access import roles_required
 from .response_forms import DispatchForm
@@ -44,8 +44,10 @@ def _page(status: int = 200, error: str | None = None):
     choices = _department_choices(departments)
     forms = {o.id: _form(o, suggestions.get(o.id), choices) for o in opinions}
     by_id = {d.id: d for d in departments}
+    today = queue.today()
+    waited = {o.id: (today - calendar.local_date(o.created_at)).days for o in opinions}
     return render_template("dispatch/triage.html", opinions=opinions, forms=forms, error=error,
-                           suggestions=suggestions, departments=by_id), status
+                           suggestions=suggestions, departments=by_id, waited=waited), status
 
 
 @bp.get("/")

@@ -18,7 +18,7 @@ from ..forms import ItemForm, PublishForm
 from ..i18n import localised_name
 from ..params import int_arg, whole_number
 from ..models import Department, Disclosure, Heading, Organisation
-from ..models.catalogue import LOCAL_TIMEZONE
+from ..models.catalogue import LOCAL_TIMEZONE, end_of_local_day, last_local_day
 from ..services import audit, catalogue, disclosures
 from ..services.errors import NotFound, ValidationFailed
 from .access import roles_required
@@ -36,7 +36,7 @@ def period_choices():
 
 class ItemEditForm(ItemForm):
     publish_due = DateField(_l("Publish by (time limit)"), validators=[Optional()])
-    publish_period = SelectField(_l("Published"), choices=period_choices(), default="once")
+    publish_period = SelectField(_l("How often it is published"), choices=period_choices(), default="once")
     comment_opens_on = DateField(_l("Comments open on"), validators=[Optional()])
     comment_closes_on = DateField(_l("Comments close on"), validators=[Optional()])
 
@@ -79,7 +79,7 @@ def _item_form(item: Disclosure | None = None) -> ItemEditForm:
     form = ItemEditForm(obj=item) if item is not None and request.method == "GET" else ItemEditForm()
     if item is not None and request.method == "GET":
         form.comment_opens_on.data = item.comment_opens_at.astimezone(LOCAL_TIMEZONE).date() if item.comment_opens_at else None
-        form.comment_closes_on.data = item.comment_closes_at.astimezone(LOCAL_TIMEZONE).date() if item.comment_closes_at else None
+        form.comment_closes_on.data = last_local_day(item.comment_closes_at) if item.comment_closes_at else None
     headings = db.session.scalars(select(Heading).order_by(Heading.organisation_id, Heading.code))
     form.heading_id.choices = [(h.id, f"{h.code} {localised_name(h)}") for h in headings]
     departments = db.session.scalars(select(Department).order_by(Department.id))
@@ -98,7 +98,7 @@ def _item_values(form: ItemEditForm) -> dict:
         body=form.body.data, scope=form.scope.data, carriers=form.carriers.data,
         show_opinions_publicly=form.show_opinions_publicly.data, publish_due=form.publish_due.data,
         publish_period=form.publish_period.data, comment_opens_at=_start_of(form.comment_opens_on.data),
-        comment_closes_at=_start_of(form.comment_closes_on.data),
+        comment_closes_at=end_of_local_day(form.comment_closes_on.data) if form.comment_closes_on.data else None,
     )
 
 
@@ -412,5 +412,5 @@ def import_catalogue(organisation_id: int):
 def export_catalogue(organisation_id: int):
     organisation = _organisation(organisation_id)
     body = "\ufeff" + catalogue.export_csv(organisation_id=organisation.id)
-    return Response(body, mimetype="text/csv; charset=utf-8",
+    return Response(body, content_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f"attachment; filename=catalogue-{organisation.key}.csv"})

@@ -63,10 +63,12 @@ def heading(heading_id: int):
     node = db.session.get(Heading, heading_id)
     if node is None:
         abort(404)
+    below = committee.heading_subtree(node.id)[1:]
     return render_template(
         "public/heading.html",
         heading=node,
         items=disclosures.public_items(heading_id=node.id, viewer=current_user),
+        items_below=disclosures.public_items(heading_ids=below, viewer=current_user) if below else [],
         counts=disclosures.public_item_counts(),
     )
 
@@ -82,10 +84,9 @@ def _render_item(item, form):
     voices = (opinions.published_voices(item.id, page=paging.page_number(request.args.get("page")))
               if item.show_opinions_publicly else None)
     photos = opinion_files.public_photos([o.id for o in voices.opinions.items]) if voices else {}
-    answers = responses.published_answers_for_item(item.id)
     return render_template(
         "public/item.html", item=item, version=item.current_version, form=form,
-        answers=answers, answer_counts=responses.answered_counts([a.id for a in answers]),
+        answers=responses.answers_beside_item(item.id),
         decisions=committee.published_decisions(item.id), outcomes=dict(outcome_choices()),
         heard=committee.review(disclosure_id=item.id, locale=current_locale(), public=True,
                                concerns_page=1, concerns_size=HEARD_CONCERNS_SHOWN),
@@ -187,6 +188,23 @@ def _tracked(code: str) -> Opinion:
     return opinion
 
 
+def _expected_by(opinion: Opinion):
+    """The day an answer is due: the opinion's own time limit once it is routed, else
+    the limit it will get if routed today (what the receipt can promise)."""
+    from ..services import calendar, queue
+
+    if opinion.due_on or opinion.status not in ("received", "triage"):
+        return opinion.due_on
+    return queue.due_from(queue.today(), calendar.kind_for_stance(opinion.stance))
+
+
+def _answered_late(opinion: Opinion, answer) -> bool:
+    from ..models.catalogue import local_date
+
+    return bool(answer and opinion.due_on and answer.published_at
+                and local_date(answer.published_at) > opinion.due_on)
+
+
 def _submitter_key(opinion: Opinion) -> str | None:
     """The rating key the request carries (link or form), when it is this opinion's."""
     key = request.values.get("key")
@@ -199,6 +217,7 @@ def _render_track(opinion: Opinion, rating_form: RatingForm, status: int = 200):
     answer = None if withheld else opinions.published_answer(opinion)
     return render_template(
         "public/track.html", opinion=opinion, steps=opinions.public_steps(opinion),
+        expected_by=_expected_by(opinion), answered_late=_answered_late(opinion, answer),
         answer=answer, answer_reach=responses.answered_count(answer.id) if answer else 0,
         rating=opinions.rating_for(opinion), withheld=withheld,
         earlier_answer=None if withheld else opinions.answer_on_the_same_concern(opinion),

@@ -7,6 +7,7 @@ from flask import Blueprint, jsonify, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..extensions import db
 from ..i18n import localised_name
 from ..models import Disclosure
 from ..services import search as search_service

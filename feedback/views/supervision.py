@@ -128,5 +128,5 @@ def coverage():
 @roles_required(*SUPERVISORS)
 def coverage_csv():
     report = supervision.coverage(period=_period())
-    return Response("\ufeff" + supervision.coverage_csv(report, current_locale()), mimetype="text/csv; charset=utf-8",
+    return Response("\ufeff" + supervision.coverage_csv(report, current_locale()), content_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f"attachment; filename=coverage-{report.period}.csv"})

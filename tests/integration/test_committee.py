@@ -61,10 +61,42 @@ def test_decision_is_published_beside_the_disclosure(app, client, make, db):
     token = _login(client, make.user(role="committee_member"))
     response = client.post(f"/committee/items/{item.id}/decision", data={
         "csrf_token": token, "outcome": "adopted_with_changes", "decided_on": date.today().isoformat(),
-        "text": "采纳意见：电梯费用按楼层系数分摊，一楼住户免缴。"})
+        "text": "采纳意见：电梯费用按楼层系数分摊，一楼住户免缴。",
+        "early_reason": "汛期前须开工。"})
     assert response.status_code == 302
     assert db.session.query(Decision).count() == 1
     assert "电梯费用按楼层系数分摊" in client.get(f"/items/{item.id}").get_data(as_text=True)
+
+
+def test_a_decision_while_comments_are_open_needs_a_reason_that_is_published(app, client, make, db):
+    item, _ = _clustered_item(make, db)
+    token = _login(client, make.user(role="committee_member"))
+    form = client.get(f"/committee/items/{item.id}/decision?lang=zh").get_data(as_text=True)
+    assert 'data-testid="still-open"' in form and "仍在征集意见" in form
+    data = {"csrf_token": token, "outcome": "adopted", "decided_on": date.today().isoformat(),
+            "text": "采纳意见。"}
+    refused = client.post(f"/committee/items/{item.id}/decision?lang=zh", data=data)
+    assert refused.status_code == 422 and "说明为何" in refused.get_data(as_text=True)
+    assert db.session.query(Decision).count() == 0
+    data["early_reason"] = "市里要求月底前报送方案。"
+    assert client.post(f"/committee/items/{item.id}/decision", data=data).status_code == 302
+    page = client.get(f"/items/{item.id}?lang=zh").get_data(as_text=True)
+    assert 'data-testid="decided-early"' in page and "市里要求月底前报送方案。" in page
+
+
+def test_a_decision_after_comments_closed_needs_no_reason(app, client, make, db):
+    from feedback.models.base import utcnow
+
+    item, _ = _clustered_item(make, db)
+    item.comment_closes_at = utcnow() - timedelta(hours=1)
+    db.session.commit()
+    token = _login(client, make.user(role="committee_member"))
+    assert 'data-testid="still-open"' not in client.get(
+        f"/committee/items/{item.id}/decision").get_data(as_text=True)
+    response = client.post(f"/committee/items/{item.id}/decision", data={
+        "csrf_token": token, "outcome": "adopted", "decided_on": date.today().isoformat(),
+        "text": "采纳意见。"})
+    assert response.status_code == 302 and db.session.query(Decision).one().early_reason is None
 
 
 def test_a_decision_dated_in_the_future_is_refused(app, client, make, db):
@@ -227,7 +259,8 @@ def test_a_decision_reads_in_paragraphs_and_cannot_carry_a_script(app, client, m
     token = _login(client, make.user(role="committee_member"))
     client.post(f"/committee/items/{item.id}/decision", data={
         "csrf_token": token, "outcome": "adopted", "decided_on": date.today().isoformat(),
-        "text": "采纳增设公交站的意见。\n\n站点选址另行公示。<script>alert(1)</script>"})
+        "text": "采纳增设公交站的意见。\n\n站点选址另行公示。<script>alert(1)</script>",
+        "early_reason": "年度预算须本周报送。"})
     decided = client.get(f"/items/{item.id}").get_data(as_text=True)
     decided = decided[decided.index('id="decided"'):].split("</section>")[0]
     assert "<p>采纳增设公交站的意见。</p>" in decided and "<p>站点选址另行公示。" in decided
