@@ -1,6 +1,7 @@
 """The open pages in real Chromium, in both languages and at phone width: public figures
 and open data fit a phone, the skip link is the first Tab stop, and a photo sent from a
 phone arrives without its location."""
+
 from __future__ import annotations
 
 import pytest
@@ -14,16 +15,22 @@ PHONE = {"width": 390, "height": 844}
 
 
 def _fits_the_width(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth + 1")
+    return page.evaluate(
+        "document.documentElement.scrollWidth <= document.documentElement.clientWidth + 1"
+    )
 
 
-@pytest.mark.parametrize("lang, heading", [("zh", "部门答复情况"), ("en", "How departments answer")])
+@pytest.mark.parametrize(
+    "lang, heading", [("zh", "部门答复情况"), ("en", "How departments answer")]
+)
 def test_public_figures_and_open_data_fit_a_phone(app, make, db, live_server, page, lang, heading):
     _district(make, db)
     page.set_viewport_size(PHONE)
     page.goto(f"{live_server}/service-figures?lang={lang}")
     assert page.locator("h1").inner_text() == heading
-    assert page.locator("[data-testid=public-figures] tbody tr").count() == 2  # a department and the total
+    assert (
+        page.locator("[data-testid=public-figures] tbody tr").count() == 2
+    )  # a department and the total
     assert _fits_the_width(page)
     page.goto(f"{live_server}/open-data/?lang={lang}")
     assert _fits_the_width(page)
@@ -43,7 +50,9 @@ def test_the_skip_link_is_the_first_tab_stop_and_moves_to_the_content(app, live_
     assert page.evaluate("document.activeElement.id") == "main"
 
 
-def test_a_photo_sent_from_a_phone_arrives_without_its_location(app, make, db, live_server, page, tmp_path):
+def test_a_photo_sent_from_a_phone_arrives_without_its_location(
+    app, make, db, live_server, page, tmp_path
+):
     from feedback.models import OpinionFile
 
     item = make.item()
@@ -68,4 +77,6 @@ def test_a_wrong_file_is_explained_in_english(app, make, db, live_server, page, 
     page.locator("textarea[name=text]").fill("The street light at the north gate is broken.")
     page.locator("input[type=file][name=photos]").set_input_files(str(fake))
     page.get_by_role("button", name="Send my opinion").click()
-    assert page.get_by_text("“photo.jpg” is not a JPEG or PNG photo or a PDF document.").is_visible()
+    assert page.get_by_text(
+        "“photo.jpg” is not a JPEG or PNG photo or a PDF document."
+    ).is_visible()
