@@ -99,5 +99,6 @@ def _register_blueprints(app: Flask) -> None:
                         supervision)
 
     for module in (public, auth, department, editor, committee, search, api, kiosk, moderation,
-                   dispatch, figures, feeds, supervision, channels_admin, open_data, site, opinion_files):
+                   dispatch, figures, feeds, supervision, channels_admin, open_data, site,
+                   opinion_files):
         app.register_blueprint(module.bp)

@@ -5,8 +5,9 @@ import uuid
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DateField, HiddenField, IntegerField, MultipleFileField, PasswordField,
-                     RadioField, SelectField, SelectMultipleField, StringField, TextAreaField)
+from wtforms import (BooleanField, DateField, HiddenField, IntegerField, MultipleFileField,
+                     PasswordField, RadioField, SelectField, SelectMultipleField, StringField,
+                     TextAreaField)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from .models.base import utcnow
@@ -42,7 +43,8 @@ class OpinionForm(FlaskForm):
     contact = StringField(_l("Phone or e-mail (optional)"), validators=[Optional(), Length(max=200)])
     consent = BooleanField(_l("I agree that the responsible department may contact me about this opinion."))
     photos = MultipleFileField(_l("Photos or documents (optional)"))
-    keep_location = BooleanField(_l("Keep the location stored in my photos (otherwise it is removed)"))
+    keep_location = BooleanField(
+        _l("Keep the location stored in my photos (otherwise it is removed)"))
     # A fresh value per rendered form: a double click or a resend yields one opinion.
     submission_id = HiddenField()
     # Humans never see or fill this field; bots that fill every input do.

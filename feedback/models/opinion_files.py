@@ -5,6 +5,7 @@ whose they are. A file is shown in public only once a moderator has released it 
 photo cannot be masked like text: a face, a licence plate or a letter in it can only be
 judged by a person).
 """
+
 from __future__ import annotations
 
 from datetime import datetime

@@ -6,6 +6,7 @@ is masked as on the pages. An opinion's own words are exported only where its it
 shows opinions in public; tracking codes never leave (they rate an answer).
 Rows are read in batches by id, so an export of any size holds one batch in memory.
 """
+
 from __future__ import annotations
 
 import csv
@@ -19,18 +20,37 @@ from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
 from ..extensions import db
-from ..models import Department, Disclosure, DisclosureVersion, Heading, Opinion, Organisation, Response
+from ..models import (
+    Department,
+    Disclosure,
+    DisclosureVersion,
+    Heading,
+    Opinion,
+    Organisation,
+    Response,
+)
 from ..models.base import utcnow
 from ..synthesis.masking import mask_personal_data
 from . import calendar, disclosures
 
 BATCH = 500
-SITEMAP_LIMIT = 50_000
-FEED_ORGANISATIONS = 200  # organisations listed with their feed on the open-data page  # the sitemaps.org limit of URLs per file
+SITEMAP_LIMIT = 50_000  # the sitemaps.org limit of URLs per file
+# Organisations listed with their feed on the open-data page.
+FEED_ORGANISATIONS = 200
 PUBLIC_FIGURES_DAYS = 365
 CSV_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-COLUMNS = ("opinion_id", "item_id", "item_title", "department", "stance", "received_on",
-           "answered_on", "answered_on_time", "opinion_text", "answer_text")
+COLUMNS = (
+    "opinion_id",
+    "item_id",
+    "item_title",
+    "department",
+    "stance",
+    "received_on",
+    "answered_on",
+    "answered_on_time",
+    "opinion_text",
+    "answer_text",
+)
 
 
 @dataclass
@@ -47,15 +67,15 @@ class AnsweredOpinion:
     answer_text: str
 
 
-def public_figures_period(*, date_from: date | None, date_to: date | None,
-                          today: date | None = None) -> tuple[date, date]:
+def public_figures_period(
+    *, date_from: date | None, date_to: date | None, today: date | None = None
+) -> tuple[date, date]:
     """The period public figures cover: what was asked for, at most a year, ending by today.
     Without dates: the last 365 days. A bounded period keeps the figures query bounded."""
     today = today or calendar.local_date(utcnow())
     end = min(date_to or today, today)
     start = date_from or end - timedelta(days=PUBLIC_FIGURES_DAYS - 1)
-    if start > end:
-        start = end
+    start = min(start, end)
     if (end - start).days >= PUBLIC_FIGURES_DAYS:
         start = end - timedelta(days=PUBLIC_FIGURES_DAYS - 1)
     return start, end
@@ -69,17 +89,33 @@ def _answered_query(after_id: int):
     """One batch, as plain columns: no rows enter the session, so memory stays one batch."""
     live = aliased(DisclosureVersion)
     return (
-        select(Opinion.id, Opinion.text, Opinion.stance, Opinion.created_at, Opinion.answered_at,
-               Opinion.due_on, Response.text.label("answer"), Response.published_at,
-               Disclosure.id.label("item_id"), Disclosure.show_opinions_publicly, live.title,
-               Department.name_zh, Department.name_en)
+        select(
+            Opinion.id,
+            Opinion.text,
+            Opinion.stance,
+            Opinion.created_at,
+            Opinion.answered_at,
+            Opinion.due_on,
+            Response.text.label("answer"),
+            Response.published_at,
+            Disclosure.id.label("item_id"),
+            Disclosure.show_opinions_publicly,
+            live.title,
+            Department.name_zh,
+            Department.name_en,
+        )
         .join(Response, Response.id == Opinion.response_id)
         .join(Disclosure, Disclosure.id == Opinion.disclosure_id)
         .join(live, live.id == Disclosure.current_version_id)
         .join(Department, Department.id == Response.department_id)
-        .where(Opinion.id > after_id, Opinion.moderation == "published",
-               Response.status == "published", Opinion.disclosure_id.in_(_public_item_ids()))
-        .order_by(Opinion.id).limit(BATCH)
+        .where(
+            Opinion.id > after_id,
+            Opinion.moderation == "published",
+            Response.status == "published",
+            Opinion.disclosure_id.in_(_public_item_ids()),
+        )
+        .order_by(Opinion.id)
+        .limit(BATCH)
     )
 
 
@@ -100,8 +136,11 @@ def _row(row, locale) -> AnsweredOpinion:
     answered_on = calendar.local_date(answered_at) if answered_at else None
     on_time = None if answered_on is None or row.due_on is None else answered_on <= row.due_on
     return AnsweredOpinion(
-        opinion_id=row.id, item_id=row.item_id, item_title=row.title,
-        department=row.name_en if locale == "en" and row.name_en else row.name_zh, stance=row.stance,
+        opinion_id=row.id,
+        item_id=row.item_id,
+        item_title=row.title,
+        department=row.name_en if locale == "en" and row.name_en else row.name_zh,
+        stance=row.stance,
         received_on=calendar.local_date(row.created_at).isoformat(),
         answered_on=answered_on.isoformat() if answered_on else "",
         answered_on_time=on_time,
@@ -157,14 +196,22 @@ def sitemap_entries() -> list[SitemapEntry]:
         select(Disclosure.id, live.published_at)
         .join(live, live.id == Disclosure.current_version_id)
         .where(Disclosure.id.in_(_public_item_ids()))
-        .order_by(live.published_at.desc(), Disclosure.id.desc()).limit(SITEMAP_LIMIT)).all()
-    entries = [SitemapEntry("item", item_id, calendar.local_date(published) if published else None)
-               for item_id, published in items]
+        .order_by(live.published_at.desc(), Disclosure.id.desc())
+        .limit(SITEMAP_LIMIT)
+    ).all()
+    entries = [
+        SitemapEntry("item", item_id, calendar.local_date(published) if published else None)
+        for item_id, published in items
+    ]
     room = SITEMAP_LIMIT - len(entries)
-    headings = db.session.scalars(select(Heading.id).order_by(Heading.id).limit(room)) if room else []
+    headings = (
+        db.session.scalars(select(Heading.id).order_by(Heading.id).limit(room)) if room else []
+    )
     return entries + [SitemapEntry("heading", heading_id, None) for heading_id in headings]
 
 
 def organisations() -> list[Organisation]:
     """Organisations for the list of Atom feeds, district first (bounded)."""
-    return list(db.session.scalars(select(Organisation).order_by(Organisation.id).limit(FEED_ORGANISATIONS)))
+    return list(
+        db.session.scalars(select(Organisation).order_by(Organisation.id).limit(FEED_ORGANISATIONS))
+    )

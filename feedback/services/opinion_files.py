@@ -10,6 +10,7 @@ so a bad file costs nothing, and stored before the reply, so an accepted file is
 never lost. The public sees a photo only on a public item that shows opinions, for a
 published opinion, once a moderator has released it.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -89,8 +90,14 @@ def _prepare_one(name: str, data: bytes, keep_location: bool) -> PreparedFile:
     if not data:
         raise _Refused(_l("“%(name)s” is empty.", name=name))
     if len(data) > max_bytes():
-        raise _Refused(_l("“%(name)s” is %(size).1f MB; a file may be at most %(limit)d MB.",
-                          name=name, size=len(data) / 1024 / 1024, limit=max_bytes() // 1024 // 1024))
+        raise _Refused(
+            _l(
+                "“%(name)s” is %(size).1f MB; a file may be at most %(limit)d MB.",
+                name=name,
+                size=len(data) / 1024 / 1024,
+                limit=max_bytes() // 1024 // 1024,
+            )
+        )
     if data.startswith(b"%PDF-"):
         return PreparedFile(_with_extension(name, PDF[1]), PDF[0], data, False)
     image_format = _verified_image_format(data)
@@ -113,8 +120,14 @@ def _verified_image_format(data: bytes) -> str | None:
             with Image.open(io.BytesIO(data)) as image:
                 image.load()  # and its pixels: a truncated photo is refused here
                 return image.format
-    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning,
-            OSError, SyntaxError, ValueError):
+    except (
+        UnidentifiedImageError,
+        Image.DecompressionBombError,
+        Image.DecompressionBombWarning,
+        OSError,
+        SyntaxError,
+        ValueError,
+    ):
         return None
 
 
@@ -160,9 +173,16 @@ def store(opinion: Opinion, files: list[PreparedFile]) -> list[OpinionFile]:
             partial = target.with_suffix(".partial")
             partial.write_bytes(prepared.data)
             partial.replace(target)
-        rows.append(OpinionFile(opinion_id=opinion.id, filename=prepared.filename, size=len(prepared.data),
-                                content_type=prepared.content_type, sha256=digest,
-                                location_kept=prepared.location_kept))
+        rows.append(
+            OpinionFile(
+                opinion_id=opinion.id,
+                filename=prepared.filename,
+                size=len(prepared.data),
+                content_type=prepared.content_type,
+                sha256=digest,
+                location_kept=prepared.location_kept,
+            )
+        )
     db.session.add_all(rows)
     audit.record(opinion, "files_attached", count=len(rows))
     db.session.commit()
@@ -170,19 +190,33 @@ def store(opinion: Opinion, files: list[PreparedFile]) -> list[OpinionFile]:
 
 
 def _has_files(opinion_id: int) -> bool:
-    return db.session.scalar(select(OpinionFile.id).where(OpinionFile.opinion_id == opinion_id).limit(1)) is not None
+    return (
+        db.session.scalar(
+            select(OpinionFile.id).where(OpinionFile.opinion_id == opinion_id).limit(1)
+        )
+        is not None
+    )
 
 
 def files_of(opinion_id: int) -> list[OpinionFile]:
-    return list(db.session.scalars(
-        select(OpinionFile).where(OpinionFile.opinion_id == opinion_id).order_by(OpinionFile.id)))
+    return list(
+        db.session.scalars(
+            select(OpinionFile).where(OpinionFile.opinion_id == opinion_id).order_by(OpinionFile.id)
+        )
+    )
 
 
 def shown_in_public(row: OpinionFile) -> bool:
     opinion = row.opinion
     item = opinion.disclosure
-    return (row.released_at is not None and row.is_image and opinion.moderation == "published"
-            and item is not None and item.visible_scope() == "public" and item.show_opinions_publicly)
+    return (
+        row.released_at is not None
+        and row.is_image
+        and opinion.moderation == "published"
+        and item is not None
+        and item.visible_scope() == "public"
+        and item.show_opinions_publicly
+    )
 
 
 def public_photos(opinion_ids: list[int]) -> dict[int, list[OpinionFile]]:
@@ -191,8 +225,10 @@ def public_photos(opinion_ids: list[int]) -> dict[int, list[OpinionFile]]:
         return {}
     photos: dict[int, list[OpinionFile]] = {}
     rows = db.session.scalars(
-        select(OpinionFile).where(OpinionFile.opinion_id.in_(opinion_ids), OpinionFile.released_at.is_not(None))
-        .order_by(OpinionFile.id))
+        select(OpinionFile)
+        .where(OpinionFile.opinion_id.in_(opinion_ids), OpinionFile.released_at.is_not(None))
+        .order_by(OpinionFile.id)
+    )
     for row in rows:
         if shown_in_public(row):
             photos.setdefault(row.opinion_id, []).append(row)
@@ -224,6 +260,11 @@ def set_released(*, user: User, file_id: int, released: bool) -> OpinionFile:
     if row is None:
         raise NotFound(_l("There is no such file."))
     row.released_at, row.released_by_id = (utcnow(), user.id) if released else (None, None)
-    audit.record(row.opinion, "file_released" if released else "file_withheld", actor=user, filename=row.filename)
+    audit.record(
+        row.opinion,
+        "file_released" if released else "file_withheld",
+        actor=user,
+        filename=row.filename,
+    )
     db.session.commit()
     return row

@@ -202,8 +202,9 @@ def site_base_url(explicit: str | None = None) -> str:
 @bp.cli.command("register")
 @click.argument("name")
 @click.option("--location", default="", help="Where the kiosk stands, e.g. 江川路街道社区事务受理中心")
-@click.option("--base-url", default=None, help="Site address the kiosk opens (default: FEEDBACK_PUBLIC_URL, "
-                                               "else http://FEEDBACK_HOST:FEEDBACK_PORT)")
+@click.option("--base-url", default=None,
+              help="Site address the kiosk opens (default: FEEDBACK_PUBLIC_URL, "
+                   "else http://FEEDBACK_HOST:FEEDBACK_PORT)")
 def register_command(name: str, location: str, base_url: str | None):
     """Register a kiosk and print its activation link (shown once)."""
     device, token = channels.register_kiosk(user=None, name=name, location=location)

@@ -1,5 +1,6 @@
 """Files sent with an opinion: opened by the public once released, by the staff who
 handle the opinion always; released or withheld by a moderator."""
+
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, request, send_file, url_for
@@ -18,8 +19,13 @@ def show(file_id: int):
     row, path = opinion_files.readable_file(file_id=file_id, viewer=current_user)
     if not path.is_file():
         raise NotFound(_("There is no such file."))
-    response = send_file(path, mimetype=row.content_type, download_name=row.filename,
-                         as_attachment=not row.is_image, conditional=True)
+    response = send_file(
+        path,
+        mimetype=row.content_type,
+        download_name=row.filename,
+        as_attachment=not row.is_image,
+        conditional=True,
+    )
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
     if not opinion_files.shown_in_public(row):
@@ -32,8 +38,12 @@ def show(file_id: int):
 def release(file_id: int):
     released = request.form.get("released") == "1"
     row = opinion_files.set_released(user=current_user, file_id=file_id, released=released)
-    flash(_("The file is shown in public.") if released else _("The file is no longer shown in public."),
-          "success")
+    flash(
+        _("The file is shown in public.")
+        if released
+        else _("The file is no longer shown in public."),
+        "success",
+    )
     return redirect(url_for("moderation.opinion", opinion_id=row.opinion_id))
 
 

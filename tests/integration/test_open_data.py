@@ -1,6 +1,7 @@
 """Open to everyone: service figures without logging in, the open-data page and its
 exports (public items only, masked, formula-safe), robots.txt, sitemap.xml, the icon,
 the skip link and the language of Chinese content on English pages."""
+
 from __future__ import annotations
 
 import csv
@@ -15,13 +16,25 @@ PHONE = "13812345678"
 
 
 def _answered(make, db, item, department, *, text, answer_text="已安排维修，本周内完成。", **kw):
-    response = Response(department_id=department.id, disclosure_id=item.id if item else None,
-                        text=answer_text, status="published", published_at=utcnow())
+    response = Response(
+        department_id=department.id,
+        disclosure_id=item.id if item else None,
+        text=answer_text,
+        status="published",
+        published_at=utcnow(),
+    )
     db.session.add(response)
     db.session.commit()
     kw.setdefault("due_on", date.today() + timedelta(days=5))
-    return make.opinion(disclosure=item, text=text, status="answered", department_id=department.id,
-                        response_id=response.id, answered_at=utcnow(), **kw)
+    return make.opinion(
+        disclosure=item,
+        text=text,
+        status="answered",
+        department_id=department.id,
+        response_id=response.id,
+        answered_at=utcnow(),
+        **kw,
+    )
 
 
 def _district(make, db):
@@ -31,10 +44,18 @@ def _district(make, db):
     quiet = make.item(department=department, title="道路养护计划")
     internal = make.item(department=department, scope="internal", title="内部人事安排")
     rows = {
-        "shown": _answered(make, db, shown, department, text=f"=HYPERLINK(\"x\") 电话{PHONE}，请尽快。"),
+        "shown": _answered(
+            make, db, shown, department, text=f'=HYPERLINK("x") 电话{PHONE}，请尽快。'
+        ),
         "quiet": _answered(make, db, quiet, department, text="路面坑洼很多，希望修补。"),
-        "internal": _answered(make, db, internal, department, text="内部事项的意见不应公开。",
-                              answer_text="内部答复内容"),
+        "internal": _answered(
+            make,
+            db,
+            internal,
+            department,
+            text="内部事项的意见不应公开。",
+            answer_text="内部答复内容",
+        ),
         "hidden": _answered(make, db, shown, department, text="被隐藏的意见", moderation="hidden"),
         "general": _answered(make, db, None, department, text="其他事项的意见"),
     }
@@ -42,7 +63,7 @@ def _district(make, db):
 
 
 def test_anyone_reads_the_service_figures_without_logging_in(app, client, make, db):
-    department, _, rows = _district(make, db)
+    _, _, rows = _district(make, db)
     db.session.add(Rating(opinion_id=rows["shown"].id, score="satisfied"))
     db.session.commit()
     page = client.get("/service-figures?lang=en")
@@ -60,7 +81,9 @@ def test_public_figures_cover_at_most_a_year_and_a_bad_date_is_shown_not_a_500(a
     start, end = public_figures_period(date_from=date(2020, 1, 1), date_to=None, today=today)
     assert (start, end) == (date(2025, 12, 8), today)
     assert public_figures_period(date_from=None, date_to=date(2030, 1, 1), today=today)[1] == today
-    start, end = public_figures_period(date_from=date(2026, 12, 5), date_to=date(2026, 12, 1), today=today)
+    start, end = public_figures_period(
+        date_from=date(2026, 12, 5), date_to=date(2026, 12, 1), today=today
+    )
     assert start <= end
     page = client.get("/service-figures?date_from=not-a-date&lang=en")
     assert page.status_code == 200 and "Not a valid date value" in page.get_data(as_text=True)
@@ -69,9 +92,14 @@ def test_public_figures_cover_at_most_a_year_and_a_bad_date_is_shown_not_a_500(a
 def test_the_open_data_page_links_the_api_the_feeds_and_the_exports(app, client, make, db):
     _, items, _ = _district(make, db)
     html = client.get("/open-data/?lang=en").get_data(as_text=True)
-    for link in ("/api/v1/openapi.json", "/api/v1/disclosures", "/open-data/answered-opinions.csv",
-                 "/open-data/answered-opinions.json", f"/organisations/{items['shown'].organisation_id}/feed.atom",
-                 "/service-figures"):
+    for link in (
+        "/api/v1/openapi.json",
+        "/api/v1/disclosures",
+        "/open-data/answered-opinions.csv",
+        "/open-data/answered-opinions.json",
+        f"/organisations/{items['shown'].organisation_id}/feed.atom",
+        "/service-figures",
+    ):
         assert link in html, link
 
 
@@ -83,14 +111,18 @@ def _csv_rows(client):
 
 
 def test_the_export_holds_answered_opinions_on_public_items_only_masked(app, client, make, db):
-    _, items, rows = _district(make, db)
+    _, _, rows = _district(make, db)
     exported = _csv_rows(client)
-    assert sorted(int(r["opinion_id"]) for r in exported) == sorted([rows["shown"].id, rows["quiet"].id])
+    assert sorted(int(r["opinion_id"]) for r in exported) == sorted(
+        [rows["shown"].id, rows["quiet"].id]
+    )
     assert all(r["item_title"] != "内部人事安排" for r in exported)
     body = client.get("/open-data/answered-opinions.csv").get_data(as_text=True)
     assert "内部" not in body and "被隐藏" not in body and "其他事项" not in body
     assert PHONE not in body and "138****5678" in body
-    assert rows["shown"].tracking_code not in body  # a tracking code rates an answer: never exported
+    assert (
+        rows["shown"].tracking_code not in body
+    )  # a tracking code rates an answer: never exported
     quiet = next(r for r in exported if int(r["opinion_id"]) == rows["quiet"].id)
     assert quiet["opinion_text"] == ""  # its item does not show opinions in public
     assert quiet["answer_text"] == "已安排维修，本周内完成。" and quiet["answered_on_time"] == "yes"
@@ -103,7 +135,14 @@ def test_csv_cells_that_a_spreadsheet_would_run_are_prefixed(app, client, make, 
     from feedback.services.open_data import formula_safe
 
     assert [formula_safe(v) for v in ("+1", "-2", "@x", "=1", "正常", 5, None)] == [
-        "'+1", "'-2", "'@x", "'=1", "正常", "5", ""]
+        "'+1",
+        "'-2",
+        "'@x",
+        "'=1",
+        "正常",
+        "5",
+        "",
+    ]
 
 
 def test_the_json_export_says_the_same_and_streams_in_batches(app, client, make, db, monkeypatch):
@@ -122,8 +161,16 @@ def test_the_json_export_says_the_same_and_streams_in_batches(app, client, make,
 
 def test_robots_keeps_crawlers_out_of_staff_pages_and_points_to_the_sitemap(app, client):
     text = client.get("/robots.txt").get_data(as_text=True)
-    for path in ("/department/", "/editor/", "/moderation/", "/committee/", "/dispatch/", "/figures/",
-                 "/admin/", "/track"):
+    for path in (
+        "/department/",
+        "/editor/",
+        "/moderation/",
+        "/committee/",
+        "/dispatch/",
+        "/figures/",
+        "/admin/",
+        "/track",
+    ):
         assert f"Disallow: {path}\n" in text
     assert "Sitemap: http://localhost/sitemap.xml" in text
     assert "Disallow: /service-figures" not in text and "Disallow: /open-data" not in text
@@ -164,7 +211,7 @@ def test_chinese_content_on_an_english_page_is_marked_as_chinese(app, client, ma
     assert '<h1 lang="zh-CN">加装电梯方案</h1>' in english
     assert '<div class="body" lang="zh-CN">' in english
     chinese = client.get(f"/items/{item.id}?lang=zh").get_data(as_text=True)
-    assert '<h1>加装电梯方案</h1>' in chinese  # the page itself is Chinese already
+    assert "<h1>加装电梯方案</h1>" in chinese  # the page itself is Chinese already
     from feedback.rendering import lang_of
 
     with app.test_request_context("/?lang=en"):
@@ -180,8 +227,15 @@ def test_staff_figures_stay_behind_login_while_the_public_ones_are_open(app, cli
 
 def _late(make, db, department, item):
     old = datetime(2026, 11, 1, 2, 0, tzinfo=timezone.utc)
-    return _answered(make, db, item, department, text="答复晚了的意见内容", due_on=date(2026, 10, 1),
-                     created_at=old)
+    return _answered(
+        make,
+        db,
+        item,
+        department,
+        text="答复晚了的意见内容",
+        due_on=date(2026, 10, 1),
+        created_at=old,
+    )
 
 
 def test_a_late_answer_is_exported_as_not_on_time(app, client, make, db):

@@ -1,6 +1,7 @@
 """Photos and documents with an opinion: limits with clear errors in both languages,
 type read from the content, EXIF location removed unless the resident keeps it (read
 back from the stored file with Pillow), and shown in public only once released."""
+
 from __future__ import annotations
 
 import io
@@ -38,8 +39,12 @@ def _form(client, url):
     html = client.get(url).get_data(as_text=True)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
     submission = re.search(r'name="submission_id" type="hidden" value="([^"]+)"', html).group(1)
-    return {"csrf_token": token, "submission_id": submission, "stance": "suggestion",
-            "text": "小区北门的路灯坏了，晚上很暗，请尽快修理。"}
+    return {
+        "csrf_token": token,
+        "submission_id": submission,
+        "stance": "suggestion",
+        "text": "小区北门的路灯坏了，晚上很暗，请尽快修理。",
+    }
 
 
 def _send(client, item, files, **fields):
@@ -63,7 +68,11 @@ def test_a_photo_is_stored_with_the_opinion_and_its_location_removed(app, client
     assert response.status_code == 302
     opinion = db.session.query(Opinion).one()
     row = db.session.query(OpinionFile).one()
-    assert (row.opinion_id, row.content_type, row.location_kept) == (opinion.id, "image/jpeg", False)
+    assert (row.opinion_id, row.content_type, row.location_kept) == (
+        opinion.id,
+        "image/jpeg",
+        False,
+    )
     stored = _stored_image(app, row)
     assert stored.format == "JPEG" and stored.size == (64, 48)
     exif = stored.getexif()
@@ -84,22 +93,40 @@ def test_png_and_pdf_are_accepted_and_the_name_follows_the_content(app, client, 
     response = _send(client, item, [("plan.png", png_bytes()), ("letter.txt", PDF)])
     assert response.status_code == 302
     rows = db.session.query(OpinionFile).order_by(OpinionFile.id).all()
-    assert [(r.content_type, r.filename) for r in rows] == [("image/png", "plan.png"),
-                                                            ("application/pdf", "letter.pdf")]
+    assert [(r.content_type, r.filename) for r in rows] == [
+        ("image/png", "plan.png"),
+        ("application/pdf", "letter.pdf"),
+    ]
 
 
-@pytest.mark.parametrize("lang, files, message", [
-    ("en", [("big.jpg", b"\xff\xd8\xff" + b"0" * (5 * 1024 * 1024))], "a file may be at most 5 MB"),
-    ("zh", [("big.jpg", b"\xff\xd8\xff" + b"0" * (5 * 1024 * 1024))], "每个文件不超过 5 MB"),
-    ("en", [("page.jpg", b"<html><script>alert(1)</script></html>")], "is not a JPEG or PNG photo or a PDF"),
-    ("zh", [("page.jpg", b"<html><script>alert(1)</script></html>")], "不是 JPEG、PNG 照片或 PDF 文件"),
-    ("en", [("cut.jpg", jpeg_with_location()[:200])], "is not a JPEG or PNG photo or a PDF"),
-    ("en", [("a.gif", b"GIF89a" + b"\x00" * 20)], "is not a JPEG or PNG photo or a PDF"),
-    ("en", [(f"{n}.png", png_bytes()) for n in range(4)], "Please attach at most 3 files."),
-    ("zh", [(f"{n}.png", png_bytes()) for n in range(4)], "最多可附 3 个文件"),
-])
-def test_a_bad_file_is_explained_on_the_form_and_nothing_is_stored(app, client, make, db, lang, files,
-                                                                   message):
+@pytest.mark.parametrize(
+    "lang, files, message",
+    [
+        (
+            "en",
+            [("big.jpg", b"\xff\xd8\xff" + b"0" * (5 * 1024 * 1024))],
+            "a file may be at most 5 MB",
+        ),
+        ("zh", [("big.jpg", b"\xff\xd8\xff" + b"0" * (5 * 1024 * 1024))], "每个文件不超过 5 MB"),
+        (
+            "en",
+            [("page.jpg", b"<html><script>alert(1)</script></html>")],
+            "is not a JPEG or PNG photo or a PDF",
+        ),
+        (
+            "zh",
+            [("page.jpg", b"<html><script>alert(1)</script></html>")],
+            "不是 JPEG、PNG 照片或 PDF 文件",
+        ),
+        ("en", [("cut.jpg", jpeg_with_location()[:200])], "is not a JPEG or PNG photo or a PDF"),
+        ("en", [("a.gif", b"GIF89a" + b"\x00" * 20)], "is not a JPEG or PNG photo or a PDF"),
+        ("en", [(f"{n}.png", png_bytes()) for n in range(4)], "Please attach at most 3 files."),
+        ("zh", [(f"{n}.png", png_bytes()) for n in range(4)], "最多可附 3 个文件"),
+    ],
+)
+def test_a_bad_file_is_explained_on_the_form_and_nothing_is_stored(
+    app, client, make, db, lang, files, message
+):
     item = make.item()
     client.get(f"/?lang={lang}")
     response = _send(client, item, files)
@@ -136,8 +163,15 @@ def _released_photo(app, client, make, db, *, show_opinions_publicly=True, scope
         assert _send(_fresh_client(app), item, [("门口.png", png_bytes())]).status_code == 302
     else:  # an internal item takes no opinions: a file that came another way
         opinion = make.opinion(disclosure=item)
-        db.session.add(OpinionFile(opinion_id=opinion.id, filename="x.png", content_type="image/png",
-                                   size=1, sha256="0" * 64))
+        db.session.add(
+            OpinionFile(
+                opinion_id=opinion.id,
+                filename="x.png",
+                content_type="image/png",
+                size=1,
+                sha256="0" * 64,
+            )
+        )
         db.session.commit()
     row = db.session.query(OpinionFile).one()
     moderator = make.user(role="moderator")
@@ -145,8 +179,13 @@ def _released_photo(app, client, make, db, *, show_opinions_publicly=True, scope
     login(staff, moderator.username)
     html = staff.get(f"/moderation/opinions/{row.opinion_id}").get_data(as_text=True)
     token = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
-    assert staff.post(f"/moderation/opinion-files/{row.id}/release",
-                      data={"csrf_token": token, "released": "1"}).status_code == 302
+    assert (
+        staff.post(
+            f"/moderation/opinion-files/{row.id}/release",
+            data={"csrf_token": token, "released": "1"},
+        ).status_code
+        == 302
+    )
     db.session.refresh(row)
     return item, row
 
@@ -157,7 +196,9 @@ def test_a_photo_is_shown_in_public_only_after_a_moderator_releases_it(app, clie
     row = db.session.query(OpinionFile).one()
     anonymous = _fresh_client(app)
     assert anonymous.get(f"/opinion-files/{row.id}").status_code == 404
-    assert f"/opinion-files/{row.id}" not in anonymous.get(f"/items/{item.id}").get_data(as_text=True)
+    assert f"/opinion-files/{row.id}" not in anonymous.get(f"/items/{item.id}").get_data(
+        as_text=True
+    )
     db.session.query(OpinionFile).delete()
     db.session.query(Opinion).delete()
     db.session.commit()
@@ -167,10 +208,14 @@ def test_a_photo_is_shown_in_public_only_after_a_moderator_releases_it(app, clie
     shown = anonymous.get(f"/opinion-files/{row.id}")
     assert shown.status_code == 200 and shown.mimetype == "image/png"
     assert shown.headers["X-Content-Type-Options"] == "nosniff"
-    assert f'src="/opinion-files/{row.id}"' in anonymous.get(f"/items/{item.id}").get_data(as_text=True)
+    assert f'src="/opinion-files/{row.id}"' in anonymous.get(f"/items/{item.id}").get_data(
+        as_text=True
+    )
 
 
-def test_a_released_photo_stays_private_where_the_item_keeps_opinions_private(app, client, make, db):
+def test_a_released_photo_stays_private_where_the_item_keeps_opinions_private(
+    app, client, make, db
+):
     _, row = _released_photo(app, client, make, db, show_opinions_publicly=False)
     assert row.released_at is not None
     assert _fresh_client(app).get(f"/opinion-files/{row.id}").status_code == 404
@@ -203,7 +248,9 @@ def test_staff_who_handle_the_opinion_open_its_files_others_do_not(app, client, 
     login(staff, own.username)
     opened = staff.get(f"/opinion-files/{row.id}")
     assert opened.status_code == 200 and opened.mimetype == "application/pdf"
-    assert "attachment" in opened.headers["Content-Disposition"]  # a PDF is downloaded, not rendered
+    assert (
+        "attachment" in opened.headers["Content-Disposition"]
+    )  # a PDF is downloaded, not rendered
     assert "private" in opened.headers["Cache-Control"]
     login(staff, other.username)
     assert staff.get(f"/opinion-files/{row.id}").status_code == 404
@@ -216,15 +263,21 @@ def test_only_a_moderator_releases_a_photo(app, client, make, db):
     assert _send(client, item, [("门口.png", png_bytes())]).status_code == 302
     row = db.session.query(OpinionFile).one()
     anonymous = _fresh_client(app)
-    assert anonymous.post(f"/moderation/opinion-files/{row.id}/release",
-                          data={"released": "1"}).status_code == 400  # no form of ours: refused
+    assert (
+        anonymous.post(
+            f"/moderation/opinion-files/{row.id}/release", data={"released": "1"}
+        ).status_code
+        == 400
+    )  # no form of ours: refused
     client = _fresh_client(app)
     clerk = make.user(role="department_staff", department_id=make.department().id)
     login(client, clerk.username)
-    token = re.search(r'name="csrf_token" value="([^"]+)"',
-                      client.get("/").get_data(as_text=True)).group(1)
-    response = client.post(f"/moderation/opinion-files/{row.id}/release",
-                           data={"csrf_token": token, "released": "1"})
+    token = re.search(
+        r'name="csrf_token" value="([^"]+)"', client.get("/").get_data(as_text=True)
+    ).group(1)
+    response = client.post(
+        f"/moderation/opinion-files/{row.id}/release", data={"csrf_token": token, "released": "1"}
+    )
     assert response.status_code == 403
     db.session.refresh(row)
     assert row.released_at is None
@@ -235,6 +288,10 @@ def test_a_double_submit_stores_the_files_once(app, client, make, db):
     data = _form(client, f"/items/{item.id}")
     for _ in range(2):
         payload = dict(data, photos=[(io.BytesIO(png_bytes()), "a.png")])
-        assert client.post(f"/items/{item.id}/opinions", data=payload,
-                           content_type="multipart/form-data").status_code == 302
+        assert (
+            client.post(
+                f"/items/{item.id}/opinions", data=payload, content_type="multipart/form-data"
+            ).status_code
+            == 302
+        )
     assert db.session.query(Opinion).count() == 1 and db.session.query(OpinionFile).count() == 1

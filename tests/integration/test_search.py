@@ -145,5 +145,5 @@ def test_an_opinion_found_links_by_the_title_of_the_item_it_is_about(app, client
     _index_everything(run_jobs)
     page = client.get("/search?q=充电桩&lang=en").get_data(as_text=True)
     hit = page[page.index('class="result result-opinion"'):].split("</li>")[0]
-    assert f'<a href="/items/{item.id}">锦绣华庭停车位挖潜方案</a>' in hit
+    assert f'<a href="/items/{item.id}" lang="zh-CN">锦绣华庭停车位挖潜方案</a>' in hit
     assert not re.search(r"<a [^>]*>\s*</a>", page)  # no link without words

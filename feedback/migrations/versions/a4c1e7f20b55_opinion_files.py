@@ -35,7 +35,8 @@ def upgrade():
         sa.PrimaryKeyConstraint('id'),
     )
     with op.batch_alter_table('opinion_file', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_opinion_file_opinion_id'), ['opinion_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_opinion_file_opinion_id'), ['opinion_id'],
+                              unique=False)
 
 
 def downgrade():
