@@ -1,7 +1,7 @@
 """a decision recorded while comments were still open keeps the reason for deciding early
 
 Revision ID: a41e7c2d9f06
-Revises: 7d2e4f1a9b3c
+Revises: e5a1c0d7f2b4
 Create Date: 2026-12-07 18:10:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'a41e7c2d9f06'
-down_revision = '7d2e4f1a9b3c'
+down_revision = 'e5a1c0d7f2b4'
 branch_labels = None
 depends_on = None
 
