@@ -10,6 +10,7 @@ import itertools
 import re
 
 import pytest
+from werkzeug.routing import IntegerConverter
 
 from feedback.services import disclosures
 
@@ -79,8 +80,7 @@ def _urls(app, world, db) -> list[str]:
         choices = []
         for name in sorted(rule.arguments):
             converter = rule._converters[name]
-            kind = type(converter).__name__
-            choices.append([(name, n) for n in numbers] if kind == "IntegerConverter"
+            choices.append([(name, n) for n in numbers] if isinstance(converter, IntegerConverter)
                            else [(name, c) for c in codes] + [(name, "MARK")])
         for combination in itertools.product(*choices):
             try:
@@ -95,7 +95,7 @@ def _leaks(client, urls, markers) -> list[str]:
     found = []
     for url in urls:
         response = client.get(url)
-        body = response.get_data(as_text=True)
+        body = response.get_data().decode("utf-8", errors="replace")  # photos and PDFs too
         found += [f"{url} ({response.status_code}): {m}" for m in markers if m in body]
     return found
 

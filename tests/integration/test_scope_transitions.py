@@ -16,6 +16,7 @@ import itertools
 import re
 
 import pytest
+from werkzeug.routing import IntegerConverter
 
 from feedback.extensions import db as _db
 from feedback.models import Disclosure, Opinion
@@ -36,6 +37,10 @@ PUBLIC_GET = {
     "auth.login": "walk", "kiosk.activate": "walk",
     "kiosk.start": "kiosk walk", "kiosk.item_form": "kiosk walk", "kiosk.general_form": "kiosk walk",
     "kiosk.receipt": "kiosk walk",
+    "public.consultations": "walk", "open_data.index": "walk", "open_data.public_figures": "walk",
+    "open_data.answered_csv": "walk", "open_data.answered_json": "walk",
+    "site.favicon": "walk", "site.robots": "walk", "site.sitemap": "walk",
+    "opinion_files.show": "walk (photos on a narrowed item: test_opinion_files)",
 }
 PUBLIC_POST = {
     "public.rate": "the submitter and a stranger try to rate",
@@ -71,7 +76,8 @@ def said(app, make, db, run_jobs):
     answer = responses.answer_opinion(user=clerk, opinion_id=opinions[0].id,
                                       text=f"{ANSWER} 已组织环评复核")
     committee.record_decision(user=approver, disclosure_id=item.id, text=f"{DECIDED} 暂缓实施",
-                              outcome="postponed", decided_on=answer.published_at.date())
+                              outcome="postponed", decided_on=answer.published_at.date(),
+                              early_reason="环评复核已经完成")  # comments are still open
     _index(run_jobs)
     return {"item": item, "opinions": opinions, "editor": editor, "approver": approver,
             "answered": opinions[0], "department": department}
@@ -135,7 +141,7 @@ def _walk_urls(app, db, codes: list[str], *, blueprint_kiosk: bool) -> list[str]
             continue
         choices = []
         for name in sorted(rule.arguments):
-            integer = type(rule._converters[name]).__name__ == "IntegerConverter"
+            integer = isinstance(rule._converters[name], IntegerConverter)
             choices.append([(name, n) for n in numbers] if integer else [(name, c) for c in codes])
         for combination in itertools.product(*choices):
             try:
@@ -176,12 +182,17 @@ def _shown(url: str, body: str) -> str:
     return body
 
 
+def _text_of(response) -> str:
+    """The body as text; a photo or a PDF is read for any UTF-8 text it carries."""
+    return response.get_data().decode("utf-8", errors="replace")
+
+
 def _leaks(client, urls) -> list[str]:
     found = []
     for url in urls:
         response = client.get(url)
         found += [f"{url} ({response.status_code}): {m}"
-                  for m in _markers_in(_shown(url, response.get_data(as_text=True)))]
+                  for m in _markers_in(_shown(url, _text_of(response)))]
     return found
 
 
@@ -271,7 +282,7 @@ def test_every_public_endpoint_is_covered(app, client, make, db, said):
         if rule.endpoint == "static":
             continue
         if "GET" in rule.methods:
-            url = rule.build({name: 1 if type(rule._converters[name]).__name__ == "IntegerConverter"
+            url = rule.build({name: 1 if isinstance(rule._converters[name], IntegerConverter)
                               else said["answered"].tracking_code for name in rule.arguments},
                              append_unknown=False)[1]
             visitor = kiosk if rule.endpoint.startswith("kiosk.") else client
