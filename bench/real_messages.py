@@ -63,7 +63,8 @@ def run_kmeans(messages):
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     documents = [" ".join(jieba.lcut(text)) for _, text in messages]
-    vectors = TfidfVectorizer(token_pattern=r"(?u)\b\w\w+\b", min_df=2, sublinear_tf=True).fit_transform(documents)
+    vectoriser = TfidfVectorizer(token_pattern=r"(?u)\b\w\w+\b", min_df=2, sublinear_tf=True)
+    vectors = vectoriser.fit_transform(documents)
     k = max(2, len(messages) // MESSAGES_PER_BASELINE_CLUSTER)
     model = MiniBatchKMeans(k, random_state=0, n_init=3, batch_size=4096).fit(vectors)
     return [int(label) for label in model.labels_], {}
@@ -118,7 +119,8 @@ def summary(name: str, labels: list, result: dict) -> str:
     sizes = Counter(label for label in labels if label is not None)
     unclustered = sum(label is None for label in labels)
     largest = max(sizes.values(), default=0)
-    return (f"{name:14}{len(sizes):>9}{largest / len(labels):>10.1%}{unclustered / len(labels):>13.1%}"
+    return (f"{name:14}{len(sizes):>9}{largest / len(labels):>10.1%}"
+            f"{unclustered / len(labels):>13.1%}"
             f"{result['seconds']:>10.1f}{result['cpu_seconds']:>9.1f}{result['peak_mib']:>11.0f}")
 
 
@@ -127,7 +129,8 @@ def report(path: Path, issues_path: Path, methods: list[str]) -> None:
     ids = [message_id for message_id, _ in messages]
     results = {method: in_child(method, path) for method in methods}
     print(f"# {len(messages)} messages from {path.name}\n")
-    print(f"{'method':14}{'clusters':>9}{'largest':>10}{'unclustered':>13}{'wall s':>10}{'cpu s':>9}{'peak MiB':>11}")
+    print(f"{'method':14}{'clusters':>9}{'largest':>10}{'unclustered':>13}"
+          f"{'wall s':>10}{'cpu s':>9}{'peak MiB':>11}")
     for method in methods:
         print(summary(method, results[method]["labels"], results[method]))
     ours, base = results["ours"], results.get("kmeans")
@@ -148,7 +151,8 @@ def print_top_labels(ours: dict, top: int = 20) -> None:
 
 def print_recovery(ids: list[str], results: dict, issues: list[dict]) -> None:
     methods = list(results)
-    print("\n## hot issues marked by reading: share in main cluster / purity of it (✓ both ≥ 0.8)\n")
+    print("\n## hot issues marked by reading: "
+          "share in main cluster / purity of it (✓ both ≥ 0.8)\n")
     print(f"{'issue':28}{'n':>4}" + "".join(f"{m:>20}" for m in methods))
     met = Counter()
     for issue in issues:

@@ -79,13 +79,15 @@ class DistinctiveTerms:
                       if 2 <= count <= most and self._can_describe(term))
         self.vocabulary = {term: column for column, term in enumerate(kept)}
         n = len(token_lists)
-        self.idf = np.array([math.log((1 + n) / (1 + document_frequency[t])) + 1 for t in kept], dtype=np.float32)
+        self.idf = np.array([math.log((1 + n) / (1 + document_frequency[t])) + 1 for t in kept],
+                            dtype=np.float32)
         return self
 
     def _can_describe(self, term: str) -> bool:
         return len(term) > 1 and term not in self.excluded and not _CODE.fullmatch(term)
 
-    def transform(self, token_lists: Sequence[Sequence[str]], leads: Sequence[str]) -> sparse.csr_matrix:
+    def transform(self, token_lists: Sequence[Sequence[str]],
+                  leads: Sequence[str]) -> sparse.csr_matrix:
         """Rows of damped counts, lead words weighted up, times idf, L2-normalised."""
         values, rows, columns = [], [], []
         for row, (tokens, lead) in enumerate(zip(token_lists, leads)):
@@ -154,13 +156,15 @@ def attach_left_over(vectors: sparse.csr_matrix, labels: np.ndarray,
     return attached
 
 
-def closest_group(vectors: sparse.csr_matrix, group_centroids: np.ndarray, similarity: float) -> np.ndarray:
+def closest_group(vectors: sparse.csr_matrix, group_centroids: np.ndarray,
+                  similarity: float) -> np.ndarray:
     """Per row, the group whose centroid is the most similar, or -1 below `similarity`."""
     closest = np.full(vectors.shape[0], -1, dtype=np.int64)
     for start in range(0, vectors.shape[0], BLOCK_ROWS):
         scores = np.asarray(vectors[start:start + BLOCK_ROWS] @ group_centroids.T)
         best = scores.argmax(axis=1)
-        closest[start:start + len(best)] = np.where(scores[np.arange(len(best)), best] >= similarity, best, -1)
+        close = scores[np.arange(len(best)), best] >= similarity
+        closest[start:start + len(best)] = np.where(close, best, -1)
     return closest
 
 
@@ -191,17 +195,20 @@ class LongMessageModel:
     (the interface of `clustering.ClusterModel`): its distinctive-term vector (without
     the lead, which tokens alone do not show) against the clusters' centroids."""
 
-    def __init__(self, terms: DistinctiveTerms, centroids: sparse.csr_matrix | None, similarity: float,
-                 formulas: frozenset = frozenset()):
-        self.terms, self.centroids, self.similarity, self.formulas = terms, centroids, similarity, formulas
+    def __init__(self, terms: DistinctiveTerms, centroids: sparse.csr_matrix | None,
+                 similarity: float, formulas: frozenset = frozenset()):
+        self.terms, self.centroids = terms, centroids
+        self.similarity, self.formulas = similarity, formulas
 
-    def assign(self, tokens: Sequence[str], context: Sequence[str] = ()) -> tuple[int | None, float]:
+    def assign(self, tokens: Sequence[str],
+               context: Sequence[str] = ()) -> tuple[int | None, float]:
         """(cluster index, cosine to its centroid); index None below `similarity`."""
         if self.centroids is None or self.centroids.shape[0] == 0:
             return None, 0.0
         from .clustering import strip_runs
 
-        vector = self.terms.transform([strip_runs(list(tokens), self.formulas) + list(context)], [""])
+        said = strip_runs(list(tokens), self.formulas) + list(context)
+        vector = self.terms.transform([said], [""])
         if vector.nnz == 0:
             return None, 0.0
         scores = (self.centroids @ vector.T).toarray().ravel()
@@ -224,7 +231,7 @@ def is_place(term: str, word_class: str | None) -> bool:
     """A place or an organisation: jieba tags it ns/nt/nz, or it is a name its dictionary
     does not know (泉星, 松雅湖: estates, villages, companies), or it ends like one (…小区,
     …中学, …公司) and is more than the ending."""
-    if len(term) < 2 or _CODE.fullmatch(term):
+    if len(term) < 2 or _CODE.fullmatch(term) or term in PLACE_SUFFIXES:
         return False
     if word_class in PLACE_CLASSES or word_class is None:
         return True
