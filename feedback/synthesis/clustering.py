@@ -401,10 +401,11 @@ def _name_places(clusters: list[Cluster], docs: Sequence[OpinionDoc], own_words:
     uses = own_words.counts()
     uses.data[:] = 1.0
     placeable = np.array([t in distinctive and is_place(t, word_class(t)) for t in own_words.terms])
+    naming = np.asarray(uses.sum(axis=0)).ravel()
     row_of = {d.id: row for row, d in enumerate(docs)}
     for cluster in clusters:
         rows = np.array([row_of[m] for m in cluster.members])
-        place = named_place(uses[rows], own_words.terms, placeable)
+        place = named_place(uses[rows], own_words.terms, placeable, naming)
         cluster.label = " / ".join(with_place(cluster.key_terms, place))
 
 

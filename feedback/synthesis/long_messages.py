@@ -225,23 +225,28 @@ PLACE_SUFFIXES = tuple("""
 """.split())
 PLACE_CLASSES = frozenset({"ns", "nt", "nz"})
 PLACE_SHARE = 0.5  # a place named by at least this share of a cluster's messages names the cluster
+# ... and at least this share of the messages naming it anywhere are in the cluster: an estate
+# is mostly spoken of in its own concern, 有限公司 or 公安局 in many.
+PLACE_CONCENTRATION = 0.5
 
 
 def is_place(term: str, word_class: str | None) -> bool:
-    """A place or an organisation: jieba tags it ns/nt/nz, or it is a name its dictionary
-    does not know (泉星, 松雅湖: estates, villages, companies), or it ends like one (…小区,
+    """A place or an organisation: jieba tags it ns/nt/nz, or it ends like one (…小区,
     …中学, …公司) and is more than the ending."""
     if len(term) < 2 or _CODE.fullmatch(term) or term in PLACE_SUFFIXES:
         return False
-    if word_class in PLACE_CLASSES or word_class is None:
+    if word_class in PLACE_CLASSES:
         return True
     return any(term.endswith(suffix) and len(term) > len(suffix) for suffix in PLACE_SUFFIXES)
 
 
-def named_place(uses: sparse.csr_matrix, terms: Sequence[str], placeable: np.ndarray) -> str | None:
+def named_place(uses: sparse.csr_matrix, terms: Sequence[str], placeable: np.ndarray,
+                naming: np.ndarray) -> str | None:
     """The place term (`placeable` mask) the most of one cluster's messages (`uses`:
-    messages × terms, 1 where used) name, if at least `PLACE_SHARE` of them do."""
-    coverage = np.asarray(uses.sum(axis=0)).ravel() * placeable
+    messages × terms, 1 where used) name, if at least `PLACE_SHARE` of them do and they
+    are at least `PLACE_CONCENTRATION` of the messages `naming` it in the whole corpus."""
+    coverage = np.asarray(uses.sum(axis=0)).ravel()
+    coverage = coverage * (placeable & (coverage >= PLACE_CONCENTRATION * naming))
     if not coverage.size or coverage.max() < PLACE_SHARE * uses.shape[0]:
         return None
     return terms[int(coverage.argmax())]
