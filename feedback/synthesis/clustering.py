@@ -53,8 +53,9 @@ Method (measured in `bench/synthesis.py`):
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 from collections import Counter
-from collections.abc import Hashable, Sequence
+from collections.abc import Collection, Hashable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
@@ -69,6 +70,9 @@ from sklearn.utils.extmath import row_norms
 
 from .campaigns import Campaign, find_campaigns
 from .counting import CharGramTfidf, TokenTable, TokenTfidf
+from .long_messages import (
+    DistinctiveTerms, LongMessageModel, are_long, group_vectors, is_place, lead_of, named_place, with_place,
+)
 from .text import domain_words, general_words, word_class
 
 WORD_WEIGHT, CHAR_WEIGHT = 0.6, 0.4
@@ -79,6 +83,7 @@ WORD_WEIGHT, CHAR_WEIGHT = 0.6, 0.4
 SVD_MIN_DOCS = 500
 SVD_COMPONENTS = 160
 SVD_FIT_ROWS = 20000
+SVD_MIN_COLUMN_ROWS, SVD_PRUNE_ABOVE_COLUMNS = 3, 50_000  # see _fitted_svd
 SAMPLE_ABOVE = 10000  # organic opinions; above this, concerns are found in a sample of this many
 NEIGHBOURS = 15
 BLOCK_ROWS = 1024
@@ -232,7 +237,20 @@ def _fitted_svd(matrix, components: int) -> TruncatedSVD:
     rows = matrix
     if matrix.shape[0] > SVD_FIT_ROWS:
         rows = matrix[np.sort(np.random.RandomState(0).choice(matrix.shape[0], SVD_FIT_ROWS, replace=False))]
-    return TruncatedSVD(components, algorithm="randomized", n_iter=4, random_state=0).fit(rows)
+    # Over SVD_PRUNE_ABOVE_COLUMNS columns (real text's character n-grams: 100,000s), fitted on
+    # the columns that SVD_MIN_COLUMN_ROWS rows use: an axis is a pattern of many rows, and the
+    # rarer columns only made each power iteration's LU of (columns × components) slow; their
+    # weights stay 0. Not below: in 570 generated opinions, an issue of 30 lost its axis.
+    rows = sparse.csr_matrix(rows)
+    used = np.arange(rows.shape[1])
+    if rows.shape[1] > SVD_PRUNE_ABOVE_COLUMNS:
+        frequent = np.bincount(rows.indices, minlength=rows.shape[1]) >= SVD_MIN_COLUMN_ROWS
+        used = np.flatnonzero(frequent) if frequent.sum() > components else used
+    svd = TruncatedSVD(components, algorithm="randomized", n_iter=4, random_state=0).fit(rows[:, used])
+    full = np.zeros((svd.components_.shape[0], rows.shape[1]), dtype=svd.components_.dtype)
+    full[:, used] = svd.components_
+    svd.components_, svd.n_features_in_ = full, rows.shape[1]
+    return svd
 
 
 def _joined(token_lists: Sequence[list[str]]) -> list[str]:
@@ -318,11 +336,16 @@ def cluster_opinions(
 ) -> ClusteringResult:
     """Group opinions into hot issues and campaigns; the rest are assigned None.
     Without `pool_neighbours`, opinions are grouped by their own wording alone (see
-    `smooth_by_neighbours`): what was said within one concern rather than concerns."""
+    `smooth_by_neighbours`): what was said within one concern rather than concerns.
+    Long messages (a message board's posts) are grouped by `long_messages` instead."""
     campaigns = find_campaigns([(d.id, d.text) for d in docs if d.text],
                                threshold=campaign_threshold, min_size=min_cluster_size)
     in_campaign = {member: n for n, c in enumerate(campaigns) for member in c.members}
     docs, formulas = strip_formulas(docs, in_campaign)
+    organic = np.array([i for i, d in enumerate(docs) if d.id not in in_campaign], dtype=np.int64)
+    if len(docs) >= min_cluster_size and are_long([len(docs[i].tokens) for i in organic]):
+        return _cluster_long_messages(docs, organic, in_campaign, campaigns, formulas,
+                                      similarity * ASSIGN_SHARE, min_cluster_size)
     vectoriser = OpinionVectoriser()
     features = TokenTable([d.features for d in docs])
     if len(docs) < min_cluster_size or not features.term_mask(is_topic_term).any():
@@ -330,7 +353,6 @@ def cluster_opinions(
                                 ClusterModel(vectoriser, np.zeros((0, 1)), similarity * ASSIGN_SHARE, formulas))
     vectors = vectoriser.fit_table(features)
     own_words = TokenTable([d.tokens for d in docs]) if any(d.context for d in docs) else features
-    organic = np.array([i for i, d in enumerate(docs) if d.id not in in_campaign], dtype=np.int64)
     labels = np.full(len(docs), -1, dtype=np.int64)
     if len(organic) >= min_cluster_size:
         labels[organic], late = organic_groups(vectors[organic], similarity, min_samples, min_cluster_size,
@@ -344,18 +366,70 @@ def cluster_opinions(
             labels[organic] = settle_by_distinctive_words(vectors[organic], labels[organic], min_cluster_size)
     if own_words is not features:
         labels = attach_by_own_words(docs, own_words, labels, organic, similarity)
+    clusters, assignments = _with_campaigns(docs, vectors, own_words, labels, in_campaign, len(campaigns))
+    centroids = np.vstack([c.centroid for c in clusters]) if clusters else np.zeros((0, 1), np.float32)
+    model = ClusterModel(vectoriser, centroids, similarity * ASSIGN_SHARE, formulas)
+    return ClusteringResult(clusters, assignments, campaigns, model)
+
+
+def _cluster_long_messages(docs: Sequence[OpinionDoc], organic: np.ndarray, in_campaign: dict,
+                           campaigns: list[Campaign], formulas: frozenset, assign_similarity: float,
+                           min_cluster_size: int) -> ClusteringResult:
+    """`cluster_opinions` for long messages: groups by `long_messages.group_vectors`,
+    described and placed by the same distinctive-term vectors (`LongMessageModel`)."""
+    features = [d.features for d in docs]
+    terms = DistinctiveTerms(_not_distinctive()).fit([features[i] for i in organic])
+    vectors = terms.transform(features, [lead_of(d.text) for d in docs])
+    labels = np.full(len(docs), -1, dtype=np.int64)
+    if len(organic) >= min_cluster_size:
+        labels[organic] = group_vectors(vectors[organic], min_cluster_size)
+    own_words = TokenTable([d.tokens for d in docs])
+    clusters, assignments = _with_campaigns(docs, vectors, own_words, labels, in_campaign, len(campaigns))
+    _name_places(clusters, docs, own_words, terms.vocabulary)
+    centroids = sparse.vstack([sparse.csr_matrix(c.centroid) for c in clusters]).tocsr() if clusters else None
+    return ClusteringResult(clusters, assignments, campaigns,
+                            LongMessageModel(terms, centroids, assign_similarity, formulas))
+
+
+def _name_places(clusters: list[Cluster], docs: Sequence[OpinionDoc], own_words: TokenTable,
+                 distinctive: Collection[str]) -> None:
+    """Put the place most of a cluster's messages name first in its label (see
+    `long_messages.named_place`): "泉星 / KTV / 噪音" says which KTV bars. Only a
+    `distinctive` word: the city every message names, or 政府, names no concern."""
+    if not clusters:
+        return
+    uses = own_words.counts()
+    uses.data[:] = 1.0
+    placeable = np.array([t in distinctive and is_place(t, word_class(t)) for t in own_words.terms])
+    naming = np.asarray(uses.sum(axis=0)).ravel()
+    row_of = {d.id: row for row, d in enumerate(docs)}
+    for cluster in clusters:
+        rows = np.array([row_of[m] for m in cluster.members])
+        place = named_place(uses[rows], own_words.terms, placeable, naming)
+        cluster.label = " / ".join(with_place(cluster.key_terms, place))
+
+
+def _with_campaigns(docs: Sequence[OpinionDoc], vectors, own_words: TokenTable, labels: np.ndarray,
+                    in_campaign: dict, campaign_count: int) -> tuple[list[Cluster], dict]:
+    """The clusters of `labels` and of the campaigns (numbered after them), described,
+    and each opinion's cluster id (None for none)."""
+    labels = labels.copy()
     next_label = labels.max(initial=-1) + 1
     for row, doc in enumerate(docs):  # one pass, not one per campaign (100 campaigns × 100k rows)
         if doc.id in in_campaign:
             labels[row] = next_label + in_campaign[doc.id]
     clusters = _describe_clusters(docs, vectors, own_words, labels,
-                                  campaign_labels=set(range(next_label, next_label + len(campaigns))))
+                                  campaign_labels=set(range(next_label, next_label + campaign_count)))
     assignments = {d.id: None for d in docs}
     for cluster in clusters:
         assignments.update({member: cluster.id for member in cluster.members})
-    centroids = np.vstack([c.centroid for c in clusters]) if clusters else np.zeros((0, 1), np.float32)
-    model = ClusterModel(vectoriser, centroids, similarity * ASSIGN_SHARE, formulas)
-    return ClusteringResult(clusters, assignments, campaigns, model)
+    return clusters, assignments
+
+
+@lru_cache(maxsize=1)
+def _not_distinctive() -> frozenset[str]:
+    """Words that say nothing of which concern a long message is about."""
+    return BOILERPLATE | general_words()
 
 
 def strip_formulas(docs: Sequence[OpinionDoc], in_campaign) -> tuple[list[OpinionDoc], frozenset[tuple[str, ...]]]:

@@ -35,13 +35,17 @@ class TokenTable:
         self.row_count = len(token_lists)
 
     def select(self, rows: np.ndarray) -> "TokenTable":
-        """The table of only `rows` (ascending), renumbered 0..; the terms stay numbered
-        as they were, those no selected row uses having no occurrence."""
+        """The table of only `rows` (ascending), renumbered 0..; only the terms they use,
+        in the order they had. A group of 50 real messages uses a few hundred of a
+        corpus's 100,000 terms, and whatever walks the terms (`term_mask`, `joined`) walks
+        only those: at 20,000 texts made of real messages, that walk over all terms for
+        each of some 370 groups was most of the clustering's time."""
         position = np.full(self.row_count, -1, dtype=np.int64)
         position[rows] = np.arange(len(rows))
         kept = position[self.rows] >= 0
+        used, columns = np.unique(self.columns[kept], return_inverse=True)
         selected = object.__new__(TokenTable)
-        selected.terms, selected.columns = self.terms, self.columns[kept]
+        selected.terms, selected.columns = [self.terms[c] for c in used], columns.astype(np.int64)
         selected.rows, selected.row_count = position[self.rows[kept]], len(rows)
         return selected
 

@@ -1,0 +1,103 @@
+"""Long messages (a message board's posts): grouped by their main matter, not by the
+formulas, the city and the stories every post shares. Generated text only: the real
+messages are measured in bench/real_messages.py and never copied here."""
+import random
+import re
+from collections import Counter
+
+import numpy as np
+import pytest
+from scipy import sparse
+
+from feedback.synthesis.clustering import OpinionDoc, cluster_opinions
+from feedback.synthesis.long_messages import (
+    DistinctiveTerms, average_link_groups, is_place, lead_of, named_place, with_place,
+)
+from feedback.synthesis.samples import BACKGROUND, generate_opinions, hot_issue_opinion
+from feedback.synthesis.text import normalise, tokenise
+
+OPENINGS = ["尊敬的领导您好，我是江城市河西区的居民，", "各位领导好！本人是江城市河西区居民，",
+            "您好，我是江城市的一名市民，家住河西区，", "尊敬的市长您好！江城市河西区一位老住户想反映一个情况，"]
+CLOSINGS = ["望有关部门尽快处理，谢谢！", "希望相关部门重视并尽快解决，万分感谢。",
+            "恳请领导百忙之中关注一下，盼复。", "请有关部门核实处理，谢谢领导！"]
+HOT = {"parking": 30, "dance_noise": 20, "elevator": 40, "elderly_canteen": 12, "bus_route": 12}
+
+
+def board_post(opinion_text: str, rng: random.Random, asides: list[str]) -> str:
+    """A post as a board holds it: a title (the matter), a formula, the city, the matter
+    told twice, an aside on another matter, a closing formula."""
+    title = max(re.split(r"[，。？！]", opinion_text), key=len)[:20]
+    body = opinion_text + rng.choice(asides) + opinion_text
+    return f"{title}\n{rng.choice(OPENINGS)}{body}{rng.choice(CLOSINGS)}"
+
+
+@pytest.fixture(scope="module")
+def board():
+    rng = random.Random(4)
+    opinions = generate_opinions(HOT, background=400, campaign=0, seed=4)
+    asides = [o.text for o in opinions if o.topic == BACKGROUND][:60]
+    posts = [board_post(o.text, rng, asides) for o in opinions]
+    docs = [OpinionDoc(i, tokenise(text), None, None, normalise(text))
+            for i, text in enumerate(posts)]
+    return opinions, docs, cluster_opinions(docs)
+
+
+@pytest.mark.parametrize("topic", sorted(HOT))
+def test_each_hot_issue_of_a_board_lands_in_one_cluster_about_it(board, topic):
+    opinions, _, result = board
+    ids = [i for i, o in enumerate(opinions) if o.topic == topic]
+    cluster_id, count = Counter(result.assignments[i] for i in ids).most_common(1)[0]
+    assert cluster_id is not None and count >= 0.8 * len(ids)
+    members = result.clusters[cluster_id].members
+    assert sum(opinions[m].topic == topic for m in members) >= 0.8 * len(members)
+
+
+def test_a_new_post_is_placed_in_its_issue(board):
+    opinions, docs, result = board
+    parking = Counter(result.assignments[i] for i, o in enumerate(opinions) if o.topic == "parking")
+    rng = random.Random(9)
+    new = board_post(hot_issue_opinion("parking", rng).text, rng, ["公园的路灯不亮了。"])
+    assert result.model.assign(tokenise(new))[0] == parking.most_common(1)[0][0]
+    assert result.model.assign(tokenise("量子计算机的超导芯片冷却方案"))[0] is None
+
+
+def test_the_lead_is_the_title_or_the_first_sentence():
+    assert lead_of(normalise("小区停车位被占\n我家住在阳光花园。停车位被外来车占了")) == "小区停车位被占"
+    assert lead_of("电梯坏了三天了。物业不管") == "电梯坏了三天了"
+
+
+def test_words_nearly_every_post_says_and_codes_are_not_distinctive():
+    posts = [["江城", "领导", f"话题{i % 50}", "a3"] for i in range(1000)]
+    terms = DistinctiveTerms(excluded={"领导"}).fit(posts)
+    assert "江城" not in terms.vocabulary  # in every post: learnt as a formula
+    assert "a3" not in terms.vocabulary and "领导" not in terms.vocabulary
+    assert "话题3" in terms.vocabulary
+
+
+def test_average_linkage_does_not_chain_two_matters_through_one_shared_word():
+    # a b c d are one matter, w x y z another; each message of the second shares one word
+    # with the first: single linkage would chain them, average linkage keeps them apart.
+    vocabulary = ["停车", "车位", "占用", "罚单", "跳舞", "音箱", "噪音", "晚上"]
+    rows = [[0, 1, 2], [0, 1, 3], [1, 2, 3], [0, 2, 3], [0, 1, 2, 3],
+            [4, 5, 6], [4, 5, 7], [5, 6, 7], [4, 6, 7], [4, 5, 6, 7, 0]]
+    matrix = np.zeros((len(rows), len(vocabulary)), dtype=np.float32)
+    for row, columns in enumerate(rows):
+        matrix[row, columns] = 1.0
+    matrix /= np.linalg.norm(matrix, axis=1, keepdims=True)
+    labels = average_link_groups(sparse.csr_matrix(matrix), min_size=5, similarity=0.3)
+    assert len(set(labels[:5])) == 1 and len(set(labels[5:])) == 1 and labels[0] != labels[5]
+
+
+def test_a_label_names_the_place_most_of_its_messages_name():
+    assert is_place("阳光花园", "n") and is_place("江城", "ns")
+    assert not is_place("花园", "n") and not is_place("a3", None) and not is_place("停车", "v")
+    terms = ["阳光花园", "停车位", "占用"]
+    uses = sparse.csr_matrix(np.array([[1, 1, 0], [1, 1, 1], [1, 0, 1], [0, 1, 1]],
+                                      dtype=np.float32))
+    placeable = np.array([True, False, False])
+    place = named_place(uses, terms, placeable, naming=np.array([4, 10, 10]))
+    assert place == "阳光花园"
+    assert with_place(["停车位", "占用", "物业"], place) == ["阳光花园", "停车位", "占用"]
+    assert named_place(uses[3:], terms, placeable, naming=np.array([4, 10, 10])) is None
+    # named as often in other clusters: a kind of place (有限公司), not this concern's
+    assert named_place(uses, terms, placeable, naming=np.array([40, 10, 10])) is None
