@@ -44,6 +44,7 @@ class Evaluation:
     coverage_threshold: float | None = None
     # The largest share routed without a person at TARGET_PRECISION (most confident first).
     coverage_at_target: float | None = None
+    threshold_at_target: float | None = None  # the confidence from which on that share is taken
     per_class_f1: dict[str, float] = field(default_factory=dict)
 
 
@@ -154,7 +155,8 @@ def scores(truth: list[str], predicted: list[str], confidence: list[float], cove
         "macro_f1": float(f1_score(truth, predicted, average="macro")),
         "precision_at_80": sum(truth[n] == predicted[n] for n in kept) / len(kept),
         "coverage_threshold": float(confidence[kept[-1]]),
-        "coverage_at_target": coverage_at_precision(truth, predicted, order, TARGET_PRECISION),
+        "coverage_at_target": (covered := coverage_at_precision(truth, predicted, order, TARGET_PRECISION)),
+        "threshold_at_target": float(confidence[order[round(covered * len(order)) - 1]]) if covered else None,
     }
 
 
@@ -192,6 +194,7 @@ def cross_validate(texts: list[str], labels: list[str], *, folds: int = 5, train
                       macro_f1=result["macro_f1"], precision_at_80=result["precision_at_80"],
                       coverage_threshold=result["coverage_threshold"],
                       coverage_at_target=result["coverage_at_target"],
+                      threshold_at_target=result["threshold_at_target"],
                       per_class_f1={c: float(f) for c, f in zip(classes, per_class)})
 
 

@@ -114,3 +114,11 @@ def test_coverage_at_a_precision_is_the_largest_surest_share_that_keeps_it():
     assert coverage_at_precision(truth, predicted, order, 1.0) == 0.4
     assert coverage_at_precision(truth, predicted, order, 0.85) == 0.7  # 6 of 7
     assert coverage_at_precision(truth, predicted, [], 0.98) == 0.0
+
+
+def test_scores_name_the_confidence_from_which_the_target_precision_holds():
+    from feedback.services.router_training import scores
+
+    result = scores(["a", "a", "b", "b", "a"], ["a", "a", "b", "a", "a"], [0.9, 0.8, 0.7, 0.6, 0.5])
+    assert (result["coverage_at_target"], result["threshold_at_target"]) == (0.6, 0.7)
+    assert scores(["a", "b"], ["b", "a"], [0.9, 0.8])["threshold_at_target"] is None
