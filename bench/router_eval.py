@@ -362,7 +362,8 @@ def main() -> None:
     parser.add_argument("--candidates", action="store_true", help="also measure the variants tried")
     parser.add_argument("--write-hotline", metavar="CSV", help="write the hotline set to CSV and stop")
     parser.add_argument("--real", nargs="?", const=str(REAL_DEV), metavar="CSV",
-                        help="measure on real messages (default ../shared/realdata/routing_dev.csv)")
+                        help="measure on real messages "
+                             "(default ../shared/realdata/routing_dev.csv)")
     args = parser.parse_args()
     if args.real:
         real(Path(args.real), args.candidates)

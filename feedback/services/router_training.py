@@ -149,14 +149,16 @@ def scores(truth: list[str], predicted: list[str], confidence: list[float], cove
     from sklearn.metrics import accuracy_score, f1_score
 
     order = sorted(range(len(truth)), key=lambda n: -confidence[n])
+    covered = coverage_at_precision(truth, predicted, order, TARGET_PRECISION)
     kept = order[: max(1, int(round(len(order) * coverage)))]
     return {
         "accuracy": float(accuracy_score(truth, predicted)),
         "macro_f1": float(f1_score(truth, predicted, average="macro")),
         "precision_at_80": sum(truth[n] == predicted[n] for n in kept) / len(kept),
         "coverage_threshold": float(confidence[kept[-1]]),
-        "coverage_at_target": (covered := coverage_at_precision(truth, predicted, order, TARGET_PRECISION)),
-        "threshold_at_target": float(confidence[order[round(covered * len(order)) - 1]]) if covered else None,
+        "coverage_at_target": covered,
+        "threshold_at_target": float(confidence[order[round(covered * len(order)) - 1]])
+        if covered else None,
     }
 
 
