@@ -44,7 +44,8 @@ def measure(texts: list[str], *, answers: bool, show: int) -> None:
             if shown < show:
                 shown += 1
                 print("   ", repr(text[max(0, match.start - 12):match.end + 12]), match.kind)
-    print(f"  {len(texts)} texts, {with_any} with something masked; by kind: {dict(kinds.most_common())}")
+    print(f"  {len(texts)} texts, {with_any} with something masked; "
+          f"by kind: {dict(kinds.most_common())}")
     for (kind, form), count in shapes.most_common(12):
         print(f"    {kind:10s} {form:24s} {count}")
 

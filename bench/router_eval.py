@@ -4,6 +4,7 @@
     .venv/bin/python bench/router_eval.py --candidates    # also the variants tried (ablation)
     .venv/bin/python bench/router_eval.py --write-hotline FILE.csv
     .venv/bin/python bench/router_eval.py FILE.csv --text-column C --department-column C
+    .venv/bin/python bench/router_eval.py --real          # real messages (../shared/realdata)
 
 Sets:
 
@@ -289,6 +290,54 @@ def report(name: str, texts: list[str], labels: list[str], folds: int) -> None:
           f"precision@80% {e.baseline_precision_at_80_coverage:.3f}", flush=True)
 
 
+# ---------------------------------------------------------------- real messages
+
+REAL_DEV = ROOT.parent / "shared" / "realdata" / "routing_dev.csv"
+
+
+def real_messages(path: Path) -> tuple[list[str], list[str]]:
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    return [r["text"] for r in rows], [r["department"] for r in rows]
+
+
+def learning_curve(texts: list[str], labels: list[str], shares=(0.25, 0.5, 0.75, 1.0)) -> None:
+    """The router's k-fold accuracy when it learns from a share of each training fold:
+    how accuracy grows with the number of labelled messages."""
+    import random
+
+    import numpy as np
+    from sklearn.metrics import accuracy_score, f1_score
+    from sklearn.model_selection import StratifiedKFold
+
+    from feedback.synthesis.router import train_router
+
+    y = np.asarray(labels)
+    for share in shares:
+        predicted = np.empty(len(y), dtype=object)
+        trained_on = 0
+        for train, test in StratifiedKFold(5, shuffle=True, random_state=0).split(texts, y):
+            chosen = sorted(random.Random(1).sample(list(train), max(14, int(len(train) * share))))
+            trained_on = len(chosen)
+            model = train_router([texts[i] for i in chosen], list(y[chosen]))
+            predicted[test] = [p.department for p in model.predict([texts[i] for i in test])]
+        p = predicted.astype(str)
+        print(f"  learning from {trained_on:4d} messages: accuracy {accuracy_score(y, p):.3f}  "
+              f"macro-F1 {f1_score(y, p, average='macro'):.3f}", flush=True)
+
+
+def real(path: Path, candidates: bool) -> None:
+    if not path.exists():
+        print(f"{path} is not here (real messages live in ../shared/realdata/); nothing measured.")
+        return
+    texts, labels = real_messages(path)
+    report("real (routing_dev)", texts, labels, 5)
+    print("learning curve (router, same folds):")
+    learning_curve(texts, labels)
+    if candidates:
+        run_candidates("real", texts, labels)
+
+
 def timing(texts: list[str], labels: list[str]) -> None:
     from feedback.synthesis.router import train_router
 
@@ -312,7 +361,13 @@ def main() -> None:
     parser.add_argument("--folds", default="5")
     parser.add_argument("--candidates", action="store_true", help="also measure the variants tried")
     parser.add_argument("--write-hotline", metavar="CSV", help="write the hotline set to CSV and stop")
+    parser.add_argument("--real", nargs="?", const=str(REAL_DEV), metavar="CSV",
+                        help="measure on real messages "
+                             "(default ../shared/realdata/routing_dev.csv)")
     args = parser.parse_args()
+    if args.real:
+        real(Path(args.real), args.candidates)
+        return
     if args.write_hotline:
         write_csv(Path(args.write_hotline), *hotline_messages())
         return

@@ -13,9 +13,11 @@ opinions_group = AppGroup("opinions", help="Opinions in bulk: import another boa
 @opinions_group.command("import")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 @click.option("--text-column", required=True, help="The column with the message.")
-@click.option("--id-column", help="The board's own id: a second import of the file skips what it has.")
+@click.option("--id-column",
+              help="The board's own id: a second import of the file skips what it has.")
 @click.option("--time-column", help="When it was written (local time, e.g. 2020-01-08 14:48:39).")
-@click.option("--time-format", help="strptime format of the time column, for formats not recognised.")
+@click.option("--time-format",
+              help="strptime format of the time column, for formats not recognised.")
 @click.option("--title-column", help="A title, put before the text unless the text starts with it.")
 @click.option("--department-column", help="The department that handled it (key or name).")
 @click.option("--recluster/--no-recluster", default=True, show_default=True,
@@ -37,7 +39,8 @@ def import_command(path, text_column, id_column, time_column, time_format, title
     except ImportRefused as refused:
         for problem in refused.problems:
             click.echo(f"{path}: {problem}", err=True)
-        raise click.ClickException("nothing was imported; fix the lines above and run again") from None
+        raise click.ClickException(
+            "nothing was imported; fix the lines above and run again") from None
     elapsed = time.perf_counter() - started
     click.echo(f"imported {report.imported} of {report.rows} rows in {elapsed:.1f} s")
     for reason, lines in report.skipped_by_reason().items():

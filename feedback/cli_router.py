@@ -14,8 +14,14 @@ calendar_group = AppGroup("calendar", help="Holidays and make-up working days th
 
 
 def _print_evaluation(name: str, evaluation) -> None:
+    from .services.router_training import TARGET_PRECISION
+
     click.echo(f"{name}: {evaluation.folds}-fold accuracy {evaluation.accuracy:.3f}, "
-               f"macro-F1 {evaluation.macro_f1:.3f}, precision at 80% coverage {evaluation.precision_at_80:.3f}")
+               f"macro-F1 {evaluation.macro_f1:.3f}, "
+               f"precision at 80% coverage {evaluation.precision_at_80:.3f}, "
+               f"coverage at {TARGET_PRECISION:.0%} precision {evaluation.coverage_at_target:.0%}"
+               + (f" (confidence ≥ {evaluation.threshold_at_target:.2f})"
+                  if evaluation.threshold_at_target is not None else ""))
 
 
 @router_group.command("train")

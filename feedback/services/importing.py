@@ -32,9 +32,9 @@ from .opinions import new_opinion
 MAX_IMPORTED_CHARS = 10_000  # a board keeps long letters; the web form's limit is for typing
 MAX_PROBLEMS_SHOWN = 20
 LOCAL_TIMEZONE = ZoneInfo(calendar.LOCAL_TIMEZONE)
-TIME_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M",
-                "%Y/%m/%d", "%Y.%m.%d %H:%M:%S", "%Y.%m.%d", "%Y年%m月%d日 %H:%M:%S", "%Y年%m月%d日 %H:%M",
-                "%Y年%m月%d日%H:%M", "%Y年%m月%d日")
+TIME_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d",
+                "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y/%m/%d", "%Y.%m.%d %H:%M:%S", "%Y.%m.%d",
+                "%Y年%m月%d日 %H:%M:%S", "%Y年%m月%d日 %H:%M", "%Y年%m月%d日%H:%M", "%Y年%m月%d日")
 QUESTION_MARKS = ("?", "？", "请问", "咨询", "是否", "能否", "可否", "吗")
 
 
@@ -89,8 +89,9 @@ def decode_export(raw: bytes) -> tuple[str, str]:
     except UnicodeDecodeError as utf8_error:
         first_bad_utf8 = raw.count(b"\n", 0, utf8_error.start) + 1
         if _has_utf8_text(raw[:utf8_error.start]):  # UTF-8 so far: a line in another encoding
-            raise ImportRefused([str(_l("line %(n)d is not UTF-8 text, though the lines before it are; "
-                                        "save the file again as UTF-8.", n=first_bad_utf8))]) from None
+            raise ImportRefused([str(_l(
+                "line %(n)d is not UTF-8 text, though the lines before it are; "
+                "save the file again as UTF-8.", n=first_bad_utf8))]) from None
     try:
         return raw.decode("gb18030"), "GB18030"
     except UnicodeDecodeError as gb_error:
@@ -121,7 +122,8 @@ def _check_columns(header: list[str], columns: Columns) -> list[str]:
 
 
 def read_export(raw: bytes, columns: Columns, *, time_format: str | None = None,
-                departments: list[Department] | None = None) -> tuple[list[ImportedRow], ImportReport]:
+                departments: list[Department] | None = None
+                ) -> tuple[list[ImportedRow], ImportReport]:
     """Every row checked; refused (ImportRefused) when any row has a problem."""
     text, _ = decode_export(raw)
     reader = csv.reader(io.StringIO(text, newline=""))
@@ -137,8 +139,8 @@ def read_export(raw: bytes, columns: Columns, *, time_format: str | None = None,
     for cells in reader:
         line = reader.line_num  # a quoted cell may span lines: the row's last line
         report.rows += 1
-        value = lambda name: (cells[position[name]] if name and position[name] < len(cells) else "").strip()  # noqa: E731
-        row, problem, skip = _read_row(line, value, columns, time_format, by_name)
+        row, problem, skip = _read_row(line, _cell_reader(cells, position), columns, time_format,
+                                       by_name)
         if problem:
             problems.append(problem)
         elif skip:
@@ -150,16 +152,24 @@ def read_export(raw: bytes, columns: Columns, *, time_format: str | None = None,
     return rows, report
 
 
+def _cell_reader(cells: list[str], position: dict[str, int]):
+    def value(name: str | None) -> str:
+        return cells[position[name]].strip() if name and position[name] < len(cells) else ""
+    return value
+
+
 def _read_row(line, value, columns: Columns, time_format, by_name):
     """(row, problem, reason to skip): one of the three is set."""
-    body, title = strip_control_characters(value(columns.text)), strip_control_characters(value(columns.title))
+    body = strip_control_characters(value(columns.text))
+    title = strip_control_characters(value(columns.title))
     if not body and not title:
         empty = not any(value(c) for c in (columns.id, columns.time, columns.department) if c)
         return None, None, str(_l("empty row") if empty else _l("no text"))
     text = body if not title or body.startswith(title) else f"{title}\n{body}"
     if len(text) > MAX_IMPORTED_CHARS:
-        return None, str(_l("line %(n)d: the message has %(m)d characters; at most %(k)d are imported.",
-                            n=line, m=len(text), k=MAX_IMPORTED_CHARS)), None
+        return None, str(_l(
+            "line %(n)d: the message has %(m)d characters; at most %(k)d are imported.",
+            n=line, m=len(text), k=MAX_IMPORTED_CHARS)), None
     created_at, problem = None, None
     if columns.time:
         created_at, problem = _read_time(line, value(columns.time), time_format)
@@ -282,7 +292,8 @@ def _store(rows: list[ImportedRow], now: datetime) -> list[Opinion]:
     db.session.flush()
     today, overrides = calendar.local_date(now), calendar.calendar_overrides()
     for opinion, row, held_for in zip(opinions, rows, held):
-        audit.record(opinion, "received", to_state="received", channel=IMPORT_CHANNEL, line=row.line)
+        audit.record(opinion, "received", to_state="received", channel=IMPORT_CHANNEL,
+                     line=row.line)
         if held_for:
             moderation.hold_for_rules(opinion, held_for)
         elif row.department_id is not None:
@@ -296,8 +307,8 @@ def _route_as_given(opinion: Opinion, department_id: int, now, today, overrides)
     opinion.department_id, opinion.status, opinion.routed_at = department_id, "routed", now
     opinion.routing_confidence = 1.0
     opinion.due_on = calendar.due_date(today, opinion.kind, overrides=overrides)
-    audit.record(opinion, "routed", actor_label="system:import", from_state="received", to_state="routed",
-                 department_id=department_id, reason="import")
+    audit.record(opinion, "routed", actor_label="system:import", from_state="received",
+                 to_state="routed", department_id=department_id, reason="import")
 
 
 def _after_commit(recluster: bool) -> None:

@@ -221,16 +221,16 @@ def submit_opinion(
 
 def new_opinion(*, text: str, stance: str, channel: str, created_at: datetime,
                 idempotency_key: str | None = None, disclosure_id: int | None = None,
-                contact: str | None = None, contact_name: str | None = None, source: str | None = None,
-                tracking_code: str | None = None) -> Opinion:
+                contact: str | None = None, contact_name: str | None = None,
+                source: str | None = None, tracking_code: str | None = None) -> Opinion:
     """A received opinion of validated, cleaned fields, with its tracking code and
     analysis text (not yet added to the session). The intake and imports share it."""
     analysis_text = normalise(text)
     return Opinion(
         tracking_code=tracking_code or new_tracking_code(), idempotency_key=idempotency_key or None,
         disclosure_id=disclosure_id, text=text, analysis_text=analysis_text, stance=stance,
-        channel=channel, contact=contact, contact_name=contact_name, status="received", source=source,
-        repeat_digest=moderation.repeat_digest(source, analysis_text, created_at),
+        channel=channel, contact=contact, contact_name=contact_name, status="received",
+        source=source, repeat_digest=moderation.repeat_digest(source, analysis_text, created_at),
         created_at=created_at,
     )
 

@@ -25,6 +25,7 @@ from . import audit
 
 log = logging.getLogger(__name__)
 MIN_EXAMPLES = 20
+TARGET_PRECISION = 0.98  # what a department should be able to trust an automatic routing to
 MIN_CLASSES = 2
 # A retrained router is put in place only when this share of all departments has at
 # least MIN_DEPARTMENT_EXAMPLES examples in the history (see departments_learnt).
@@ -41,6 +42,9 @@ class Evaluation:
     macro_f1: float
     precision_at_80: float
     coverage_threshold: float | None = None
+    # The largest share routed without a person at TARGET_PRECISION (most confident first).
+    coverage_at_target: float | None = None
+    threshold_at_target: float | None = None  # the confidence from which on that share is taken
     per_class_f1: dict[str, float] = field(default_factory=dict)
 
 
@@ -145,13 +149,28 @@ def scores(truth: list[str], predicted: list[str], confidence: list[float], cove
     from sklearn.metrics import accuracy_score, f1_score
 
     order = sorted(range(len(truth)), key=lambda n: -confidence[n])
+    covered = coverage_at_precision(truth, predicted, order, TARGET_PRECISION)
     kept = order[: max(1, int(round(len(order) * coverage)))]
     return {
         "accuracy": float(accuracy_score(truth, predicted)),
         "macro_f1": float(f1_score(truth, predicted, average="macro")),
         "precision_at_80": sum(truth[n] == predicted[n] for n in kept) / len(kept),
         "coverage_threshold": float(confidence[kept[-1]]),
+        "coverage_at_target": covered,
+        "threshold_at_target": float(confidence[order[round(covered * len(order)) - 1]])
+        if covered else None,
     }
+
+
+def coverage_at_precision(truth, predicted, order: list[int], target: float) -> float:
+    """The largest share of items, taken most confident first, whose precision is at
+    least `target`: what the router could route alone while a person reads the rest."""
+    right, best = 0, 0
+    for taken, n in enumerate(order, start=1):
+        right += truth[n] == predicted[n]
+        if right >= target * taken:
+            best = taken
+    return best / len(order) if order else 0.0
 
 
 def cross_validate(texts: list[str], labels: list[str], *, folds: int = 5, train=None) -> Evaluation:
@@ -176,6 +195,8 @@ def cross_validate(texts: list[str], labels: list[str], *, folds: int = 5, train
     return Evaluation(folds=k, examples=len(texts), classes=classes, accuracy=result["accuracy"],
                       macro_f1=result["macro_f1"], precision_at_80=result["precision_at_80"],
                       coverage_threshold=result["coverage_threshold"],
+                      coverage_at_target=result["coverage_at_target"],
+                      threshold_at_target=result["threshold_at_target"],
                       per_class_f1={c: float(f) for c, f in zip(classes, per_class)})
 
 

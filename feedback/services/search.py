@@ -134,7 +134,8 @@ def _answer_document(response: Response) -> dict:
     return {
         "kind": "answer", "obj_id": response.id,
         "title": response.cluster.label if response.cluster else "",
-        "body": mask_personal_data(response.text, keep_landlines=True), "heading_id": item.heading_id if item else None,
+        "body": mask_personal_data(response.text, keep_landlines=True),  # office lines readable
+        "heading_id": item.heading_id if item else None,
         "heading_path": _heading_path(item), "department_id": response.department_id,
         "status": response.status, "visibility": _answer_visibility(response),
         "created": response.published_at or response.created_at,

@@ -47,10 +47,10 @@ _GROUP = re.compile(r"(?<![0-9A-Za-z])(?<![0-9]\.)[0-9]+[xX]?(?![0-9A-Za-z])")
 _JOINER = re.compile(r"[ \-]|[ ]?-[ ]?|\)[ \-]?")
 _MOBILE = re.compile(r"(0086|86)?(1[3-9][0-9]{9})")
 # Chinese numerals for single digits (lower case, financial upper case, spoken 幺 and 两).
-_CHINESE_DIGITS = {**dict.fromkeys("零〇○", "0"), **dict.fromkeys("一幺壹", "1"), **dict.fromkeys("二两贰", "2"),
-                   **dict.fromkeys("三叁", "3"), **dict.fromkeys("四肆", "4"), **dict.fromkeys("五伍", "5"),
-                   **dict.fromkeys("六陆", "6"), **dict.fromkeys("七柒", "7"), **dict.fromkeys("八捌", "8"),
-                   **dict.fromkeys("九玖", "9")}
+_CHINESE_DIGITS = {numeral: str(digit)
+                   for digit, numerals in enumerate(("零〇○", "一幺壹", "二两贰", "三叁", "四肆", "五伍",
+                                                      "六陆", "七柒", "八捌", "九玖"))
+                   for numeral in numerals}
 _NUMERAL = "0-9" + "".join(_CHINESE_DIGITS)
 _NUMERAL_RUN = re.compile(f"[{_NUMERAL}](?:[ \\-]?[{_NUMERAL}])*")
 _MIN_NUMERALS_IN_A_NUMBER = 7  # the shortest local telephone number
@@ -184,7 +184,8 @@ def _find_names(text: str, folded: str) -> list[_Found]:
     for pattern in (led, alone):
         for m in pattern.finditer(simple):
             start, end = m.span("name")
-            if _is_a_name(simple[start:end], led=pattern is led) and not _overlaps(start, end, taken):
+            is_a_name = _is_a_name(simple[start:end], led=pattern is led)
+            if is_a_name and not _overlaps(start, end, taken):
                 found.append(_masked_name(text, start, end))
                 taken.append((start, end))
     return found

@@ -152,7 +152,8 @@ def test_the_tracking_page_masks_every_kind_of_number_in_running_chinese(app, cl
     assert "3号楼的老李" in page  # ordinary numbers and words stay
 
 
-def test_the_answer_keeps_the_office_telephone_readable_and_the_residents_own_masked(app, client, make, db):
+def test_the_answer_keeps_the_office_telephone_readable_and_the_residents_masked(app, client, make,
+                                                                                  db):
     opinion, _ = _answered(make, db, text="如有疑问请致电本局办公室021-5555 0266。")
     opinion.text = "我家座机021-6488 1234，手机一三九一二三四五六七八，路灯坏了。"
     db.session.commit()

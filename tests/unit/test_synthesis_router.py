@@ -103,3 +103,22 @@ def test_a_department_with_one_example_still_trains():
     model = train_router(texts, ["交通", "交通", "交通", "教育"])
     (prediction,) = model.predict(["公交车晚点"])
     assert prediction.department == "交通" and 0.0 <= prediction.confidence <= 1.0
+
+
+def test_coverage_at_a_precision_is_the_largest_surest_share_that_keeps_it():
+    from feedback.services.router_training import coverage_at_precision
+
+    truth = ["a", "a", "b", "b", "a", "b", "a", "b", "a", "b"]
+    predicted = ["a", "a", "b", "b", "b", "b", "a", "a", "a", "a"]
+    order = list(range(10))  # most confident first: 4 right, a miss, 2 right, a miss, …
+    assert coverage_at_precision(truth, predicted, order, 1.0) == 0.4
+    assert coverage_at_precision(truth, predicted, order, 0.85) == 0.7  # 6 of 7
+    assert coverage_at_precision(truth, predicted, [], 0.98) == 0.0
+
+
+def test_scores_name_the_confidence_from_which_the_target_precision_holds():
+    from feedback.services.router_training import scores
+
+    result = scores(["a", "a", "b", "b", "a"], ["a", "a", "b", "a", "a"], [0.9, 0.8, 0.7, 0.6, 0.5])
+    assert (result["coverage_at_target"], result["threshold_at_target"]) == (0.6, 0.7)
+    assert scores(["a", "b"], ["b", "a"], [0.9, 0.8])["threshold_at_target"] is None
