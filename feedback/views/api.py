@@ -11,7 +11,7 @@ from ..extensions import csrf, limiter
 from ..i18n import localised_name
 from ..services import channels, disclosures, opinions, responses
 from ..services.errors import NotFound, ServiceError, ValidationFailed
-from .public import opinion_rate_limit
+from .public import opinion_rate_limit, tracking_lookups
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # no cookie-based auth here: nothing a forged cross-site request could ride on
@@ -151,6 +151,7 @@ def openapi():
 
 
 @bp.get("/opinions/<code>")
+@tracking_lookups
 def get_opinion(code: str):
     opinion = opinions.find_by_tracking_code(code)
     if opinion is None:
