@@ -283,3 +283,15 @@ def test_every_public_endpoint_is_covered(app, client, make, db, said):
                 and rule.endpoint not in PUBLIC_POST:
             unknown.append(f"POST {rule.rule} ({rule.endpoint})")
     assert unknown == []
+
+
+def test_the_answer_message_gives_the_submitter_the_key(app, make, db):
+    from feedback.models import OutboxMessage
+    from feedback.services import responses
+
+    department = make.department()
+    clerk = make.user(role="department_staff", department_id=department.id)
+    opinion = make.opinion(status="routed", department_id=department.id, contact="13812345678")
+    responses.answer_opinion(user=clerk, opinion_id=opinion.id, text="已安排维修。")
+    message = db.session.query(OutboxMessage).filter_by(opinion_id=opinion.id).one()
+    assert f"/track/{opinion.tracking_code}?key={_key(opinion.tracking_code)}" in message.body
