@@ -99,8 +99,10 @@ def main() -> int:
             db.session.expire_all()
             reopened = db.session.get(Opinion, answered.id).status != "answered"
             leaks += report("2 stranger rates", reopened,
-                            f"POST /track/{code}/rating with the code alone → {response.status_code}")
-        track = client.get(f"/track/{answered.tracking_code}").get_data(as_text=True) if answered else ""
+                            f"POST /track/{code}/rating with the code alone → "
+                            f"{response.status_code}")
+        track = (client.get(f"/track/{answered.tracking_code}").get_data(as_text=True)
+                 if answered else "")
         leaks += report("2 tracking page", answered is not None and answered.text[:12] in track,
                         "a narrowed item's opinion text on its tracking page")
 
@@ -111,7 +113,8 @@ def main() -> int:
         response = committee.get("/committee/review.csv")
         csv = response.get_data(as_text=True)
         quoted = [o.id for o in held if mask_personal_data(o.text)[:10] in csv]
-        leaks += report("14 held quotes", bool(quoted), f"held opinions quoted in the CSV: {quoted}")
+        leaks += report("14 held quotes", bool(quoted),
+                        f"held opinions quoted in the CSV: {quoted}")
 
         # Finding 17: tracking codes guessed without limit.
         guesser = app.test_client()

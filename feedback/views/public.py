@@ -5,9 +5,9 @@ import math
 import time
 import uuid
 
-from flask import Blueprint, abort, flash, jsonify, make_response, redirect, render_template, request
+from flask import Blueprint, abort, flash, jsonify, make_response, redirect, render_template
 from flask import Response as FlaskResponse
-from flask import url_for
+from flask import request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -137,7 +137,8 @@ def _accept(form: OpinionForm, disclosure_id: int | None):
         return None
     if form.contact.data and not form.consent.data:
         flash(_("Your contact details were not kept because you did not agree to be contacted."), "info")
-    return redirect(url_for("public.track", new=1, **opinions.submitter_link_args(submission.opinion)))
+    receipt = opinions.submitter_link_args(submission.opinion)
+    return redirect(url_for("public.track", new=1, **receipt))
 
 
 @bp.post("/items/<int:item_id>/opinions")

@@ -124,7 +124,8 @@ def test_nothing_typed_is_lost_when_the_network_drops(kiosk, live_server, db):
     # The receipt is there at once: a tracking code and a QR code of its tracking page.
     printed_code = page.get_by_test_id("offline-tracking-code").inner_text()
     assert re.fullmatch(r"FB-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}", printed_code)
-    assert f"/track/{printed_code}?key=" in _decode_qr(page.get_by_test_id("offline-qr").screenshot())
+    offline_qr = _decode_qr(page.get_by_test_id("offline-qr").screenshot())
+    assert f"/track/{printed_code}?key=" in offline_qr
     # "Done" while still offline clears the form in place for the next person (no dead page).
     page.get_by_test_id("offline-done").tap()
     page.locator("textarea[name=text]").wait_for(state="visible")

@@ -34,7 +34,8 @@ PUBLIC_GET = {
     "api.get_opinion": "walk + codes, with and without the key",
     "search.search_page": "every marker", "search.search_api": "every marker, every kind",
     "auth.login": "walk", "kiosk.activate": "walk",
-    "kiosk.start": "kiosk walk", "kiosk.item_form": "kiosk walk", "kiosk.general_form": "kiosk walk",
+    "kiosk.start": "kiosk walk", "kiosk.item_form": "kiosk walk",
+    "kiosk.general_form": "kiosk walk",
     "kiosk.receipt": "kiosk walk",
 }
 PUBLIC_POST = {
