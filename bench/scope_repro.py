@@ -87,7 +87,7 @@ def main() -> int:
         leaks += report("2 narrowed item", bool(derived),
                         f"/items/12 → {page}; documents about it found: {len(derived)}")
         html = client.get("/search", query_string={"q": "中转站"}).get_data(as_text=True)
-        codes = sorted(set(re.findall(r"FB-[2-9A-Z]{4}-[2-9A-Z]{4}", html)))
+        codes = sorted(set(re.findall(r"FB(?:-[2-9A-Z]{4}){2,3}", html)))
         leaks += report("2 codes listed", bool(codes), f"tracking codes in /search: {len(codes)}")
         answered = db.session.scalar(db.select(Opinion).where(
             Opinion.disclosure_id == 12, Opinion.status == "answered"))
@@ -99,8 +99,10 @@ def main() -> int:
             db.session.expire_all()
             reopened = db.session.get(Opinion, answered.id).status != "answered"
             leaks += report("2 stranger rates", reopened,
-                            f"POST /track/{code}/rating with the code alone → {response.status_code}")
-        track = client.get(f"/track/{answered.tracking_code}").get_data(as_text=True) if answered else ""
+                            f"POST /track/{code}/rating with the code alone → "
+                            f"{response.status_code}")
+        track = (client.get(f"/track/{answered.tracking_code}").get_data(as_text=True)
+                 if answered else "")
         leaks += report("2 tracking page", answered is not None and answered.text[:12] in track,
                         "a narrowed item's opinion text on its tracking page")
 
@@ -111,7 +113,8 @@ def main() -> int:
         response = committee.get("/committee/review.csv")
         csv = response.get_data(as_text=True)
         quoted = [o.id for o in held if mask_personal_data(o.text)[:10] in csv]
-        leaks += report("14 held quotes", bool(quoted), f"held opinions quoted in the CSV: {quoted}")
+        leaks += report("14 held quotes", bool(quoted),
+                        f"held opinions quoted in the CSV: {quoted}")
 
         # Finding 17: tracking codes guessed without limit.
         guesser = app.test_client()

@@ -65,6 +65,9 @@ class Config:
         self.OPINION_MAX_FILES = 3
         self.OPINION_FILE_MAX_BYTES = _int("FEEDBACK_OPINION_FILE_MAX_BYTES", 5 * 1024 * 1024)
         self.OPINION_RATE_LIMIT = os.environ.get("FEEDBACK_OPINION_RATE_LIMIT", "10 per hour")
+        # Wrong tracking codes per client address (pages and API together); right ones are free.
+        self.TRACKING_LOOKUP_RATE_LIMIT = os.environ.get("FEEDBACK_TRACKING_LOOKUP_RATE_LIMIT",
+                                                         "20 per minute; 200 per day")
         self.RATELIMIT_STORAGE_URI = os.environ.get("FEEDBACK_RATELIMIT_STORAGE_URL", self.REDIS_URL)
         # Kiosks count per device and channel keys per key, not per address (README "Kiosk").
         self.KIOSK_RATE_LIMIT = os.environ.get("FEEDBACK_KIOSK_RATE_LIMIT", "120 per hour")

@@ -115,6 +115,8 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
+        if error.code == 429 and error.response is not None:  # a limit that wrote its own answer
+            return error.response
         message = _messages().get(error.code or 500, error.description)
         if error.code == 429 and request.endpoint == "auth.login":
             message = _("Too many failed logins. Please wait 15 minutes and try again.")

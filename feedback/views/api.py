@@ -13,7 +13,7 @@ from ..links import public_url
 from ..params import MAX_ID
 from ..services import channels, disclosures, opinions, responses
 from ..services.errors import NotFound, ServiceError, ValidationFailed
-from .public import opinions_per_address
+from .public import opinions_per_address, tracking_lookups
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # no cookie-based auth here: nothing a forged cross-site request could ride on
@@ -160,6 +160,7 @@ def openapi():
 
 
 @bp.get("/opinions/<code>")
+@tracking_lookups
 def get_opinion(code: str):
     opinion = opinions.find_by_tracking_code(code)
     if opinion is None:

@@ -1,10 +1,15 @@
 """What residents see: the catalogue, items with their answers, opinion intake, tracking."""
 from __future__ import annotations
 
+import math
+import time
 import uuid
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, make_response, redirect, render_template
+from flask import Response as FlaskResponse
+from flask import request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -31,6 +36,39 @@ def opinions_per_address(**options):
     """The README's promise: OPINION_RATE_LIMIT per address across the web forms and
     the API together (one shared counter, one Redis call per submit)."""
     return limiter.shared_limit(opinion_rate_limit, scope="opinions", methods=["POST"], **options)
+
+
+def _tracking_lookup_limit() -> str:
+    from flask import current_app
+
+    return current_app.config.get("TRACKING_LOOKUP_RATE_LIMIT", "20 per minute; 200 per day")
+
+
+def _missed(response) -> bool:
+    """Only a code that finds nothing counts: residents reading their own are never limited."""
+    return response.status_code == 404
+
+
+def _lookups_refused(limit) -> FlaskResponse:
+    """429 in the user's language, with Retry-After, as a page or as JSON for the API."""
+    retry_after = max(1, int(limit.reset_at - time.time()))
+    minutes = math.ceil(retry_after / 60)
+    message = ngettext("Too many tracking code look-ups from your address. Please try again in "
+                       "%(num)d minute.", "Too many tracking code look-ups from your address. "
+                       "Please try again in %(num)d minutes.", minutes)
+    if request.path.startswith("/api/"):
+        response = jsonify({"error": message})
+    else:
+        response = make_response(render_template("error.html", status=429, message=message))
+    response.status_code = 429
+    response.headers["Retry-After"] = str(retry_after)
+    return response
+
+
+# Tracking codes cannot be guessed by trying (issue 20, finding 17): every way of looking
+# one up shares one count of misses per client address.
+tracking_lookups = limiter.shared_limit(_tracking_lookup_limit, scope="tracking-lookups",
+                                        deduct_when=_missed, on_breach=_lookups_refused)
 
 
 @bp.get("/")
@@ -127,7 +165,8 @@ def _accept(form: OpinionForm, disclosure_id: int | None):
         opinion_files.store(submission.opinion, files)  # stored before the reply, like the text
     if form.contact.data and not form.consent.data:
         flash(_("Your contact details were not kept because you did not agree to be contacted."), "info")
-    return redirect(url_for("public.track", new=1, **opinions.submitter_link_args(submission.opinion)))
+    receipt = opinions.submitter_link_args(submission.opinion)
+    return redirect(url_for("public.track", new=1, **receipt))
 
 
 def _uploads(form: OpinionForm) -> list[tuple[str, bytes]]:
@@ -169,6 +208,7 @@ def submit_general_opinion():
 
 
 @bp.get("/track")
+@tracking_lookups
 def track_lookup():
     form = TrackForm(request.args)
     if request.args.get("code"):
@@ -237,12 +277,14 @@ def _qr_svg(opinion: Opinion, key: str | None) -> str:
 
 
 @bp.get("/track/<code>")
+@tracking_lookups
 def track(code: str):
     return _render_track(_tracked(code), RatingForm())
 
 
 @bp.post("/track/<code>/rating")
 @limiter.limit(opinion_rate_limit, methods=["POST"])
+@tracking_lookups
 def rate(code: str):
     opinion = _tracked(code)
     form = RatingForm()

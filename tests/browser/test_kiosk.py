@@ -81,7 +81,7 @@ def test_a_resident_gives_an_opinion_and_gets_a_receipt_with_a_working_qr_code(k
     page.get_by_role("button", name="提交意见").tap()
 
     code = page.get_by_test_id("tracking-code").inner_text().strip()
-    assert re.fullmatch(r"FB-[A-Z0-9]{4}-[A-Z0-9]{4}", code)
+    assert re.fullmatch(r"FB-[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}", code)
     qr_url = _decode_qr(page.get_by_test_id("qr").locator("svg").screenshot())
     assert qr_url.startswith(f"{live_server}/track/{code}?key=")  # the submitter's own link
     assert _targets_too_small(page) == []
@@ -123,8 +123,9 @@ def test_nothing_typed_is_lost_when_the_network_drops(kiosk, live_server, db):
     assert db.session.query(Opinion).count() == 0
     # The receipt is there at once: a tracking code and a QR code of its tracking page.
     printed_code = page.get_by_test_id("offline-tracking-code").inner_text()
-    assert re.fullmatch(r"FB-[0-9A-Z]{4}-[0-9A-Z]{4}", printed_code)
-    assert f"/track/{printed_code}?key=" in _decode_qr(page.get_by_test_id("offline-qr").screenshot())
+    assert re.fullmatch(r"FB-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}", printed_code)
+    offline_qr = _decode_qr(page.get_by_test_id("offline-qr").screenshot())
+    assert f"/track/{printed_code}?key=" in offline_qr
     # "Done" while still offline clears the form in place for the next person (no dead page).
     page.get_by_test_id("offline-done").tap()
     page.locator("textarea[name=text]").wait_for(state="visible")

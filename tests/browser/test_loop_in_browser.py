@@ -20,7 +20,7 @@ def test_resident_department_and_public_walk_the_loop(app, live_server, page, ma
     page.locator("textarea[name=text]").fill("建议电梯井道避开一楼住户的窗户，减少采光影响。")
     page.locator("form.opinion-form button[type=submit]").click()
     code = page.get_by_test_id("tracking-code").inner_text().strip()
-    assert re.fullmatch(r"FB-[A-Z0-9]{4}-[A-Z0-9]{4}", code)
+    assert re.fullmatch(r"FB-[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}", code)
 
     run_jobs()  # the router's pass, then the jobs it hands on, on a real RQ worker
 

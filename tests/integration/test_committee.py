@@ -297,7 +297,8 @@ def test_held_opinions_are_never_counted_or_quoted_for_the_committee(app, client
     _login(client, make.user(role="committee_member"))
     csv_text = client.get(f"/committee/review.csv?item={item.id}").get_data(as_text=True)
     page = client.get(f"/committee/review?item={item.id}").get_data(as_text=True)
-    concern = client.get(f"/committee/review/concerns/{elevator.id}?item={item.id}").get_data(as_text=True)
+    concern_url = f"/committee/review/concerns/{elevator.id}?item={item.id}"
+    concern = client.get(concern_url).get_data(as_text=True)
     for shown in (csv_text, page, concern):
         assert "HELDINSULT" not in shown and "HELDFLOOD" not in shown
     elevator_row = next(r for r in csv_text.splitlines() if r.startswith(f"{elevator.id},"))

@@ -35,7 +35,8 @@ PUBLIC_GET = {
     "api.get_opinion": "walk + codes, with and without the key",
     "search.search_page": "every marker", "search.search_api": "every marker, every kind",
     "auth.login": "walk", "kiosk.activate": "walk",
-    "kiosk.start": "kiosk walk", "kiosk.item_form": "kiosk walk", "kiosk.general_form": "kiosk walk",
+    "kiosk.start": "kiosk walk", "kiosk.item_form": "kiosk walk",
+    "kiosk.general_form": "kiosk walk",
     "kiosk.receipt": "kiosk walk",
     "public.consultations": "walk", "open_data.index": "walk", "open_data.public_figures": "walk",
     "open_data.answered_csv": "walk", "open_data.answered_json": "walk",
@@ -294,3 +295,15 @@ def test_every_public_endpoint_is_covered(app, client, make, db, said):
                 and rule.endpoint not in PUBLIC_POST:
             unknown.append(f"POST {rule.rule} ({rule.endpoint})")
     assert unknown == []
+
+
+def test_the_answer_message_gives_the_submitter_the_key(app, make, db):
+    from feedback.models import OutboxMessage
+    from feedback.services import responses
+
+    department = make.department()
+    clerk = make.user(role="department_staff", department_id=department.id)
+    opinion = make.opinion(status="routed", department_id=department.id, contact="13812345678")
+    responses.answer_opinion(user=clerk, opinion_id=opinion.id, text="已安排维修。")
+    message = db.session.query(OutboxMessage).filter_by(opinion_id=opinion.id).one()
+    assert f"/track/{opinion.tracking_code}?key={_key(opinion.tracking_code)}" in message.body
