@@ -114,6 +114,7 @@ def _editor(users) -> User:
 
 def _items(data, headings, departments, users) -> dict[str, Disclosure]:
     editor = _editor(users)
+    recorder = next(u for u in users.values() if u.role in ("editor", "admin") and u is not editor)
     rows = {}
     now = utcnow()
     for spec in data.items:
@@ -124,9 +125,10 @@ def _items(data, headings, departments, users) -> dict[str, Disclosure]:
             show_opinions_publicly=spec.scope == "public",
         )
         item.publish_due = (now + timedelta(days=spec.due_days - spec.published_days_ago)).date()
-        if spec.status == "published":
-            published_at = now - timedelta(days=spec.published_days_ago)
-            disclosures.publish_item(user=editor, item_id=item.id, approver_name=spec.approver_name,
+        if spec.status == "published":  # the editor submits; the paper approval is recorded
+            published_at = now - timedelta(days=spec.published_days_ago)  # by someone else
+            disclosures.submit_item(user=editor, item_id=item.id, now=published_at)
+            disclosures.publish_item(user=recorder, item_id=item.id, approver_name=spec.approver_name,
                                      approval_opinion=spec.approval_opinion_zh,
                                      comment_days=spec.comment_days, now=published_at)
         rows[spec.key] = item

@@ -66,3 +66,19 @@ def test_published_answers_never_have_the_author_as_approver(make, db):
         responses.approve_answer(user=approver, response_id=response.id)
     for row in db.session.query(Response).filter_by(status="published"):
         assert row.approved_by_id != row.author_id
+
+
+def test_an_editor_alone_cannot_publish_with_a_paper_approval(make, db):
+    from feedback.services import disclosures
+    from feedback.services.errors import Conflict
+
+    editor, colleague = make.user(role="editor"), make.user(role="editor")
+    item = make.item(published=False, editor=editor)
+    with pytest.raises(Conflict):  # straight from draft: refused
+        disclosures.publish_item(user=editor, item_id=item.id, approver_name="王书记")
+    disclosures.submit_item(user=editor, item_id=item.id)
+    with pytest.raises(PermissionDenied):  # the submitter records "their" approval: refused
+        disclosures.publish_item(user=editor, item_id=item.id, approver_name="王书记")
+    version = disclosures.publish_item(user=colleague, item_id=item.id, approver_name="王书记",
+                                       approval_opinion="同意公开（纸质审批单）")
+    assert version.approver_name == "王书记" and version.published_by_id == colleague.id
