@@ -24,6 +24,7 @@ What the opinions contain, on purpose, for the synthesis and routing features:
 Demo accounts (user name / password / role):
 
     admin            demo-admin-2026            admin
+    admin.deputy     demo-admin-deputy-2026     admin  (approves the administrator's answers)
     editor           demo-editor-2026           editor
     moderator        demo-moderator-2026        moderator
     dispatcher       demo-dispatcher-2026       dispatcher
@@ -495,6 +496,9 @@ def H(org: str, code: str) -> str:  # noqa: N802 - a short way to name a heading
 
 _USERS = [
     DemoUser("admin", "demo-admin-2026", "admin", None, "系统管理员 周敏"),
+    # Nobody approves their own answer: the answers the administrator writes for departments
+    # without accounts of their own are approved by a second administrator.
+    DemoUser("admin.deputy", "demo-admin-deputy-2026", "admin", None, "系统管理员 钱立新"),
     DemoUser("editor", "demo-editor-2026", "editor", None, "区委办公室信息科 陈晓燕"),
     DemoUser("moderator", "demo-moderator-2026", "moderator", None, "留言审核员 孙立群"),
     DemoUser("dispatcher", "demo-dispatcher-2026", "dispatcher", None, "意见分办员 何静"),

@@ -114,6 +114,7 @@ def _editor(users) -> User:
 
 def _items(data, headings, departments, users) -> dict[str, Disclosure]:
     editor = _editor(users)
+    recorder = next(u for u in users.values() if u.role in ("editor", "admin") and u is not editor)
     rows = {}
     now = utcnow()
     for spec in data.items:
@@ -124,9 +125,10 @@ def _items(data, headings, departments, users) -> dict[str, Disclosure]:
             show_opinions_publicly=spec.scope == "public",
         )
         item.publish_due = (now + timedelta(days=spec.due_days - spec.published_days_ago)).date()
-        if spec.status == "published":
-            published_at = now - timedelta(days=spec.published_days_ago)
-            disclosures.publish_item(user=editor, item_id=item.id, approver_name=spec.approver_name,
+        if spec.status == "published":  # the editor submits; the paper approval is recorded
+            published_at = now - timedelta(days=spec.published_days_ago)  # by someone else
+            disclosures.submit_item(user=editor, item_id=item.id, now=published_at)
+            disclosures.publish_item(user=recorder, item_id=item.id, approver_name=spec.approver_name,
                                      approval_opinion=spec.approval_opinion_zh,
                                      comment_days=spec.comment_days, now=published_at)
         rows[spec.key] = item
@@ -182,7 +184,7 @@ def _dated(when):
 
 
 def _staff_of(users, department_id) -> User | None:
-    """The department's head (whose answers need no further approval), else a clerk."""
+    """The department's head, else a clerk (whoever writes, someone else approves)."""
     staff = [u for u in users.values() if u.department_id == department_id]
     return next((u for u in staff if u.role == "department_head"),
                 next((u for u in staff if u.role == "department_staff"), None))
@@ -190,7 +192,7 @@ def _staff_of(users, department_id) -> User | None:
 
 def _answers(data, opinions, users, departments) -> int:
     """Answer what the data marks as answered: a hot issue once, for its whole cluster."""
-    admin = next((u for u in users.values() if u.role == "admin"), None)
+    admin = users.get("admin") or next((u for u in users.values() if u.role == "admin"), None)
     by_issue: dict[str, list] = {}
     for spec in data.opinions:
         if spec.answered:
@@ -209,9 +211,18 @@ def _answers(data, opinions, users, departments) -> int:
             whole_cluster = bool(answer.hot_issue and opinion.cluster_id)
             when = _answer_time(opinion, answer.days_ago, whole_cluster)
             with _dated(when):
-                responses.answer_opinion(user=author, opinion_id=opinion.id, text=answer.text_zh,
-                                         whole_cluster=whole_cluster, now=when)
+                response = responses.answer_opinion(user=author, opinion_id=opinion.id,
+                                                    text=answer.text_zh,
+                                                    whole_cluster=whole_cluster, now=when)
+                _approve(response, author, opinion.department_id, when)
     return db.session.scalar(select(db.func.count()).select_from(Opinion).where(Opinion.status == "answered"))
+
+
+def _approve(response, author: User, department_id: int, when) -> None:
+    """Nobody approves their own answer: the first of the others who may approve it does."""
+    approver = next(iter(responses.approvers(author, department_id)), None)
+    if response.status == "pending_approval" and approver is not None:
+        responses.approve_answer(user=approver, response_id=response.id, now=when)
 
 
 def _answer_time(opinion: Opinion, days_ago: int, whole_cluster: bool):

@@ -68,9 +68,11 @@ class Factories:
             body=kw.pop("body", "为改善老旧小区居民出行条件，拟在梅园新村试点加装电梯。"),
             scope=scope, **kw,
         )
-        if published:
-            disclosures.publish_item(user=editor, item_id=item.id, approver_name="王书记",
-                                     approval_opinion="同意公开", comment_days=comment_days)
+        if published:  # submitted by one editor, the paper approval recorded by another
+            disclosures.submit_item(user=editor, item_id=item.id)
+            disclosures.publish_item(user=self.user(role="editor"), item_id=item.id,
+                                     approver_name="王书记", approval_opinion="同意公开",
+                                     comment_days=comment_days)
         return item
 
     def opinion(self, *, disclosure: Disclosure | None = None, **kw) -> Opinion:

@@ -214,12 +214,19 @@ def add_months(day: date, months: int) -> date:
 
 
 def _record_offline_approval(item: Disclosure, user: User, approver_name, approval_opinion, now) -> None:
-    """An approval given on paper (a signed 审批单) and recorded by the editor."""
+    """An approval given on paper (a signed 审批单), recorded by an editor who did not submit
+    the item: one person alone never takes an item from draft to published."""
     name = strip_control_characters(approver_name or "").strip()
     if not name:
         raise ValidationFailed({"approver_name": [_l("Record who approved the publication.")]})
     if len(name) > 120:
         raise ValidationFailed({"approver_name": [_l("Keep the name under %(n)d characters.", n=120)]})
+    if item.workflow_state != "submitted":
+        raise Conflict(_l("Submit the item for approval first: an approval given on paper is "
+                          "recorded by someone other than the person who submitted it."))
+    if item.submitted_by_id == user.id:
+        raise PermissionDenied(_l("Someone other than the person who submitted the item must "
+                                  "record its approval."))
     item.approver_name = name
     item.approval_opinion = strip_control_characters(approval_opinion or "").strip()
     item.approved_at, item.approved_by_id = now, None

@@ -2,10 +2,11 @@
 or fanned out to every open opinion of a cluster; rated by residents, who may reopen
 an opinion for a second answer.
 
-Approval rule: an answer written by department staff waits for a department head
-when the department has an enabled head account; a head's own answer waits for
-another head when there is one, and is published at once by a department's only
-head. Nobody approves their own answer (administrators excepted).
+Approval rule: nobody approves their own answer. An answer written by department staff
+waits for a department head when the department has an enabled head account. A head's
+own answer waits for another head of the department, or, in a department with one head,
+for an administrator; an administrator's answer waits for a head of the department or
+another administrator. Whoever may approve it is told.
 """
 from __future__ import annotations
 
@@ -41,13 +42,24 @@ def _heads(department_id: int) -> list[User]:
         User.department_id == department_id, User.role == "department_head", User.is_enabled.is_(True))))
 
 
+def _administrators() -> list[User]:
+    return list(db.session.scalars(select(User).where(
+        User.role == "admin", User.is_enabled.is_(True))))
+
+
+def approvers(user: User, department_id: int) -> list[User]:
+    """Who may approve `user`'s answer: the department's heads, and administrators when
+    the author is a head or an administrator; never the author."""
+    people = _heads(department_id)
+    if user.role in ("department_head", "admin"):
+        people += _administrators()
+    return [p for p in people if p.id != user.id]
+
+
 def needs_approval(user: User, department_id: int) -> bool:
-    if user.role == "admin":
-        return False
-    heads = _heads(department_id)
-    if user.role == "department_head":
-        return any(h.id != user.id for h in heads)
-    return bool(heads)
+    if user.role in ("department_head", "admin"):
+        return True  # a head's or an administrator's answer is never published by its author
+    return bool(_heads(department_id))
 
 
 def _opinions_covered(opinion: Opinion, whole_cluster: bool) -> list[Opinion]:
@@ -121,10 +133,9 @@ def answer_opinion(*, user: User, opinion_id: int, text: str, whole_cluster: boo
         audit.record(response, "drafted", actor=user, to_state="pending_approval", opinions=len(covered))
         from . import notifications
 
-        for head in _heads(opinion.department_id):
-            if head.id != user.id:
-                notifications.notify_user(head, kind="approval_needed", opinion=opinion,
-                                          dedupe=f"approve:{response.id}:{head.id}")
+        for approver in approvers(user, opinion.department_id):
+            notifications.notify_user(approver, kind="approval_needed", opinion=opinion,
+                                      dedupe=f"approve:{response.id}:{approver.id}")
         db.session.commit()
         notifications.deliver_soon()
         return response
@@ -156,16 +167,16 @@ def response_for_head(*, user: User, response_id: int) -> Response:
     return response
 
 
-def approve_answer(*, user: User, response_id: int) -> Response:
+def approve_answer(*, user: User, response_id: int, now: datetime | None = None) -> Response:
     response = response_for_head(user=user, response_id=response_id)
     if not user.has_role("department_head"):
         raise PermissionDenied(_l("Only the department head may approve answers."))
-    if response.author_id == user.id and user.role != "admin":
+    if response.author_id == user.id:
         raise PermissionDenied(_l("You cannot approve your own answer; another head must approve it."))
     if response.status != "pending_approval":
         raise Conflict(_l("This answer is no longer waiting for approval."))
     covered = [o for o in response.opinions if o.status in OPEN_STATUSES]
-    return _publish(response, covered, approver=user, now=utcnow())
+    return _publish(response, covered, approver=user, now=now or utcnow())
 
 
 def return_answer(*, user: User, response_id: int, reason: str) -> Response:
@@ -190,7 +201,8 @@ def return_answer(*, user: User, response_id: int, reason: str) -> Response:
 
 
 def pending_approvals(*, user: User) -> list[Response]:
-    query = select(Response).where(Response.status == "pending_approval")
+    query = select(Response).where(Response.status == "pending_approval",
+                                   Response.author_id != user.id)  # never one's own
     if user.role != "admin":
         query = query.where(Response.department_id == user.department_id)
     return list(db.session.scalars(query.order_by(Response.created_at)))

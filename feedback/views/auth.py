@@ -10,6 +10,7 @@ from __future__ import annotations
 from functools import lru_cache
 from urllib.parse import urlsplit
 
+import click
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
@@ -119,6 +120,45 @@ def _load_the_user_again():
     """Flask-Login keeps the user on `g`, which outlives a request when an app context was
     already pushed (jobs run in-process, tests): check the session on every request."""
     g.pop("_login_user", None)
+
+
+def _account(username: str) -> User:
+    user = db.session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise click.ClickException(f"no account {username!r}")
+    return user
+
+
+@bp.cli.command("end-sessions")
+@click.argument("username")
+def end_sessions_command(username: str):
+    """End every session of an account (a lost laptop, a shared password)."""
+    _account(username).end_sessions()
+    db.session.commit()
+    click.echo(f"every session of {username} has ended")
+
+
+@bp.cli.command("set-password")
+@click.argument("username")
+@click.password_option()
+def set_password_command(username: str, password: str):
+    """Give an account a new password; its sessions end."""
+    if len(password) < 10:
+        raise click.ClickException("a password has at least 10 characters")
+    _account(username).set_password(password)
+    db.session.commit()
+    click.echo(f"new password set for {username}; its sessions have ended")
+
+
+@bp.cli.command("disable")
+@click.argument("username")
+def disable_command(username: str):
+    """Disable an account: it can no longer log in, and its sessions end at once."""
+    user = _account(username)
+    user.is_enabled = False
+    user.end_sessions()
+    db.session.commit()
+    click.echo(f"{username} is disabled")
 
 
 @bp.app_context_processor

@@ -366,7 +366,8 @@ def edit_heading(heading_id: int):
 def attach(organisation_id: int, heading_id: int):
     organisation = _organisation(organisation_id)
     form = AttachForm(prefix=f"attach-{heading_id}")
-    form.under_heading_id.choices = None  # any id; the service checks it belongs to the parent organisation
+    # any id; the service checks it belongs to the parent organisation (None choices would crash)
+    form.under_heading_id.choices, form.under_heading_id.validate_choice = [], False
     if form.validate_on_submit() or request.form.get(f"attach-{heading_id}-under_heading_id") is not None:
         under = whole_number(request.form.get(f"attach-{heading_id}-under_heading_id", ""),
                              "under_heading_id", default=0)

@@ -50,7 +50,9 @@ def world(app, make, db):
         for secret in (members, internal):
             disclosures.add_attachment(user=editor, item_id=secret.id, filename="secret.pdf", data=PDF)
             disclosures.update_item(user=editor, item_id=secret.id, body=f"{secret.body} 附件")
-            disclosures.publish_item(user=editor, item_id=secret.id, approver_name="王书记", approval_opinion="同意")
+            disclosures.submit_item(user=editor, item_id=secret.id)
+            disclosures.publish_item(user=make.user(role="editor"), item_id=secret.id,
+                                     approver_name="王书记", approval_opinion="同意")
         opinions = [make.opinion(disclosure=row, text=f"关于此事项的意见{row.id}")
                     for row in (public, members, internal, draft, withdrawn)]
     return {"public": public, "members": members, "internal": internal, "draft": draft,

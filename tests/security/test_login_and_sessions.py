@@ -147,3 +147,21 @@ def test_an_unknown_name_costs_one_password_hash_like_a_known_one(client, make, 
     known = len(checks)
     _login(client, "nobody", "wrong")
     assert known == 1 and len(checks) - known == 1
+
+
+def test_an_operator_ends_sessions_from_the_command_line(app, client, make):
+    make.user(username="ed", role="editor")
+    _login(client, "ed")
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["auth", "end-sessions", "ed"])
+    assert result.exit_code == 0, result.output
+    assert client.get("/editor/items").status_code == 302
+    _login(client, "ed")
+    result = runner.invoke(args=["auth", "set-password", "ed"], input="a-new-password-1\na-new-password-1\n")
+    assert result.exit_code == 0, result.output
+    assert client.get("/editor/items").status_code == 302
+    assert _login(client, "ed", "a-new-password-1").status_code == 302
+    assert runner.invoke(args=["auth", "disable", "ed"]).exit_code == 0
+    assert client.get("/editor/items").status_code == 302
+    assert _login(client, "ed", "a-new-password-1").status_code == 422
+    assert runner.invoke(args=["auth", "disable", "nobody"]).exit_code != 0
