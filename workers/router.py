@@ -21,9 +21,12 @@ OUTAGE_SECONDS = (1, 2, 5)  # waits after failed passes, growing
 def route_once() -> int:
     """One pass: route everything waiting, in batches; how many were routed."""
     from feedback.extensions import db
-    from feedback.services import routing
+    from feedback.services import batching, routing
 
+    batching.keep_unsent = True
     try:
+        if batching.send_unsent():
+            log.info("handed over to search and clustering what waited for Redis")
         return routing.route_received()
     finally:
         db.session.remove()
