@@ -65,30 +65,29 @@ def baseline_app(database_url: str):
 
     from flask import Flask, jsonify, request
     from flask_sqlalchemy import SQLAlchemy
-    from sqlalchemy import JSON, DateTime, String, Text
-    from sqlalchemy.orm import Mapped, mapped_column
+    from sqlalchemy import JSON, Column, DateTime, Integer, String, Text
 
     app = Flask("baseline")
     app.config.update(SQLALCHEMY_DATABASE_URI=database_url,
                       SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True})
     db = SQLAlchemy(app)
 
-    class BaselineOpinion(db.Model):
+    class BaselineOpinion(db.Model):  # the opinion row's width, none of its work
         __tablename__ = "bench_baseline_opinion"
-        id: Mapped[int] = mapped_column(primary_key=True)
-        tracking_code: Mapped[str] = mapped_column(String(20), unique=True)
-        idempotency_key: Mapped[str | None] = mapped_column(String(80), unique=True)
-        text: Mapped[str] = mapped_column(Text)
-        analysis_text: Mapped[str] = mapped_column(Text)
-        tokens: Mapped[list] = mapped_column(JSON, default=list)
-        stance: Mapped[str] = mapped_column(String(20))
-        channel: Mapped[str] = mapped_column(String(20))
-        contact: Mapped[str | None] = mapped_column(String(200))
-        status: Mapped[str] = mapped_column(String(20))
-        moderation: Mapped[str] = mapped_column(String(20))
-        source: Mapped[str | None] = mapped_column(String(80), index=True)
-        repeat_digest: Mapped[str | None] = mapped_column(String(64), index=True)
-        created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+        id = Column(Integer, primary_key=True)
+        tracking_code = Column(String(20), unique=True)
+        idempotency_key = Column(String(80), unique=True)
+        text = Column(Text)
+        analysis_text = Column(Text)
+        tokens = Column(JSON, default=list)
+        stance = Column(String(20))
+        channel = Column(String(20))
+        contact = Column(String(200))
+        status = Column(String(20))
+        moderation = Column(String(20))
+        source = Column(String(80), index=True)
+        repeat_digest = Column(String(64), index=True)
+        created_at = Column(DateTime(timezone=True))
 
     stances = {"support", "oppose", "suggestion", "question"}
 
@@ -110,6 +109,14 @@ def baseline_app(database_url: str):
                         "url": f"http://{request.host}/track/{code}"}), 201
 
     with app.app_context():
+        if database_url.startswith("sqlite"):
+            from sqlalchemy import event
+
+            @event.listens_for(db.engine, "connect")
+            def same_pragmas(connection, record):  # as feedback/database.py sets them
+                for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "busy_timeout=15000"):
+                    connection.execute(f"PRAGMA {pragma}")
+            db.engine.dispose()
         db.create_all()
     return app
 
@@ -128,7 +135,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_for(url: str, seconds: float = 90) -> None:
+def wait_for(url: str, seconds: float = 240) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
@@ -211,6 +218,15 @@ def backlog(engine, redis_client) -> dict:
     return {"unrouted": received, "queued": queued, "running": running, "pending": pending}
 
 
+def warm_up(port: int, engine, redis_client) -> None:
+    """One submission routed end to end: the router and workers are up before timing."""
+    body = json.dumps({"text": "预热：小区东门的路灯坏了。", "stance": "suggestion"}).encode()
+    urllib.request.urlopen(urllib.request.Request(f"http://127.0.0.1:{port}/api/v1/opinions", data=body,
+                                                  headers={"Content-Type": "application/json"}), timeout=30)
+    if wait_for_drain(engine, redis_client, limit=240) is None:
+        raise SystemExit("the product's background processes did not start")
+
+
 def wait_for_drain(engine, redis_client, limit: float = 600) -> float | None:
     started = time.monotonic()
     while time.monotonic() - started < limit:
@@ -245,6 +261,39 @@ def _seconds(value) -> float:
     return value.timestamp()
 
 
+def store_opinions(database_url: str, count: int) -> None:
+    """`count` more routed opinions, spread over the demo's items and departments (copies
+    of the demo's own texts with a number, so that every text differs)."""
+    import random
+    import secrets
+    from datetime import datetime, timedelta, timezone
+
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(database_url)
+    rng = random.Random(7)
+    with engine.begin() as c:
+        demo = c.execute(text("SELECT text, analysis_text, stance, disclosure_id, department_id, channel "
+                              "FROM opinion WHERE department_id IS NOT NULL")).all()
+        now = datetime.now(timezone.utc)
+        insert = text(
+            "INSERT INTO opinion (tracking_code, disclosure_id, text, analysis_text, tokens, stance, channel, "
+            "status, moderation, department_id, created_at, routed_at, revision, reopened_count, kind) "
+            "VALUES (:code, :item, :text, :analysis, '[]', :stance, :channel, 'routed', 'published', :dept, "
+            ":created, :created, 1, 0, 'suggestion')")
+        for start in range(0, count, 5000):
+            rows = []
+            for n in range(start, min(count, start + 5000)):
+                row = rng.choice(demo)
+                created = now - timedelta(minutes=rng.randrange(60 * 24 * 120))
+                rows.append({"code": "FB-" + secrets.token_hex(4).upper(), "item": row.disclosure_id,
+                             "text": f"{row.text}（{n}）", "analysis": f"{row.analysis_text}（{n}）",
+                             "stance": row.stance, "channel": row.channel, "dept": row.department_id,
+                             "created": created})
+            c.execute(insert, rows)
+    engine.dispose()
+
+
 # ------------------------------------------------------------------ one database
 
 def bench_database(kind: str, args, workdir: Path) -> list[dict]:
@@ -262,7 +311,13 @@ def bench_database(kind: str, args, workdir: Path) -> list[dict]:
     try:
         for step in (("init-db",), ("seed-demo",)):
             flask(env, *step, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).wait()
+        if args.stored:
+            started = time.monotonic()
+            store_opinions(database.url, args.stored)
+            print(f"{kind}: {args.stored} opinions stored in {time.monotonic() - started:.0f} s", flush=True)
+        started = time.monotonic()
         flask(env, "reindex", stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).wait()
+        print(f"{kind}: reindexed in {time.monotonic() - started:.0f} s", flush=True)
         product_port, baseline_port = free_port(), free_port()
         processes.append(flask(env, "serve", "--port", str(product_port), "--threads", str(args.threads),
                                stdout=log, stderr=subprocess.STDOUT, start_new_session=True))
@@ -271,9 +326,10 @@ def bench_database(kind: str, args, workdir: Path) -> list[dict]:
                                           cwd=ROOT))
         wait_for(f"http://127.0.0.1:{product_port}/api/v1/openapi.json")
         wait_for(f"http://127.0.0.1:{baseline_port}/")
-        time.sleep(args.settle)
         engine = create_engine(database.url)
         redis_client = redis.Redis(port=redis_port)
+        warm_up(product_port, engine, redis_client)
+        time.sleep(args.settle)
         return _interleaved_runs(kind, args, workdir, product_port, baseline_port, engine, redis_client)
     finally:
         for process in reversed(processes):
@@ -327,6 +383,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=8, help="waitress threads, both servers")
     parser.add_argument("--settle", type=float, default=5, help="seconds to wait after start-up")
     parser.add_argument("--postgres", default="postgresql+psycopg://postgres:postgres@127.0.0.1:5432/postgres")
+    parser.add_argument("--stored", type=int, default=0, help="opinions to add before the runs (e.g. 100000)")
     parser.add_argument("--json", help="write all figures to this file")
     args = parser.parse_args()
     if args.command == "baseline":

@@ -155,19 +155,20 @@ def submit_opinion(
                        disclosure=disclosure, now=now)
     if errors:
         raise ValidationFailed(errors)
+    analysis_text = normalise(text)
     opinion = Opinion(
         tracking_code=_reserved_or_new_code(tracking_code),
         idempotency_key=idempotency_key or None,
         disclosure_id=disclosure.id if disclosure else None,
         text=text,
-        analysis_text=normalise(text),
+        analysis_text=analysis_text,
         stance=stance,
         channel=channel,
         contact=contact,
         contact_name=_clean_text(contact_name)[:80] or None,
         status="received",
         source=source,
-        repeat_digest=moderation.repeat_digest(source, normalise(text), now),
+        repeat_digest=moderation.repeat_digest(source, analysis_text, now),
         created_at=now,
     )
     held_for = moderation.screen(analysis_text=opinion.analysis_text, source=source, now=now)
@@ -183,7 +184,7 @@ def submit_opinion(
     audit.record(opinion, "received", to_state="received", channel=channel)
     if held_for:
         moderation.hold_for_rules(opinion, held_for)
-    db.session.commit()
+    _commit_keeping_what_was_written()
     if opinion.moderation == "published" and current_app.extensions.get("feedback.job_mode") != "rq":
         from . import routing
 
@@ -191,6 +192,17 @@ def submit_opinion(
     # With Redis, the router (`flask router`, started by `serve`) finds the committed row
     # itself: no Redis call here, so a slow or hung Redis cannot slow intake down.
     return Submission(opinion, created=True)
+
+
+def _commit_keeping_what_was_written() -> None:
+    """The caller reads the tracking code and status it just wrote: not expiring them
+    saves a SELECT per submission (a quarter of intake's statements)."""
+    session = db.session()
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True
 
 
 def _reserved_or_new_code(reserved: str | None) -> str:
