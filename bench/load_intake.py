@@ -14,6 +14,7 @@ Prints opinions/s, p50/p95/p99, errors, the ratio to the baseline, drain time an
 commit → routed delay; `--json FILE` keeps the figures. Needs wrk (Debian: wrk) and
 redis-server; PostgreSQL at --postgres (a database is created and dropped per run).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -41,7 +42,7 @@ end
 request = function()
   counter = counter + 1
   local body = string.format(
-    '{"text":"RUN-%s-%d-%d 小区东门的路灯坏了很久，晚上回家很不安全，希望尽快修好。","stance":"suggestion"}',
+    '{"text":"RUN-%s-%d-%d 小区东门的路灯坏了很久，晚上回家很不安全。","stance":"suggestion"}',
     RUN, tid, counter)
   return wrk.format("POST", "/api/v1/opinions", {["Content-Type"] = "application/json"}, body)
 end
@@ -58,6 +59,7 @@ end
 
 # ------------------------------------------------------------------ the baseline
 
+
 def baseline_app(database_url: str):
     """Bare Flask + Flask-SQLAlchemy: the same JSON checks, one row of the same width."""
     import secrets
@@ -68,8 +70,9 @@ def baseline_app(database_url: str):
     from sqlalchemy import JSON, Column, DateTime, Integer, String, Text
 
     app = Flask("baseline")
-    app.config.update(SQLALCHEMY_DATABASE_URI=database_url,
-                      SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True})
+    app.config.update(
+        SQLALCHEMY_DATABASE_URI=database_url, SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True}
+    )
     db = SQLAlchemy(app)
 
     class BaselineOpinion(db.Model):  # the opinion row's width, none of its work
@@ -100,13 +103,28 @@ def baseline_app(database_url: str):
         if not isinstance(text, str) or not 5 <= len(text.strip()) <= 2000 or stance not in stances:
             return jsonify({"error": "invalid", "errors": {"text": ["invalid"]}}), 422
         code = "FB-" + secrets.token_hex(4).upper()
-        db.session.add(BaselineOpinion(
-            tracking_code=code, text=text.strip(), analysis_text=text.strip(), stance=stance,
-            channel="api", status="received", moderation="published", source="ip:" + "0" * 24,
-            repeat_digest=secrets.token_hex(32), created_at=datetime.now(timezone.utc)))
+        db.session.add(
+            BaselineOpinion(
+                tracking_code=code,
+                text=text.strip(),
+                analysis_text=text.strip(),
+                stance=stance,
+                channel="api",
+                status="received",
+                moderation="published",
+                source="ip:" + "0" * 24,
+                repeat_digest=secrets.token_hex(32),
+                created_at=datetime.now(timezone.utc),
+            )
+        )
         db.session.commit()
-        return jsonify({"tracking_code": code, "status": "received",
-                        "url": f"http://{request.host}/track/{code}"}), 201
+        return jsonify(
+            {
+                "tracking_code": code,
+                "status": "received",
+                "url": f"http://{request.host}/track/{code}",
+            }
+        ), 201
 
     with app.app_context():
         if database_url.startswith("sqlite"):
@@ -116,6 +134,7 @@ def baseline_app(database_url: str):
             def same_pragmas(connection, record):  # as feedback/database.py sets them
                 for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "busy_timeout=15000"):
                     connection.execute(f"PRAGMA {pragma}")
+
             db.engine.dispose()
         db.create_all()
     return app
@@ -128,6 +147,7 @@ def serve_baseline(database_url: str, port: int, threads: int) -> None:
 
 
 # ------------------------------------------------------------------ the parts
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -169,6 +189,7 @@ class Database:
                 with admin.connect() as c:
                     c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
                 admin.dispose()
+
             self._drop = drop
 
     def drop(self) -> None:
@@ -177,41 +198,74 @@ class Database:
 
 
 def product_env(database_url: str, redis_url: str, workdir: Path) -> dict:
-    return dict(os.environ, FEEDBACK_DATABASE_URL=database_url, FEEDBACK_REDIS_URL=redis_url,
-                FEEDBACK_SEARCH_INDEX_DIR=str(workdir / "index"),
-                FEEDBACK_ROUTER_MODEL=str(workdir / "router_model.joblib"),
-                FEEDBACK_SECRET_KEY="bench-intake", FEEDBACK_JOB_MODE="rq",
-                # counted like any limit (one Redis call), but high enough for a load test
-                FEEDBACK_OPINION_RATE_LIMIT="10000000 per hour")
+    return dict(
+        os.environ,
+        FEEDBACK_DATABASE_URL=database_url,
+        FEEDBACK_REDIS_URL=redis_url,
+        FEEDBACK_SEARCH_INDEX_DIR=str(workdir / "index"),
+        FEEDBACK_ROUTER_MODEL=str(workdir / "router_model.joblib"),
+        FEEDBACK_SECRET_KEY="bench-intake",
+        FEEDBACK_JOB_MODE="rq",
+        # counted like any limit (one Redis call), but high enough for a load test
+        FEEDBACK_OPINION_RATE_LIMIT="10000000 per hour",
+    )
 
 
 def flask(env: dict, *args: str, **popen) -> subprocess.Popen:
-    return subprocess.Popen([PYTHON, "-m", "flask", "--app", "feedback", *args], cwd=ROOT, env=env,
-                            **popen)
+    return subprocess.Popen(
+        [PYTHON, "-m", "flask", "--app", "feedback", *args], cwd=ROOT, env=env, **popen
+    )
 
 
 def run_wrk(port: int, clients: int, seconds: int, run_id: str, workdir: Path) -> dict:
     script = workdir / "submit.lua"
     script.write_text(f'RUN = "{run_id}"\n' + WRK_SCRIPT)
-    out = subprocess.run(["wrk", "-t", str(min(clients, 2)), "-c", str(clients), "-d", f"{seconds}s",
-                          "--timeout", "10s", "-s", str(script), f"http://127.0.0.1:{port}"],
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [
+            "wrk",
+            "-t",
+            str(min(clients, 2)),
+            "-c",
+            str(clients),
+            "-d",
+            f"{seconds}s",
+            "--timeout",
+            "10s",
+            "-s",
+            str(script),
+            f"http://127.0.0.1:{port}",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     figures = json.loads(next(line[5:] for line in out.splitlines() if line.startswith("JSON ")))
     seconds_run = figures["duration_us"] / 1e6
-    return {"opinions_per_s": round(figures["requests"] / seconds_run, 1), "requests": figures["requests"],
-            "errors": figures["status_errors"] + figures["socket_errors"],
-            **{k.replace("_us", "_ms"): round(v / 1000, 1) for k, v in figures.items() if k.endswith("_us")
-               and k != "duration_us"}}
+    return {
+        "opinions_per_s": round(figures["requests"] / seconds_run, 1),
+        "requests": figures["requests"],
+        "errors": figures["status_errors"] + figures["socket_errors"],
+        **{
+            k.replace("_us", "_ms"): round(v / 1000, 1)
+            for k, v in figures.items()
+            if k.endswith("_us") and k != "duration_us"
+        },
+    }
 
 
 # ------------------------------------------------------------------ drain and delay
+
 
 def backlog(engine, redis_client) -> dict:
     from sqlalchemy import text
 
     with engine.connect() as c:
-        received = c.execute(text("SELECT count(*) FROM opinion WHERE status = 'received' "
-                                  "AND moderation = 'published'")).scalar()
+        received = c.execute(
+            text(
+                "SELECT count(*) FROM opinion WHERE status = 'received' "
+                "AND moderation = 'published'"
+            )
+        ).scalar()
     queued = sum(redis_client.llen(f"rq:queue:{q}") for q in ("default", "synthesis", "search"))
     running = sum(redis_client.zcard(f"rq:wip:{q}") for q in ("default", "synthesis", "search"))
     pending = sum(redis_client.scard(f"feedback:pending-set:{n}") for n in ("search", "assign"))
@@ -221,8 +275,14 @@ def backlog(engine, redis_client) -> dict:
 def warm_up(port: int, engine, redis_client) -> None:
     """One submission routed end to end: the router and workers are up before timing."""
     body = json.dumps({"text": "预热：小区东门的路灯坏了。", "stance": "suggestion"}).encode()
-    urllib.request.urlopen(urllib.request.Request(f"http://127.0.0.1:{port}/api/v1/opinions", data=body,
-                                                  headers={"Content-Type": "application/json"}), timeout=30)
+    urllib.request.urlopen(
+        urllib.request.Request(
+            f"http://127.0.0.1:{port}/api/v1/opinions",
+            data=body,
+            headers={"Content-Type": "application/json"},
+        ),
+        timeout=30,
+    )
     if wait_for_drain(engine, redis_client, limit=240) is None:
         raise SystemExit("the product's background processes did not start")
 
@@ -241,14 +301,21 @@ def routing_delays(engine, run_id: str) -> dict:
     from sqlalchemy import text
 
     with engine.connect() as c:
-        rows = c.execute(text("SELECT created_at, routed_at FROM opinion WHERE text LIKE :run"),
-                         {"run": f"RUN-{run_id}-%"}).all()
+        rows = c.execute(
+            text("SELECT created_at, routed_at FROM opinion WHERE text LIKE :run"),
+            {"run": f"RUN-{run_id}-%"},
+        ).all()
     delays = sorted(_seconds(r.routed_at) - _seconds(r.created_at) for r in rows if r.routed_at)
     if not delays:
         return {"routed": 0, "stored": len(rows)}
     pick = lambda q: round(delays[min(len(delays) - 1, int(q * len(delays)))], 2)  # noqa: E731
-    return {"stored": len(rows), "routed": len(delays), "routed_p50_s": pick(0.5),
-            "routed_p95_s": pick(0.95), "routed_max_s": round(delays[-1], 2)}
+    return {
+        "stored": len(rows),
+        "routed": len(delays),
+        "routed_p50_s": pick(0.5),
+        "routed_p95_s": pick(0.95),
+        "routed_max_s": round(delays[-1], 2),
+    }
 
 
 def _seconds(value) -> float:
@@ -273,28 +340,42 @@ def store_opinions(database_url: str, count: int) -> None:
     engine = create_engine(database_url)
     rng = random.Random(7)
     with engine.begin() as c:
-        demo = c.execute(text("SELECT text, analysis_text, stance, disclosure_id, department_id, channel "
-                              "FROM opinion WHERE department_id IS NOT NULL")).all()
+        demo = c.execute(
+            text(
+                "SELECT text, analysis_text, stance, disclosure_id, department_id, channel "
+                "FROM opinion WHERE department_id IS NOT NULL"
+            )
+        ).all()
         now = datetime.now(timezone.utc)
         insert = text(
-            "INSERT INTO opinion (tracking_code, disclosure_id, text, analysis_text, tokens, stance, channel, "
-            "status, moderation, department_id, created_at, routed_at, revision, reopened_count, kind) "
-            "VALUES (:code, :item, :text, :analysis, '[]', :stance, :channel, 'routed', 'published', :dept, "
-            ":created, :created, 1, 0, 'suggestion')")
+            "INSERT INTO opinion (tracking_code, disclosure_id, text, analysis_text, tokens, "
+            "stance, channel, status, moderation, department_id, created_at, routed_at, revision, "
+            "reopened_count, kind) VALUES (:code, :item, :text, :analysis, '[]', :stance, "
+            ":channel, 'routed', 'published', :dept, :created, :created, 1, 0, 'suggestion')"
+        )
         for start in range(0, count, 5000):
             rows = []
             for n in range(start, min(count, start + 5000)):
                 row = rng.choice(demo)
                 created = now - timedelta(minutes=rng.randrange(60 * 24 * 120))
-                rows.append({"code": "FB-" + secrets.token_hex(4).upper(), "item": row.disclosure_id,
-                             "text": f"{row.text}（{n}）", "analysis": f"{row.analysis_text}（{n}）",
-                             "stance": row.stance, "channel": row.channel, "dept": row.department_id,
-                             "created": created})
+                rows.append(
+                    {
+                        "code": "FB-" + secrets.token_hex(4).upper(),
+                        "item": row.disclosure_id,
+                        "text": f"{row.text}（{n}）",
+                        "analysis": f"{row.analysis_text}（{n}）",
+                        "stance": row.stance,
+                        "channel": row.channel,
+                        "dept": row.department_id,
+                        "created": created,
+                    }
+                )
             c.execute(insert, rows)
     engine.dispose()
 
 
 # ------------------------------------------------------------------ one database
+
 
 def bench_database(kind: str, args, workdir: Path) -> list[dict]:
     import redis
@@ -302,9 +383,22 @@ def bench_database(kind: str, args, workdir: Path) -> list[dict]:
 
     database = Database(kind, args.postgres, workdir)
     redis_port = free_port()
-    redis_server = subprocess.Popen(["redis-server", "--port", str(redis_port), "--bind", "127.0.0.1",
-                                     "--save", "", "--appendonly", "no", "--dir", str(workdir)],
-                                    stdout=subprocess.DEVNULL)
+    redis_server = subprocess.Popen(
+        [
+            "redis-server",
+            "--port",
+            str(redis_port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(workdir),
+        ],
+        stdout=subprocess.DEVNULL,
+    )
     env = product_env(database.url, f"redis://127.0.0.1:{redis_port}/0", workdir)
     processes = [redis_server]
     log = open(workdir / f"serve-{kind}.log", "w")
@@ -314,23 +408,52 @@ def bench_database(kind: str, args, workdir: Path) -> list[dict]:
         if args.stored:
             started = time.monotonic()
             store_opinions(database.url, args.stored)
-            print(f"{kind}: {args.stored} opinions stored in {time.monotonic() - started:.0f} s", flush=True)
+            print(
+                f"{kind}: {args.stored} opinions stored in {time.monotonic() - started:.0f} s",
+                flush=True,
+            )
         started = time.monotonic()
         flask(env, "reindex", stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).wait()
         print(f"{kind}: reindexed in {time.monotonic() - started:.0f} s", flush=True)
         product_port, baseline_port = free_port(), free_port()
-        processes.append(flask(env, "serve", "--port", str(product_port), "--threads", str(args.threads),
-                               stdout=log, stderr=subprocess.STDOUT, start_new_session=True))
-        processes.append(subprocess.Popen([PYTHON, __file__, "baseline", "--database", database.url,
-                                           "--port", str(baseline_port), "--threads", str(args.threads)],
-                                          cwd=ROOT))
+        processes.append(
+            flask(
+                env,
+                "serve",
+                "--port",
+                str(product_port),
+                "--threads",
+                str(args.threads),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        )
+        processes.append(
+            subprocess.Popen(
+                [
+                    PYTHON,
+                    __file__,
+                    "baseline",
+                    "--database",
+                    database.url,
+                    "--port",
+                    str(baseline_port),
+                    "--threads",
+                    str(args.threads),
+                ],
+                cwd=ROOT,
+            )
+        )
         wait_for(f"http://127.0.0.1:{product_port}/api/v1/openapi.json")
         wait_for(f"http://127.0.0.1:{baseline_port}/")
         engine = create_engine(database.url)
         redis_client = redis.Redis(port=redis_port)
         warm_up(product_port, engine, redis_client)
         time.sleep(args.settle)
-        return _interleaved_runs(kind, args, workdir, product_port, baseline_port, engine, redis_client)
+        return _interleaved_runs(
+            kind, args, workdir, product_port, baseline_port, engine, redis_client
+        )
     finally:
         for process in reversed(processes):
             process.send_signal(signal.SIGTERM)
@@ -342,7 +465,9 @@ def bench_database(kind: str, args, workdir: Path) -> list[dict]:
         database.drop()
 
 
-def _interleaved_runs(kind, args, workdir, product_port, baseline_port, engine, redis_client) -> list[dict]:
+def _interleaved_runs(
+    kind, args, workdir, product_port, baseline_port, engine, redis_client
+) -> list[dict]:
     results = []
     for round_ in range(args.rounds):
         for clients in args.clients:
@@ -351,9 +476,15 @@ def _interleaved_runs(kind, args, workdir, product_port, baseline_port, engine, 
             product["drain_s"] = wait_for_drain(engine, redis_client)
             product.update(routing_delays(engine, run_id))
             baseline = run_wrk(baseline_port, clients, args.seconds, run_id + "b", workdir)
-            row = {"db": kind, "clients": clients, "round": round_, "product": product, "baseline": baseline,
-                   "ratio": round(product["opinions_per_s"] / max(baseline["opinions_per_s"], 0.1), 2),
-                   "load_average": os.getloadavg()}
+            row = {
+                "db": kind,
+                "clients": clients,
+                "round": round_,
+                "product": product,
+                "baseline": baseline,
+                "ratio": round(product["opinions_per_s"] / max(baseline["opinions_per_s"], 0.1), 2),
+                "load_average": os.getloadavg(),
+            }
             results.append(row)
             print(_line(row), flush=True)
     return results
@@ -361,12 +492,15 @@ def _interleaved_runs(kind, args, workdir, product_port, baseline_port, engine, 
 
 def _line(row: dict) -> str:
     p, b = row["product"], row["baseline"]
-    return (f"{row['db']:<10} {row['clients']:>3} clients | product {p['opinions_per_s']:>6}/s "
-            f"p50 {p['p50_ms']} p95 {p['p95_ms']} p99 {p['p99_ms']} ms, {p['errors']} errors | "
-            f"baseline {b['opinions_per_s']:>6}/s p99 {b['p99_ms']} ms, {b['errors']} errors | "
-            f"ratio {row['ratio']} | drain {p['drain_s']} s | commit→routed p50 {p.get('routed_p50_s')} "
-            f"p95 {p.get('routed_p95_s')} max {p.get('routed_max_s')} s "
-            f"({p.get('routed')}/{p.get('stored')} routed) | load {row['load_average'][0]:.1f}")
+    return (
+        f"{row['db']:<10} {row['clients']:>3} clients | product {p['opinions_per_s']:>6}/s "
+        f"p50 {p['p50_ms']} p95 {p['p95_ms']} p99 {p['p99_ms']} ms, {p['errors']} errors | "
+        f"baseline {b['opinions_per_s']:>6}/s p99 {b['p99_ms']} ms, {b['errors']} errors | "
+        f"ratio {row['ratio']} | drain {p['drain_s']} s | "
+        f"commit→routed p50 {p.get('routed_p50_s')} "
+        f"p95 {p.get('routed_p95_s')} max {p.get('routed_max_s')} s "
+        f"({p.get('routed')}/{p.get('stored')} routed) | load {row['load_average'][0]:.1f}"
+    )
 
 
 def main() -> None:
@@ -382,8 +516,12 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--threads", type=int, default=8, help="waitress threads, both servers")
     parser.add_argument("--settle", type=float, default=5, help="seconds to wait after start-up")
-    parser.add_argument("--postgres", default="postgresql+psycopg://postgres:postgres@127.0.0.1:5432/postgres")
-    parser.add_argument("--stored", type=int, default=0, help="opinions to add before the runs (e.g. 100000)")
+    parser.add_argument(
+        "--postgres", default="postgresql+psycopg://postgres:postgres@127.0.0.1:5432/postgres"
+    )
+    parser.add_argument(
+        "--stored", type=int, default=0, help="opinions to add before the runs (e.g. 100000)"
+    )
     parser.add_argument("--json", help="write all figures to this file")
     args = parser.parse_args()
     if args.command == "baseline":

@@ -7,6 +7,7 @@ clustering when it is back; `flask reindex` repairs anything lost meanwhile). Th
 database is the queue: a row committed while everything else was down is routed on
 the next pass, which makes this loop the sweep too. A database outage is waited out.
 """
+
 from __future__ import annotations
 
 import logging
@@ -32,7 +33,9 @@ def route_once() -> int:
         db.session.remove()
 
 
-def run_router(app, *, idle_seconds: float = IDLE_SECONDS, stop: threading.Event | None = None) -> None:
+def run_router(
+    app, *, idle_seconds: float = IDLE_SECONDS, stop: threading.Event | None = None
+) -> None:
     """Route until SIGTERM/SIGINT (or until `stop` is set, for tests and threads)."""
     stop = stop or _stop_on_signals()
     failures = 0

@@ -143,8 +143,9 @@ def route_opinion(*, opinion_id: int, now: datetime | None = None) -> Opinion | 
 
 def _candidates(which, *, limit: int | None = None) -> list:
     table = Opinion.__table__
-    query = (select(table.c.id, table.c.text, table.c.disclosure_id, table.c.stance, table.c.kind,
-                    table.c.revision).where(which, table.c.status == "received").order_by(table.c.id))
+    columns = (table.c.id, table.c.text, table.c.disclosure_id, table.c.stance, table.c.kind,
+               table.c.revision)
+    query = select(*columns).where(which, table.c.status == "received").order_by(table.c.id)
     rows = db.session.execute(query.limit(limit) if limit else query).all()
     db.session.commit()  # end the read: the write lock (SQLite's is global) is taken only to write
     return rows
@@ -158,11 +159,12 @@ def _route_rows(candidates: list, *claim_conditions, now: datetime | None = None
     if not candidates:
         return 0
     decisions = decide_many(candidates)
-    db.session.commit()  # its reads too: a read snapshot cannot become SQLite's writer once others wrote
+    db.session.commit()  # its reads too: no read transaction is held into the write
     table = Opinion.__table__
     won = set(db.session.scalars(
-        update(table).where(table.c.id.in_([row.id for row in candidates]), table.c.status == "received",
-                            *claim_conditions)
+        update(table)
+        .where(table.c.id.in_([row.id for row in candidates]), table.c.status == "received",
+               *claim_conditions)
         .values(status="routing").returning(table.c.id)))
     claimed = [row for row in candidates if row.id in won]
     if not claimed:

@@ -305,7 +305,8 @@ def assign_pending() -> int:
         # Decide the whole batch without writing, then write it in one short commit: on
         # SQLite the write lock is global, and intake's inserts wait while it is held.
         with db.session.no_autoflush:
-            placed += sum(1 for m in members if assign_opinion(opinion_id=int(m), commit=False) is not None)
+            placed += sum(assign_opinion(opinion_id=int(m), commit=False) is not None
+                          for m in members)
         db.session.commit()
     return placed
 

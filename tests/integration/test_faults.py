@@ -3,6 +3,7 @@ with a private redis-server that is paused, killed and restarted, and a backgrou
 process killed, during bursts of submissions. Nothing may be lost or duplicated,
 intake must answer within 2 s while Redis hangs, and everything must be routed within
 30 s of recovery without anyone running a command."""
+
 from __future__ import annotations
 
 import json
@@ -54,8 +55,21 @@ class PrivateRedis:
 
     def start(self) -> None:
         self.process = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no", "--dir", str(self.directory)], stdout=subprocess.DEVNULL)
+            [
+                "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.directory),
+            ],
+            stdout=subprocess.DEVNULL,
+        )
         assert _wait_until(self._answers, 10), "private redis-server did not start"
 
     def _answers(self) -> bool:
@@ -76,40 +90,66 @@ class Served:
 
     def __init__(self, database_url: str, redis_url: str, directory: Path):
         self.port = _free_port()
-        env = dict(os.environ, FEEDBACK_DATABASE_URL=database_url, FEEDBACK_REDIS_URL=redis_url,
-                   FEEDBACK_SEARCH_INDEX_DIR=str(directory / "index"),
-                   FEEDBACK_ROUTER_MODEL=str(directory / "router.joblib"),
-                   FEEDBACK_OPINION_RATE_LIMIT="100000 per hour", FEEDBACK_SECRET_KEY="fault-probe",
-                   FEEDBACK_JOB_MODE="rq", PYTHONUNBUFFERED="1")
+        env = dict(
+            os.environ,
+            FEEDBACK_DATABASE_URL=database_url,
+            FEEDBACK_REDIS_URL=redis_url,
+            FEEDBACK_SEARCH_INDEX_DIR=str(directory / "index"),
+            FEEDBACK_ROUTER_MODEL=str(directory / "router.joblib"),
+            FEEDBACK_OPINION_RATE_LIMIT="100000 per hour",
+            FEEDBACK_SECRET_KEY="fault-probe",
+            FEEDBACK_JOB_MODE="rq",
+            PYTHONUNBUFFERED="1",
+        )
         self.log = open(directory / "serve.log", "w")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "flask", "--app", "feedback", "serve", "--port", str(self.port)],
-            cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
+            cwd=ROOT,
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         assert _wait_until(self._answers, 60, 0.5), "flask serve did not start"
 
     def _answers(self) -> bool:
         try:
-            return urllib.request.urlopen(f"http://127.0.0.1:{self.port}/api/v1/openapi.json",
-                                          timeout=2).status == 200
+            return (
+                urllib.request.urlopen(
+                    f"http://127.0.0.1:{self.port}/api/v1/openapi.json", timeout=2
+                ).status
+                == 200
+            )
         except OSError:
             return False
 
     def children(self) -> dict[str, int]:
-        out = subprocess.run(["ps", "-ww", "-o", "pid=,args=", "--ppid", str(self.process.pid)],
-                             capture_output=True, text=True).stdout
+        out = subprocess.run(
+            ["ps", "-ww", "-o", "pid=,args=", "--ppid", str(self.process.pid)],
+            capture_output=True,
+            text=True,
+        ).stdout
         found = {}
         for line in out.splitlines():
             pid, args = line.strip().split(" ", 1)
             # RQ retitles its processes "rq:worker:<name>: …"; our names start with the queues.
-            name = ("router" if args.endswith(" route") else
-                    "search" if "--queue search" in args or "rq:worker:search." in args else "worker")
+            name = (
+                "router"
+                if args.endswith(" route")
+                else "search"
+                if "--queue search" in args or "rq:worker:search." in args
+                else "worker"
+            )
             found[name] = int(pid)
         return found
 
     def submit(self, text_: str) -> tuple[int, float, str | None]:
         body = json.dumps({"text": text_, "stance": "suggestion"}).encode()
-        request = urllib.request.Request(f"http://127.0.0.1:{self.port}/api/v1/opinions", data=body,
-                                         headers={"Content-Type": "application/json"})
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{self.port}/api/v1/opinions",
+            data=body,
+            headers={"Content-Type": "application/json"},
+        )
         started = time.monotonic()
         try:
             with urllib.request.urlopen(request, timeout=10) as response:
@@ -159,7 +199,7 @@ def _burst(served: Served, label: str, count: int, during=None):
         first = list(pool.map(served.submit, texts[: count // 3]))
         if during is not None:
             during()
-        rest = list(pool.map(served.submit, texts[count // 3:]))
+        rest = list(pool.map(served.submit, texts[count // 3 :]))
     return texts, first + rest
 
 
@@ -183,8 +223,11 @@ def test_intake_answers_while_redis_hangs_and_all_is_routed_after(product):
     def pause():
         redis.process.send_signal(signal.SIGSTOP)
         with ThreadPoolExecutor(8) as pool:  # submissions while Redis is frozen
-            paused_answers.extend(pool.map(served.submit, [f"冻结期间第{n}条：公交站台缺少遮雨棚。"
-                                                           for n in range(24)]))
+            paused_answers.extend(
+                pool.map(
+                    served.submit, [f"冻结期间第{n}条：公交站台缺少遮雨棚。" for n in range(24)]
+                )
+            )
 
     try:
         texts, answers = _burst(served, "冻结", 120, during=pause)
@@ -198,8 +241,10 @@ def test_intake_answers_while_redis_hangs_and_all_is_routed_after(product):
     assert _wait_until(lambda: _all_routed(engine, texts), RECOVERY_SECONDS), _counts(engine, texts)
     stored, distinct, _ = _counts(engine, texts)
     assert stored == distinct == len(texts)  # 0 lost, 0 duplicated
-    print(f"redis paused: {len(texts)} sent, 0 lost, 0 duplicated, all routed "
-          f"{time.monotonic() - resumed:.1f} s after it resumed")
+    print(
+        f"redis paused: {len(texts)} sent, 0 lost, 0 duplicated, all routed "
+        f"{time.monotonic() - resumed:.1f} s after it resumed"
+    )
 
 
 def test_redis_killed_and_restarted_during_a_burst_loses_nothing(product):
@@ -220,11 +265,17 @@ def test_redis_killed_and_restarted_during_a_burst_loses_nothing(product):
     later, answers = _burst(served, "恢复后", 30)
     assert _wait_until(lambda: _all_routed(engine, later), RECOVERY_SECONDS), _counts(engine, later)
     # (a process that gave up is started again by serve's supervisor)
-    assert _wait_until(lambda: set(served.children()) == {"router", "worker", "search"}, 30), \
-        subprocess.run(["ps", "-ww", "-o", "pid=,args=", "--ppid", str(served.process.pid)],
-                       capture_output=True, text=True).stdout
-    print(f"redis killed 5 s: {len(texts)} sent, 0 lost, 0 duplicated, all routed "
-          f"{time.monotonic() - back:.1f} s after it was back")
+    assert _wait_until(lambda: set(served.children()) == {"router", "worker", "search"}, 30), (
+        subprocess.run(
+            ["ps", "-ww", "-o", "pid=,args=", "--ppid", str(served.process.pid)],
+            capture_output=True,
+            text=True,
+        ).stdout
+    )
+    print(
+        f"redis killed 5 s: {len(texts)} sent, 0 lost, 0 duplicated, all routed "
+        f"{time.monotonic() - back:.1f} s after it was back"
+    )
 
 
 def test_a_killed_router_is_started_again_by_serve(product):
@@ -266,5 +317,9 @@ def _alive(pid: int) -> bool:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    state = Path(f"/proc/{pid}/stat").read_text().split()[2] if Path(f"/proc/{pid}/stat").exists() else "X"
+    state = (
+        Path(f"/proc/{pid}/stat").read_text().split()[2]
+        if Path(f"/proc/{pid}/stat").exists()
+        else "X"
+    )
     return state not in ("Z", "X")
