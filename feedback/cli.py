@@ -74,8 +74,8 @@ def reindex_command():
 @click.command("serve")
 @click.option("--host", default="127.0.0.1")
 @click.option("--port", default=5000, type=int)
-@click.option("--threads", default=lambda: int(os.environ.get("FEEDBACK_SERVE_THREADS", "8")), type=int,
-              help="Request threads of the web server.")
+@click.option("--threads", type=int, help="Request threads of the web server.",
+              default=lambda: int(os.environ.get("FEEDBACK_SERVE_THREADS", "8")))
 @with_appcontext
 def serve_command(host: str, port: int, threads: int):
     """Serve the web app (waitress) with the router and the workers beside it when Redis
@@ -111,8 +111,8 @@ def _start_background_processes():
 
 
 def init_app(app: Flask) -> None:
-    for command in (init_db_command, seed_demo_command, worker_command, router_command, sweep_command,
-                    reindex_command, serve_command):
+    for command in (init_db_command, seed_demo_command, worker_command, router_command,
+                    sweep_command, reindex_command, serve_command):
         app.cli.add_command(command)
     # Command groups of their own modules: router/calendar, synthesis, catalogue.
     # (kiosk and api commands live on their blueprints.)

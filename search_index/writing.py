@@ -42,12 +42,21 @@ PARALLEL_MIN_DOCS = 5000
 def upsert(index_or_dir, docs: Iterable[Mapping], *, lock_timeout: float = WRITE_LOCK_TIMEOUT) -> int:
     """Add or replace documents (by doc_key). All are validated before any is
     written (InvalidDocument names the field). Returns how many were written."""
-    rows = [document_fields(doc) for doc in docs]
+    rows = list({fields["doc_key"]: fields for fields in map(document_fields, docs)}.values())
     if rows:
         with _writer(index_or_dir, lock_timeout=lock_timeout) as writer:
+            _delete_keys(writer, [fields["doc_key"] for fields in rows])
             for fields in rows:
-                writer.update_document(**fields)
+                writer.add_document(**fields)
     return len(rows)
+
+
+def _delete_keys(writer, keys: list[str]) -> int:
+    """Delete the documents of `keys` through ONE searcher for the whole batch:
+    Whoosh's update_document opens a reader on every segment per document, which made
+    an update cost grow with the index (66-70 ms a document at 100,000 opinions)."""
+    with writer.searcher() as searcher:
+        return sum(writer.delete_by_term("doc_key", key, searcher=searcher) for key in keys)
 
 
 def delete(index_or_dir, doc_keys: Iterable[str] | str, *,
@@ -58,7 +67,7 @@ def delete(index_or_dir, doc_keys: Iterable[str] | str, *,
     if not keys:
         return 0
     with _writer(index_or_dir, lock_timeout=lock_timeout) as writer:
-        return sum(writer.delete_by_term("doc_key", key) for key in keys)
+        return _delete_keys(writer, keys)
 
 
 @contextmanager

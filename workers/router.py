@@ -7,6 +7,7 @@ clustering when it is back; `flask reindex` repairs anything lost meanwhile). Th
 database is the queue: a row committed while everything else was down is routed on
 the next pass, which makes this loop the sweep too. A database outage is waited out.
 """
+
 from __future__ import annotations
 
 import logging
@@ -21,15 +22,20 @@ OUTAGE_SECONDS = (1, 2, 5)  # waits after failed passes, growing
 def route_once() -> int:
     """One pass: route everything waiting, in batches; how many were routed."""
     from feedback.extensions import db
-    from feedback.services import routing
+    from feedback.services import batching, routing
 
+    batching.keep_unsent = True
     try:
+        if batching.send_unsent():
+            log.info("handed over to search and clustering what waited for Redis")
         return routing.route_received()
     finally:
         db.session.remove()
 
 
-def run_router(app, *, idle_seconds: float = IDLE_SECONDS, stop: threading.Event | None = None) -> None:
+def run_router(
+    app, *, idle_seconds: float = IDLE_SECONDS, stop: threading.Event | None = None
+) -> None:
     """Route until SIGTERM/SIGINT (or until `stop` is set, for tests and threads)."""
     stop = stop or _stop_on_signals()
     failures = 0

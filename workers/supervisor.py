@@ -8,6 +8,7 @@ One process per class of work, so none waits behind another on two cores:
 A process that dies (Redis gone for longer than its patience, a crash, the OOM
 killer) is started again after a short pause; SIGTERM to `serve` stops them all.
 """
+
 from __future__ import annotations
 
 import logging
@@ -65,15 +66,25 @@ class Supervisor:
     def _watch(self) -> None:
         while not self._stop.wait(self.poll_seconds):
             for child in self.children:
-                if child.process is not None and child.process.poll() is not None and not self._stop.is_set():
+                if (
+                    child.process is not None
+                    and child.process.poll() is not None
+                    and not self._stop.is_set()
+                ):
                     self._restart(child)
 
     def _restart(self, child: Child) -> None:
         lived = time.monotonic() - child.started
         child.quick_deaths = 0 if lived > STEADY_SECONDS else child.quick_deaths + 1
         pause = RESTART_PAUSES[min(child.quick_deaths, len(RESTART_PAUSES) - 1)]
-        log.warning("%s (pid %s) exited with %s after %.0f s; starting it again in %g s",
-                    child.name, child.process.pid, child.process.returncode, lived, pause)
+        log.warning(
+            "%s (pid %s) exited with %s after %.0f s; starting it again in %g s",
+            child.name,
+            child.process.pid,
+            child.process.returncode,
+            lived,
+            pause,
+        )
         if self._stop.wait(pause):
             return
         child.restarts += 1
@@ -84,7 +95,9 @@ class Supervisor:
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout=5)
-        running = [c.process for c in self.children if c.process is not None and c.process.poll() is None]
+        running = [
+            c.process for c in self.children if c.process is not None and c.process.poll() is None
+        ]
         for process in running:
             process.terminate()
         deadline = time.monotonic() + STOP_SECONDS

@@ -7,6 +7,7 @@ from rq import Queue, Worker
 
 log = logging.getLogger(__name__)
 SWEEP_INTERVAL_SECONDS = 60
+FIRST_RUN_SECONDS = 300  # scheduled jobs first run this long after a worker starts
 # Scheduled jobs: (dotted name, seconds between runs, seconds it may run; None: RQ's 180).
 # A re-clustering of 100,000 opinions, with what is said within each concern, takes
 # 11-16 s on two cores; an hour leaves room for far larger districts.
@@ -70,8 +71,9 @@ def run_worker(*, redis_url: str, queues: list[str], burst: bool = False, with_c
         _start_cron(connection)
     failures = 0
     while True:
-        worker = FeedbackWorker([Queue(name, connection=connection) for name in queues], connection=connection)
         try:
+            worker = FeedbackWorker([Queue(name, connection=connection) for name in queues],
+                                    connection=connection, name=_worker_name(queues))
             return worker.work(burst=burst, with_scheduler=not burst)
         except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, OSError) as lost:
             if burst:
@@ -80,6 +82,14 @@ def run_worker(*, redis_url: str, queues: list[str], burst: bool = False, with_c
             log.warning("Redis is unreachable (%s); the worker tries again in %d s", lost, wait)
             failures += 1
             time.sleep(wait)
+
+
+def _worker_name(queues: list[str]) -> str:
+    """Says what it works on in `ps` and in RQ's registry: "search.4242.9f1c"."""
+    import os
+    import uuid
+
+    return f"{'+'.join(queues)}.{os.getpid()}.{uuid.uuid4().hex[:4]}"
 
 
 def _quiet_job_logs() -> None:
@@ -96,7 +106,8 @@ def _sweep_at_start() -> None:
     try:
         routed = sweep(older_than_seconds=0)
     except Exception:
-        log.warning("sweep at start failed; the router and the minute sweep will retry", exc_info=True)
+        log.warning("sweep at start failed; the router and the minute sweep retry it",
+                    exc_info=True)
         return
     if routed:
         log.info("sweep at start routed %d waiting opinion(s)", routed)
@@ -115,9 +126,20 @@ def _start_cron(connection) -> None:
     from werkzeug.utils import import_string
 
     for func_path, interval, timeout in SCHEDULE:
-        scheduler.register(import_string(func_path), queue_name="default", interval=interval, job_timeout=timeout)
+        job = scheduler.register(import_string(func_path), queue_name="default", interval=interval,
+                                 job_timeout=timeout)
+        _first_run_later(job, min(interval, FIRST_RUN_SECONDS))
     thread = threading.Thread(target=_run_cron, args=(scheduler,), daemon=True, name="cron")
     thread.start()
+
+
+def _first_run_later(job, seconds: int) -> None:
+    """RQ runs an interval job at once when its scheduler starts: every start (and every
+    restart by serve's supervisor) would re-cluster and retrain, holding SQLite's write
+    lock while intake waits. Start-up is busy enough; the first run comes later."""
+    from datetime import datetime, timedelta, timezone
+
+    job.set_enqueue_time(datetime.now(timezone.utc) - timedelta(seconds=job.interval - seconds))
 
 
 def _run_cron(scheduler) -> None:

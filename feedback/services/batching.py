@@ -53,15 +53,37 @@ def pending_key(name: str) -> str:
     return f"feedback:pending-set:{name}"
 
 
+# The router sets this: what it could not hand over while Redis was away is kept here and
+# sent on its next pass, instead of being indexed or clustered inside the router.
+keep_unsent = False
+_unsent: dict[tuple[str, str, str], set] = {}
+
+
 def add_pending(name: str, members, func_path: str, *, queue: str = "default") -> bool:
     """Remember `members` (ids or keys) as pending and make sure one job will drain them.
-    False when Redis does not answer: the caller then does the work another way."""
+    False when Redis does not answer: the caller then does the work another way (or,
+    in the router, the members wait in this process for `send_unsent`)."""
     try:
         _redis().sadd(pending_key(name), *members)
     except (redis.exceptions.RedisError, OSError):
-        return False
+        if not keep_unsent:
+            return False
+        _unsent.setdefault((name, func_path, queue), set()).update(members)
+        return True
     enqueue_once(name, func_path, queue=queue)
     return True
+
+
+def send_unsent() -> int:
+    """Hand over what waited for Redis; how many members were sent."""
+    sent = 0
+    for (name, func_path, queue), members in list(_unsent.items()):
+        del _unsent[(name, func_path, queue)]
+        add_pending(name, sorted(members), func_path, queue=queue)
+        if (name, func_path, queue) in _unsent:  # Redis is still away
+            break
+        sent += len(members)
+    return sent
 
 
 def drain_pending(name: str, *, batch_size: int = 500):

@@ -36,7 +36,8 @@ def redis_connection(url: str | None = None) -> redis.Redis:
 
 def redis_available(url: str) -> bool:
     try:
-        return bool(redis.Redis.from_url(url, socket_connect_timeout=0.5, socket_timeout=0.5).ping())
+        client = redis.Redis.from_url(url, socket_connect_timeout=0.5, socket_timeout=0.5)
+        return bool(client.ping())
     except (redis.exceptions.RedisError, OSError):
         return False
 

@@ -91,7 +91,8 @@ def _sent_before(analysis_text: str, source: str, since: datetime) -> bool:
     days = {since, since + timedelta(days=1), since + REPEAT_WINDOW}
     digests = {repeat_digest(source, analysis_text, day) for day in days}
     return db.session.scalar(
-        select(Opinion.id).where(Opinion.repeat_digest.in_(digests), Opinion.created_at >= since).limit(1)
+        select(Opinion.id)
+        .where(Opinion.repeat_digest.in_(digests), Opinion.created_at >= since).limit(1)
     ) is not None
 
 

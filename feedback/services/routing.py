@@ -128,12 +128,8 @@ def route_received(*, batch_size: int | None = None, now: datetime | None = None
     size = batch_size or current_app.config.get("ROUTING_BATCH_SIZE", DEFAULT_BATCH_SIZE)
     total = 0
     while True:
-        pending = (select(Opinion.id)
-                   .where(Opinion.status == "received", Opinion.moderation == "published")
-                   .order_by(Opinion.id).limit(size))
-        if db.engine.dialect.name == "postgresql":
-            pending = pending.with_for_update(skip_locked=True)
-        routed = _route_claimed(Opinion.id.in_(pending.scalar_subquery()), now=now)
+        published = Opinion.moderation == "published"
+        routed = _route_rows(_candidates(published, limit=size), published, now=now)
         total += routed
         if routed < size:
             return total
@@ -141,20 +137,36 @@ def route_received(*, batch_size: int | None = None, now: datetime | None = None
 
 def route_opinion(*, opinion_id: int, now: datetime | None = None) -> Opinion | None:
     """Route one received opinion; running it again changes nothing."""
-    _route_claimed(Opinion.id == opinion_id, now=now)
+    _route_rows(_candidates(Opinion.id == opinion_id), now=now)
     return db.session.get(Opinion, opinion_id)
 
 
-def _route_claimed(which, *, now: datetime | None = None) -> int:
-    """Claim the received opinions matching `which` with one UPDATE … RETURNING (the
-    first statement of the transaction, so SQLite takes its write lock at once and
-    PostgreSQL locks the rows), decide them all in one classifier call, write them
-    with one executemany, record their audit steps with another, commit once."""
+def _candidates(which, *, limit: int | None = None) -> list:
     table = Opinion.__table__
-    claimed = db.session.execute(
-        update(table).where(which, table.c.status == "received").values(status="routing")
-        .returning(table.c.id, table.c.text, table.c.disclosure_id, table.c.stance, table.c.kind,
-                   table.c.revision)).all()
+    columns = (table.c.id, table.c.text, table.c.disclosure_id, table.c.stance, table.c.kind,
+               table.c.revision)
+    query = select(*columns).where(which, table.c.status == "received").order_by(table.c.id)
+    rows = db.session.execute(query.limit(limit) if limit else query).all()
+    db.session.commit()  # end the read: the write lock (SQLite's is global) is taken only to write
+    return rows
+
+
+def _route_rows(candidates: list, *claim_conditions, now: datetime | None = None) -> int:
+    """Decide the candidates in one classifier call while holding no lock, then claim
+    them with one UPDATE … RETURNING (a compare-and-set on `received`: a row another
+    router took meanwhile is skipped), write them with one executemany, record their
+    audit steps with another, commit once. Intake's inserts wait only for the writing."""
+    if not candidates:
+        return 0
+    decisions = decide_many(candidates)
+    db.session.commit()  # its reads too: no read transaction is held into the write
+    table = Opinion.__table__
+    won = set(db.session.scalars(
+        update(table)
+        .where(table.c.id.in_([row.id for row in candidates]), table.c.status == "received",
+               *claim_conditions)
+        .values(status="routing").returning(table.c.id)))
+    claimed = [row for row in candidates if row.id in won]
     if not claimed:
         db.session.rollback()
         return 0
@@ -164,7 +176,6 @@ def _route_claimed(which, *, now: datetime | None = None) -> int:
     today = calendar.local_date(now)
     overrides = calendar.calendar_overrides()
     due_cache: dict[str, object] = {}
-    decisions = decide_many(claimed)
     updates, steps, routed_to = [], [], Counter()
     for row in claimed:
         decision = decisions[row.id]

@@ -232,8 +232,9 @@ def live_model():
     return _load_model(path, os.path.getmtime(path))
 
 
-def assign_opinion(*, opinion_id: int) -> Cluster | None:
-    """Place a new opinion in its nearest existing cluster, or leave it unclustered."""
+def assign_opinion(*, opinion_id: int, commit: bool = True) -> Cluster | None:
+    """Place a new opinion in its nearest existing cluster, or leave it unclustered
+    (`commit=False`: the caller commits a whole batch at once)."""
     opinion = db.session.get(Opinion, opinion_id)
     saved = live_model()
     if (opinion is None or opinion.cluster_id is not None or saved is None
@@ -243,16 +244,21 @@ def assign_opinion(*, opinion_id: int) -> Cluster | None:
         opinion.tokens = tokenise(opinion.analysis_text, normalised=True)
     index, _similarity = saved["model"].assign(opinion.tokens, item_context(opinion))
     if index is None or index >= len(saved["cluster_ids"]):
-        db.session.commit()
+        _commit_if(commit)
         return None
     cluster = db.session.get(Cluster, saved["cluster_ids"][index])
     if cluster is None or not cluster.is_active:
-        db.session.commit()
+        _commit_if(commit)
         return None
     opinion.cluster_id = cluster.id
     cluster.size = (cluster.size or 0) + 1
-    db.session.commit()
+    _commit_if(commit)
     return cluster
+
+
+def _commit_if(commit: bool) -> None:
+    if commit:
+        db.session.commit()
 
 
 # --- live assignment of new opinions ---------------------------------------------------
@@ -297,7 +303,12 @@ def assign_pending() -> int:
 
     placed = 0
     for members in batching.drain_pending("assign"):
-        placed += sum(1 for m in members if assign_opinion(opinion_id=int(m)) is not None)
+        # Decide the whole batch without writing, then write it in one short commit: on
+        # SQLite the write lock is global, and intake's inserts wait while it is held.
+        with db.session.no_autoflush:
+            placed += sum(assign_opinion(opinion_id=int(m), commit=False) is not None
+                          for m in members)
+        db.session.commit()
     return placed
 
 

@@ -1,6 +1,7 @@
 """Intake's bookkeeping: one rate limit per address across web and API (with
 Retry-After), idempotency keys that belong to their client, a repeat check that is
 one indexed lookup, and an opinion indexed once per change that matters."""
+
 from __future__ import annotations
 
 import re
@@ -27,18 +28,30 @@ def _form_post(client, path: str, text: str):
     html = client.get(path).get_data(as_text=True)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
     submission = re.search(r'name="submission_id" type="hidden" value="([^"]+)"', html).group(1)
-    return client.post(path, data={"csrf_token": token, "submission_id": submission,
-                                   "stance": "suggestion", "text": text})
+    return client.post(
+        path,
+        data={
+            "csrf_token": token,
+            "submission_id": submission,
+            "stance": "suggestion",
+            "text": text,
+        },
+    )
 
 
 def test_the_limit_per_address_counts_web_and_api_together(limited_app, db):
     client = limited_app.test_client()
     assert _form_post(client, "/opinions/new", "第一条：路口红绿灯时间太短。").status_code == 302
     assert _form_post(client, "/opinions/new", "第二条：公交站台没有遮雨棚。").status_code == 302
-    api = client.post("/api/v1/opinions", json={"text": "第三条：夜间路灯太暗。", "stance": "suggestion"})
+    api = client.post(
+        "/api/v1/opinions", json={"text": "第三条：夜间路灯太暗。", "stance": "suggestion"}
+    )
     assert api.status_code == 201
-    refused = client.post("/api/v1/opinions", json={"text": "第四条：人行道被占用。", "stance": "suggestion"},
-                          headers={"Accept-Language": "en"})
+    refused = client.post(
+        "/api/v1/opinions",
+        json={"text": "第四条：人行道被占用。", "stance": "suggestion"},
+        headers={"Accept-Language": "en"},
+    )
     assert refused.status_code == 429 and "Too many" in refused.get_json()["error"]
     assert 0 < int(refused.headers["Retry-After"]) <= 3600
     page = _form_post(client, "/opinions/new", "第五条：小区门口积水。")
@@ -48,21 +61,48 @@ def test_the_limit_per_address_counts_web_and_api_together(limited_app, db):
 
 def test_another_clients_idempotency_key_is_a_new_key(app, db):
     payload = {"text": "希望在小区门口增设非机动车停车棚。", "stance": "suggestion"}
-    first = app.test_client().post("/api/v1/opinions", json=payload, headers={"Idempotency-Key": "k-1"},
-                                   environ_base={"REMOTE_ADDR": "198.51.100.7"})
+    first = app.test_client().post(
+        "/api/v1/opinions",
+        json=payload,
+        headers={"Idempotency-Key": "k-1"},
+        environ_base={"REMOTE_ADDR": "198.51.100.7"},
+    )
     other = dict(payload, text="另一位居民：希望延长图书馆开放时间。")
-    stranger = app.test_client().post("/api/v1/opinions", json=other, headers={"Idempotency-Key": "k-1"},
-                                      environ_base={"REMOTE_ADDR": "203.0.113.9"})
-    same = app.test_client().post("/api/v1/opinions", json=payload, headers={"Idempotency-Key": "k-1"},
-                                  environ_base={"REMOTE_ADDR": "192.0.2.44"})
+    stranger = app.test_client().post(
+        "/api/v1/opinions",
+        json=other,
+        headers={"Idempotency-Key": "k-1"},
+        environ_base={"REMOTE_ADDR": "203.0.113.9"},
+    )
+    same = app.test_client().post(
+        "/api/v1/opinions",
+        json=payload,
+        headers={"Idempotency-Key": "k-1"},
+        environ_base={"REMOTE_ADDR": "192.0.2.44"},
+    )
     assert first.status_code == 201
     # Neither 409 nor 200: nothing tells the stranger that the key was used by someone.
     assert stranger.status_code == 201 and same.status_code == 201
-    assert len({first.get_json()["tracking_code"], stranger.get_json()["tracking_code"],
-                same.get_json()["tracking_code"]}) == 3
-    retry = app.test_client().post("/api/v1/opinions", json=payload, headers={"Idempotency-Key": "k-1"},
-                                   environ_base={"REMOTE_ADDR": "198.51.100.7"})
-    assert retry.status_code == 200 and retry.get_json()["tracking_code"] == first.get_json()["tracking_code"]
+    assert (
+        len(
+            {
+                first.get_json()["tracking_code"],
+                stranger.get_json()["tracking_code"],
+                same.get_json()["tracking_code"],
+            }
+        )
+        == 3
+    )
+    retry = app.test_client().post(
+        "/api/v1/opinions",
+        json=payload,
+        headers={"Idempotency-Key": "k-1"},
+        environ_base={"REMOTE_ADDR": "198.51.100.7"},
+    )
+    assert (
+        retry.status_code == 200
+        and retry.get_json()["tracking_code"] == first.get_json()["tracking_code"]
+    )
 
 
 def test_the_repeat_check_is_one_indexed_digest_lookup(app, db):
@@ -75,7 +115,9 @@ def test_the_repeat_check_is_one_indexed_digest_lookup(app, db):
     from feedback.services.opinions import submit_opinion
 
     with app.test_request_context():
-        first = submit_opinion(text="路口红绿灯的时间太短了，老人过不去。", stance="oppose", source="ip:abc")
+        first = submit_opinion(
+            text="路口红绿灯的时间太短了，老人过不去。", stance="oppose", source="ip:abc"
+        )
         assert first.opinion.repeat_digest
         statements = []
 
@@ -84,21 +126,29 @@ def test_the_repeat_check_is_one_indexed_digest_lookup(app, db):
 
         event.listen(db.engine, "before_cursor_execute", keep)
         try:
-            found = moderation.screen(analysis_text=first.opinion.analysis_text, source="ip:abc",
-                                      now=utcnow() + timedelta(hours=23))
+            found = moderation.screen(
+                analysis_text=first.opinion.analysis_text,
+                source="ip:abc",
+                now=utcnow() + timedelta(hours=23),
+            )
         finally:
             event.remove(db.engine, "before_cursor_execute", keep)
     assert "repeated" in found
     assert len(statements) == 1 and "repeat_digest IN" in statements[0]
     assert "analysis_text" not in statements[0].split("WHERE")[1]  # no scan of what a source sent
     with app.test_request_context():
-        later = moderation.screen(analysis_text=first.opinion.analysis_text, source="ip:abc",
-                                  now=utcnow() + timedelta(hours=25))
+        later = moderation.screen(
+            analysis_text=first.opinion.analysis_text,
+            source="ip:abc",
+            now=utcnow() + timedelta(hours=25),
+        )
         other = moderation.screen(analysis_text=first.opinion.analysis_text, source="ip:xyz")
     assert "repeated" not in later and "repeated" not in other
 
 
-def test_an_opinion_is_indexed_once_when_routed_not_at_intake_nor_when_clustered(app, db, make, redis):
+def test_an_opinion_is_indexed_once_when_routed_not_at_intake_nor_when_clustered(
+    app, db, make, redis
+):
     from feedback.services import batching
     from feedback.services.opinions import submit_opinion
     from feedback.services.routing import route_received
@@ -106,8 +156,9 @@ def test_an_opinion_is_indexed_once_when_routed_not_at_intake_nor_when_clustered
     item = make.item()
     redis.flushdb()
     with app.test_request_context():
-        opinion = submit_opinion(text="电梯井道占用绿化带，请重新考虑位置。", stance="question",
-                                 disclosure_id=item.id).opinion
+        opinion = submit_opinion(
+            text="电梯井道占用绿化带，请重新考虑位置。", stance="question", disclosure_id=item.id
+        ).opinion
     assert redis.smembers(batching.pending_key("search")) == set()
     route_received()
     assert redis.smembers(batching.pending_key("search")) == {f"opinion:{opinion.id}".encode()}

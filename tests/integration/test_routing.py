@@ -70,7 +70,7 @@ def test_the_trained_router_sends_general_opinions_to_the_right_department(app, 
         bus = submit("公交站台离小区太远，希望增设一个公交站点。", stance="oppose")
     from rq import Queue
 
-    assert Queue("default", connection=redis).count == 0  # intake queues nothing: the router finds both
+    assert Queue("default", connection=redis).count == 0  # the router finds both by itself
     run_jobs()
     db.session.expire_all()
     assert school.status == "routed" and school.department.key == "education" and school.kind == "enquiry"
@@ -99,7 +99,8 @@ def test_a_transfer_is_a_correction_the_router_learns_from(app, make, db, run_jo
     assert trained_router().predict(["流浪猫太多了，请组织绝育"])[0].department == "health"
 
 
-def test_intake_leaves_redis_alone_and_one_router_pass_routes_the_burst(app, make, db, run_jobs, redis):
+def test_intake_leaves_redis_alone_and_one_router_pass_routes_a_burst(app, make, db, run_jobs,
+                                                                     redis):
     item = make.item()
     redis.flushdb()  # (the item's own index job)
     with app.test_request_context():

@@ -1,0 +1,544 @@
+"""Intake under load: the served product against a bare Flask baseline, in the same run.
+
+    .venv/bin/python bench/load_intake.py --db sqlite --db postgresql --clients 8 --clients 32
+
+For each database: a fresh database (migrated, demo district loaded), a private
+redis-server on a free port, `flask --app feedback serve` (web, router, workers) and
+the baseline (Flask + Flask-SQLAlchemy on the same waitress, same threads: it checks
+the same JSON and inserts one row of the opinion's width, nothing else) side by side.
+wrk drives JSON submissions, every one a different text, product and baseline
+interleaved at each client count. After each product run it waits until everything
+is routed, clustered and indexed (drain time) and reads commit → routed from the rows.
+
+Prints opinions/s, p50/p95/p99, errors, the ratio to the baseline, drain time and the
+commit → routed delay; `--json FILE` keeps the figures. Needs wrk (Debian: wrk) and
+redis-server; PostgreSQL at --postgres (a database is created and dropped per run).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PYTHON = sys.executable
+WRK_SCRIPT = r"""
+local counter = 0
+local threads = {}
+function setup(thread)
+  thread:set("tid", #threads + 1)
+  table.insert(threads, thread)
+end
+request = function()
+  counter = counter + 1
+  local body = string.format(
+    '{"text":"RUN-%s-%d-%d 小区东门的路灯坏了很久，晚上回家很不安全。","stance":"suggestion"}',
+    RUN, tid, counter)
+  return wrk.format("POST", "/api/v1/opinions", {["Content-Type"] = "application/json"}, body)
+end
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    'JSON {"requests":%d,"duration_us":%d,"status_errors":%d,"socket_errors":%d,' ..
+    '"p50_us":%d,"p95_us":%d,"p99_us":%d,"max_us":%d}\n',
+    summary.requests, summary.duration, e.status, e.connect + e.read + e.write + e.timeout,
+    latency:percentile(50), latency:percentile(95), latency:percentile(99), latency.max))
+end
+"""
+
+
+# ------------------------------------------------------------------ the baseline
+
+
+def baseline_app(database_url: str):
+    """Bare Flask + Flask-SQLAlchemy: the same JSON checks, one row of the same width."""
+    import secrets
+    from datetime import datetime, timezone
+
+    from flask import Flask, jsonify, request
+    from flask_sqlalchemy import SQLAlchemy
+    from sqlalchemy import JSON, Column, DateTime, Integer, String, Text
+
+    app = Flask("baseline")
+    app.config.update(
+        SQLALCHEMY_DATABASE_URI=database_url, SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True}
+    )
+    db = SQLAlchemy(app)
+
+    class BaselineOpinion(db.Model):  # the opinion row's width, none of its work
+        __tablename__ = "bench_baseline_opinion"
+        id = Column(Integer, primary_key=True)
+        tracking_code = Column(String(20), unique=True)
+        idempotency_key = Column(String(80), unique=True)
+        text = Column(Text)
+        analysis_text = Column(Text)
+        tokens = Column(JSON, default=list)
+        stance = Column(String(20))
+        channel = Column(String(20))
+        contact = Column(String(200))
+        status = Column(String(20))
+        moderation = Column(String(20))
+        source = Column(String(80), index=True)
+        repeat_digest = Column(String(64), index=True)
+        created_at = Column(DateTime(timezone=True))
+
+    stances = {"support", "oppose", "suggestion", "question"}
+
+    @app.post("/api/v1/opinions")
+    def create():
+        payload = request.get_json(silent=True)
+        if not isinstance(payload, dict):
+            return jsonify({"error": "The body must be a JSON object."}), 400
+        text, stance = payload.get("text"), payload.get("stance")
+        if not isinstance(text, str) or not 5 <= len(text.strip()) <= 2000 or stance not in stances:
+            return jsonify({"error": "invalid", "errors": {"text": ["invalid"]}}), 422
+        code = "FB-" + secrets.token_hex(4).upper()
+        db.session.add(
+            BaselineOpinion(
+                tracking_code=code,
+                text=text.strip(),
+                analysis_text=text.strip(),
+                stance=stance,
+                channel="api",
+                status="received",
+                moderation="published",
+                source="ip:" + "0" * 24,
+                repeat_digest=secrets.token_hex(32),
+                created_at=datetime.now(timezone.utc),
+            )
+        )
+        db.session.commit()
+        return jsonify(
+            {
+                "tracking_code": code,
+                "status": "received",
+                "url": f"http://{request.host}/track/{code}",
+            }
+        ), 201
+
+    with app.app_context():
+        if database_url.startswith("sqlite"):
+            from sqlalchemy import event
+
+            @event.listens_for(db.engine, "connect")
+            def same_pragmas(connection, record):  # as feedback/database.py sets them
+                for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "busy_timeout=15000"):
+                    connection.execute(f"PRAGMA {pragma}")
+
+            db.engine.dispose()
+        db.create_all()
+    return app
+
+
+def serve_baseline(database_url: str, port: int, threads: int) -> None:
+    from waitress import serve
+
+    serve(baseline_app(database_url), host="127.0.0.1", port=port, threads=threads, _quiet=True)
+
+
+# ------------------------------------------------------------------ the parts
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(url: str, seconds: float = 240) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            return
+        except urllib.error.HTTPError:
+            return  # it answers
+        except OSError:
+            time.sleep(0.5)
+    raise SystemExit(f"{url} did not answer within {seconds} s")
+
+
+class Database:
+    def __init__(self, kind: str, postgres: str, workdir: Path):
+        self.kind = kind
+        if kind == "sqlite":
+            self.url = f"sqlite:///{workdir / 'bench.sqlite3'}"
+            self._drop = None
+        else:
+            from sqlalchemy import create_engine, text
+            from sqlalchemy.engine import make_url
+
+            name = f"bench_intake_{os.getpid()}"
+            admin = create_engine(postgres, isolation_level="AUTOCOMMIT")
+            with admin.connect() as c:
+                c.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+                c.execute(text(f'CREATE DATABASE "{name}"'))
+            self.url = make_url(postgres).set(database=name).render_as_string(hide_password=False)
+
+            def drop():
+                with admin.connect() as c:
+                    c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+                admin.dispose()
+
+            self._drop = drop
+
+    def drop(self) -> None:
+        if self._drop:
+            self._drop()
+
+
+def product_env(database_url: str, redis_url: str, workdir: Path) -> dict:
+    return dict(
+        os.environ,
+        FEEDBACK_DATABASE_URL=database_url,
+        FEEDBACK_REDIS_URL=redis_url,
+        FEEDBACK_SEARCH_INDEX_DIR=str(workdir / "index"),
+        FEEDBACK_ROUTER_MODEL=str(workdir / "router_model.joblib"),
+        FEEDBACK_SECRET_KEY="bench-intake",
+        FEEDBACK_JOB_MODE="rq",
+        # counted like any limit (one Redis call), but high enough for a load test
+        FEEDBACK_OPINION_RATE_LIMIT="10000000 per hour",
+    )
+
+
+def flask(env: dict, *args: str, **popen) -> subprocess.Popen:
+    return subprocess.Popen(
+        [PYTHON, "-m", "flask", "--app", "feedback", *args], cwd=ROOT, env=env, **popen
+    )
+
+
+def run_wrk(port: int, clients: int, seconds: int, run_id: str, workdir: Path) -> dict:
+    script = workdir / "submit.lua"
+    script.write_text(f'RUN = "{run_id}"\n' + WRK_SCRIPT)
+    out = subprocess.run(
+        [
+            "wrk",
+            "-t",
+            str(min(clients, 2)),
+            "-c",
+            str(clients),
+            "-d",
+            f"{seconds}s",
+            "--timeout",
+            "10s",
+            "-s",
+            str(script),
+            f"http://127.0.0.1:{port}",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    figures = json.loads(next(line[5:] for line in out.splitlines() if line.startswith("JSON ")))
+    seconds_run = figures["duration_us"] / 1e6
+    return {
+        "opinions_per_s": round(figures["requests"] / seconds_run, 1),
+        "requests": figures["requests"],
+        "errors": figures["status_errors"] + figures["socket_errors"],
+        **{
+            k.replace("_us", "_ms"): round(v / 1000, 1)
+            for k, v in figures.items()
+            if k.endswith("_us") and k != "duration_us"
+        },
+    }
+
+
+# ------------------------------------------------------------------ drain and delay
+
+
+def backlog(engine, redis_client) -> dict:
+    from sqlalchemy import text
+
+    with engine.connect() as c:
+        received = c.execute(
+            text(
+                "SELECT count(*) FROM opinion WHERE status = 'received' "
+                "AND moderation = 'published'"
+            )
+        ).scalar()
+    queued = sum(redis_client.llen(f"rq:queue:{q}") for q in ("default", "synthesis", "search"))
+    running = sum(redis_client.zcard(f"rq:wip:{q}") for q in ("default", "synthesis", "search"))
+    pending = sum(redis_client.scard(f"feedback:pending-set:{n}") for n in ("search", "assign"))
+    return {"unrouted": received, "queued": queued, "running": running, "pending": pending}
+
+
+def warm_up(port: int, engine, redis_client) -> None:
+    """One submission routed end to end: the router and workers are up before timing."""
+    body = json.dumps({"text": "预热：小区东门的路灯坏了。", "stance": "suggestion"}).encode()
+    urllib.request.urlopen(
+        urllib.request.Request(
+            f"http://127.0.0.1:{port}/api/v1/opinions",
+            data=body,
+            headers={"Content-Type": "application/json"},
+        ),
+        timeout=30,
+    )
+    if wait_for_drain(engine, redis_client, limit=240) is None:
+        raise SystemExit("the product's background processes did not start")
+
+
+def wait_for_drain(engine, redis_client, limit: float = 600) -> float | None:
+    started = time.monotonic()
+    while time.monotonic() - started < limit:
+        if not any(backlog(engine, redis_client).values()):
+            return round(time.monotonic() - started, 2)
+        time.sleep(0.2)
+    return None
+
+
+def routing_delays(engine, run_id: str) -> dict:
+    """Commit → routed for the opinions of one run, from the rows themselves."""
+    from sqlalchemy import text
+
+    with engine.connect() as c:
+        rows = c.execute(
+            text("SELECT created_at, routed_at FROM opinion WHERE text LIKE :run"),
+            {"run": f"RUN-{run_id}-%"},
+        ).all()
+    delays = sorted(_seconds(r.routed_at) - _seconds(r.created_at) for r in rows if r.routed_at)
+    if not delays:
+        return {"routed": 0, "stored": len(rows)}
+    pick = lambda q: round(delays[min(len(delays) - 1, int(q * len(delays)))], 2)  # noqa: E731
+    return {
+        "stored": len(rows),
+        "routed": len(delays),
+        "routed_p50_s": pick(0.5),
+        "routed_p95_s": pick(0.95),
+        "routed_max_s": round(delays[-1], 2),
+    }
+
+
+def _seconds(value) -> float:
+    from datetime import datetime, timezone
+
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.timestamp()
+
+
+def store_opinions(database_url: str, count: int) -> None:
+    """`count` more routed opinions, spread over the demo's items and departments (copies
+    of the demo's own texts with a number, so that every text differs)."""
+    import random
+    import secrets
+    from datetime import datetime, timedelta, timezone
+
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(database_url)
+    rng = random.Random(7)
+    with engine.begin() as c:
+        demo = c.execute(
+            text(
+                "SELECT text, analysis_text, stance, disclosure_id, department_id, channel "
+                "FROM opinion WHERE department_id IS NOT NULL"
+            )
+        ).all()
+        now = datetime.now(timezone.utc)
+        insert = text(
+            "INSERT INTO opinion (tracking_code, disclosure_id, text, analysis_text, tokens, "
+            "stance, channel, status, moderation, department_id, created_at, routed_at, revision, "
+            "reopened_count, kind) VALUES (:code, :item, :text, :analysis, '[]', :stance, "
+            ":channel, 'routed', 'published', :dept, :created, :created, 1, 0, 'suggestion')"
+        )
+        for start in range(0, count, 5000):
+            rows = []
+            for n in range(start, min(count, start + 5000)):
+                row = rng.choice(demo)
+                created = now - timedelta(minutes=rng.randrange(60 * 24 * 120))
+                rows.append(
+                    {
+                        "code": "FB-" + secrets.token_hex(4).upper(),
+                        "item": row.disclosure_id,
+                        "text": f"{row.text}（{n}）",
+                        "analysis": f"{row.analysis_text}（{n}）",
+                        "stance": row.stance,
+                        "channel": row.channel,
+                        "dept": row.department_id,
+                        "created": created,
+                    }
+                )
+            c.execute(insert, rows)
+    engine.dispose()
+
+
+# ------------------------------------------------------------------ one database
+
+
+def bench_database(kind: str, args, workdir: Path) -> list[dict]:
+    import redis
+    from sqlalchemy import create_engine
+
+    database = Database(kind, args.postgres, workdir)
+    redis_port = free_port()
+    redis_server = subprocess.Popen(
+        [
+            "redis-server",
+            "--port",
+            str(redis_port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(workdir),
+        ],
+        stdout=subprocess.DEVNULL,
+    )
+    env = product_env(database.url, f"redis://127.0.0.1:{redis_port}/0", workdir)
+    processes = [redis_server]
+    log = open(workdir / f"serve-{kind}.log", "w")
+    try:
+        for step in (("init-db",), ("seed-demo",)):
+            flask(env, *step, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).wait()
+        if args.stored:
+            started = time.monotonic()
+            store_opinions(database.url, args.stored)
+            print(
+                f"{kind}: {args.stored} opinions stored in {time.monotonic() - started:.0f} s",
+                flush=True,
+            )
+        started = time.monotonic()
+        flask(env, "reindex", stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).wait()
+        print(f"{kind}: reindexed in {time.monotonic() - started:.0f} s", flush=True)
+        product_port, baseline_port = free_port(), free_port()
+        processes.append(
+            flask(
+                env,
+                "serve",
+                "--port",
+                str(product_port),
+                "--threads",
+                str(args.threads),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        )
+        processes.append(
+            subprocess.Popen(
+                [
+                    PYTHON,
+                    __file__,
+                    "baseline",
+                    "--database",
+                    database.url,
+                    "--port",
+                    str(baseline_port),
+                    "--threads",
+                    str(args.threads),
+                ],
+                cwd=ROOT,
+            )
+        )
+        wait_for(f"http://127.0.0.1:{product_port}/api/v1/openapi.json")
+        wait_for(f"http://127.0.0.1:{baseline_port}/")
+        engine = create_engine(database.url)
+        redis_client = redis.Redis(port=redis_port)
+        warm_up(product_port, engine, redis_client)
+        time.sleep(args.settle)
+        return _interleaved_runs(
+            kind, args, workdir, product_port, baseline_port, engine, redis_client
+        )
+    finally:
+        for process in reversed(processes):
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        log.close()
+        database.drop()
+
+
+def _interleaved_runs(
+    kind, args, workdir, product_port, baseline_port, engine, redis_client
+) -> list[dict]:
+    results = []
+    for round_ in range(args.rounds):
+        for clients in args.clients:
+            run_id = f"{kind}{clients}r{round_}{int(time.time())}"
+            product = run_wrk(product_port, clients, args.seconds, run_id, workdir)
+            product["drain_s"] = wait_for_drain(engine, redis_client)
+            product.update(routing_delays(engine, run_id))
+            baseline = run_wrk(baseline_port, clients, args.seconds, run_id + "b", workdir)
+            row = {
+                "db": kind,
+                "clients": clients,
+                "round": round_,
+                "product": product,
+                "baseline": baseline,
+                "ratio": round(product["opinions_per_s"] / max(baseline["opinions_per_s"], 0.1), 2),
+                "load_average": os.getloadavg(),
+            }
+            results.append(row)
+            print(_line(row), flush=True)
+    return results
+
+
+def _line(row: dict) -> str:
+    p, b = row["product"], row["baseline"]
+    return (
+        f"{row['db']:<10} {row['clients']:>3} clients | product {p['opinions_per_s']:>6}/s "
+        f"p50 {p['p50_ms']} p95 {p['p95_ms']} p99 {p['p99_ms']} ms, {p['errors']} errors | "
+        f"baseline {b['opinions_per_s']:>6}/s p99 {b['p99_ms']} ms, {b['errors']} errors | "
+        f"ratio {row['ratio']} | drain {p['drain_s']} s | "
+        f"commit→routed p50 {p.get('routed_p50_s')} "
+        f"p95 {p.get('routed_p95_s')} max {p.get('routed_max_s')} s "
+        f"({p.get('routed')}/{p.get('stored')} routed) | load {row['load_average'][0]:.1f}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    sub = parser.add_subparsers(dest="command")
+    base = sub.add_parser("baseline")
+    base.add_argument("--database", required=True)
+    base.add_argument("--port", type=int, required=True)
+    base.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--db", action="append", choices=("sqlite", "postgresql"))
+    parser.add_argument("--clients", action="append", type=int)
+    parser.add_argument("--seconds", type=int, default=30)
+    parser.add_argument("--rounds", type=int, default=1)
+    parser.add_argument("--threads", type=int, default=8, help="waitress threads, both servers")
+    parser.add_argument("--settle", type=float, default=5, help="seconds to wait after start-up")
+    parser.add_argument(
+        "--postgres", default="postgresql+psycopg://postgres:postgres@127.0.0.1:5432/postgres"
+    )
+    parser.add_argument(
+        "--stored", type=int, default=0, help="opinions to add before the runs (e.g. 100000)"
+    )
+    parser.add_argument("--json", help="write all figures to this file")
+    args = parser.parse_args()
+    if args.command == "baseline":
+        return serve_baseline(args.database, args.port, args.threads)
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is needed (Debian: apt-get install wrk)")
+    args.db, args.clients = args.db or ["sqlite", "postgresql"], args.clients or [8, 32]
+    results = []
+    for kind in args.db:
+        workdir = Path(tempfile.mkdtemp(prefix=f"load-intake-{kind}-"))
+        try:
+            results += bench_database(kind, args, workdir)
+        finally:
+            shutil.rmtree(workdir, ignore_errors=True)
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()
