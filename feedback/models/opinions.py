@@ -70,6 +70,7 @@ class Opinion(db.Model):
     __table_args__ = (
         Index("ix_opinion_department_status", "department_id", "status"),
         Index("ix_opinion_status_created", "status", "created_at"),
+        Index("ix_opinion_disclosure_created", "disclosure_id", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -92,7 +93,7 @@ class Opinion(db.Model):
     department_id: Mapped[Optional[int]] = mapped_column(ForeignKey("department.id"))
     routing_confidence: Mapped[Optional[float]] = mapped_column()
     cluster_id: Mapped[Optional[int]] = mapped_column(ForeignKey("cluster.id"), index=True)
-    response_id: Mapped[Optional[int]] = mapped_column(ForeignKey("response.id"))
+    response_id: Mapped[Optional[int]] = mapped_column(ForeignKey("response.id"), index=True)
     assignee_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id"))
     due_on: Mapped[Optional[date]] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

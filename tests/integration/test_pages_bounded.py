@@ -94,6 +94,9 @@ def test_the_overdue_list_counts_what_the_figures_table_counts(app, client, make
     cells = re.findall(r"<td>(.*?)</td>", total_row)
     assert cells[3] == "3"  # open and overdue, in the table
     assert "Overdue (3)" in page
+    from feedback.services import figures
+
+    assert figures.overdue().total == 3 and len(figures.overdue()) == 3
 
 
 def test_the_overdue_list_comes_a_page_at_a_time(app, client, make, db):
