@@ -145,7 +145,7 @@ def service_figures(*, date_from: date | None = None, date_to: date | None = Non
     return Report(date_from=date_from, date_to=date_to, as_of=today, rows=ordered, total=total)
 
 
-OVERDUE_PAGE_SIZE = 50
+OVERDUE_PAGE_SIZE = 25
 
 
 def overdue(*, department_id: int | None = None, now: datetime | None = None,
