@@ -346,15 +346,21 @@ def count_opinions(env: dict) -> int:
         return conn.execute("SELECT count(*) FROM opinion").fetchone()[0]
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--opinions", type=int, default=100_000)
-    parser.add_argument("--repeats", type=int, default=7)
-    parser.add_argument("--no-recluster", action="store_true")
-    args = parser.parse_args()
-    instance = Path(tempfile.mkdtemp(prefix="bench-pages-"))
-    env = environment(instance)
-    print(f"load average at start: {os.getloadavg()}", flush=True)
+def save(path: Path, result: tuple[dict, dict], opinions: int) -> None:
+    import json
+
+    path.write_text(json.dumps({"served": result[0], "statements": result[1], "opinions": opinions},
+                               ensure_ascii=False, indent=1))
+
+
+def load(path: Path) -> tuple[tuple[dict, dict], int]:
+    import json
+
+    data = json.loads(path.read_text())
+    return (data["served"], data["statements"]), data["opinions"]
+
+
+def build_and_measure_demo(env: dict, repeats: int, results: Path) -> dict:
     recreate_database()
     flask(env, "init-db")
     flask(env, "seed-demo")
@@ -363,15 +369,52 @@ def main() -> None:
     small = count_opinions(env)
     print(f"demo district: {small} opinions; busiest item {fixtures['item']}, its largest concern "
           f"{fixtures['cluster']}; reindex {seconds:.1f} s", flush=True)
-    demo = run_size(env, fixtures, args.repeats)
+    save(results / "demo.json", run_size(env, fixtures, repeats), small)
+    (results / "fixtures.json").write_text(__import__("json").dumps(fixtures))
     print("measured at demo size", flush=True)
-    seconds = grow(env, args.opinions, fixtures["item"])
-    large = count_opinions(env)
-    print(f"grown to {large:,} opinions in {seconds:.0f} s", flush=True)
+    return fixtures
+
+
+def grow_and_reindex(env: dict, opinions: int, fixtures: dict) -> None:
+    seconds = grow(env, opinions, fixtures["item"])
+    print(f"grown to {count_opinions(env):,} opinions in {seconds:.0f} s", flush=True)
     _, seconds, rss = flask(env, "reindex", timed=True)
-    print(f"flask reindex at {large:,}: {seconds:.1f} s, peak RSS {rss / 1024:.0f} MB", flush=True)
-    grown = run_size(env, fixtures, args.repeats)
+    print(f"flask reindex at {count_opinions(env):,}: {seconds:.1f} s, peak RSS {rss / 1024:.0f} MB",
+          flush=True)
+
+
+def main() -> None:
+    import json
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--opinions", type=int, default=100_000)
+    parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument("--no-recluster", action="store_true")
+    parser.add_argument("--instance", help="keep the district's files here (default: a new temp dir)")
+    parser.add_argument("--remeasure", action="store_true",
+                        help="with --instance of an earlier run: keep its grown district, bring its "
+                             "schema up to date (init-db), measure the large size again")
+    parser.add_argument("--demo-only", action="store_true", help="build and measure the demo size only")
+    args = parser.parse_args()
+    instance = Path(args.instance or tempfile.mkdtemp(prefix="bench-pages-"))
+    instance.mkdir(parents=True, exist_ok=True)
+    results = instance / "results"
+    results.mkdir(exist_ok=True)
+    env = environment(instance)
+    print(f"instance {instance}; load average at start: {os.getloadavg()}", flush=True)
+    if args.remeasure:
+        flask(env, "init-db")
+        fixtures = fixtures_of(env)
+    else:
+        fixtures = build_and_measure_demo(env, args.repeats, results)
+        if args.demo_only:
+            return
+        grow_and_reindex(env, args.opinions, fixtures)
+    large = count_opinions(env)
+    save(results / "large.json", run_size(env, fixtures, args.repeats), large)
     print(f"load average after the page runs: {os.getloadavg()}", flush=True)
+    demo, small = load(results / "demo.json")
+    grown, _ = load(results / "large.json")
     print(table(demo, grown, fixtures, (small, large)), flush=True)
     if not args.no_recluster:
         _, seconds, rss = flask(env, "synthesis", "recluster", timed=True)

@@ -72,6 +72,8 @@ class Opinion(db.Model):
     __table_args__ = (
         Index("ix_opinion_department_status", "department_id", "status"),
         Index("ix_opinion_status_created", "status", "created_at"),
+        Index("ix_opinion_disclosure_created", "disclosure_id", "created_at"),
+        Index("ix_opinion_department_due", "department_id", "due_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -96,9 +98,9 @@ class Opinion(db.Model):
     department_id: Mapped[Optional[int]] = mapped_column(ForeignKey("department.id"))
     routing_confidence: Mapped[Optional[float]] = mapped_column()
     cluster_id: Mapped[Optional[int]] = mapped_column(ForeignKey("cluster.id"), index=True)
-    response_id: Mapped[Optional[int]] = mapped_column(ForeignKey("response.id"))
+    response_id: Mapped[Optional[int]] = mapped_column(ForeignKey("response.id"), index=True)
     assignee_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id"))
-    due_on: Mapped[Optional[date]] = mapped_column()
+    due_on: Mapped[Optional[date]] = mapped_column(index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     routed_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     answered_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)

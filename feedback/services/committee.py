@@ -154,34 +154,35 @@ def _count_if(condition):
 
 @dataclass
 class _Counts:
-    """Per concern (None: in no concern): opinions by stance, and how many are answered."""
+    """Per concern (None: in no concern): opinions by stance, how many are answered, and
+    the departments holding them."""
     stances: dict[int | None, Counter] = field(default_factory=dict)
     answered: Counter = field(default_factory=Counter)
+    departments: dict[int | None, set] = field(default_factory=dict)
 
     def size(self, cluster_id) -> int:
         return sum(self.stances.get(cluster_id, Counter()).values())
 
 
 def _count_by_concern(scope: list) -> _Counts:
+    """One pass over the scope's opinions, grouped by concern, stance and department: the
+    rows are as many as those combinations, whatever the number of opinions."""
     counts = _Counts()
-    for cluster_id, stance, n, answered in db.session.execute(
-            select(Opinion.cluster_id, Opinion.stance, func.count(),
+    for cluster_id, stance, department_id, n, answered in db.session.execute(
+            select(Opinion.cluster_id, Opinion.stance, Opinion.department_id, func.count(),
                    _count_if(Opinion.status.in_(ANSWERED)))
-            .where(*scope).group_by(Opinion.cluster_id, Opinion.stance)):
+            .where(*scope).group_by(Opinion.cluster_id, Opinion.stance, Opinion.department_id)):
         counts.stances.setdefault(cluster_id, Counter())[stance] += n
         counts.answered[cluster_id] += answered
+        if department_id is not None:
+            counts.departments.setdefault(cluster_id, set()).add(department_id)
     return counts
 
 
-def _department_names(scope: list, locale: str) -> dict[int, list[str]]:
-    rows = db.session.execute(
-        select(Opinion.cluster_id, Department).join(Department, Department.id == Opinion.department_id)
-        .where(*scope, Opinion.cluster_id.is_not(None))
-        .group_by(Opinion.cluster_id, Department.id)).all()
-    names: dict[int, set] = {}
-    for cluster_id, department in rows:
-        names.setdefault(cluster_id, set()).add(department.name(locale))
-    return {cluster_id: sorted(found) for cluster_id, found in names.items()}
+def _department_names(counts: _Counts, locale: str) -> dict[int, list[str]]:
+    departments = {d.id: d for d in db.session.scalars(select(Department))}
+    return {cluster_id: sorted(departments[i].name(locale) for i in found if i in departments)
+            for cluster_id, found in counts.departments.items() if cluster_id is not None}
 
 
 def _representatives(clusters: list[Cluster], scope: list) -> dict[int, list[Opinion]]:
@@ -237,7 +238,7 @@ def _summarise_clusters(clusters: list[Cluster], counts: _Counts, scope: list, l
     if not clusters:
         return []
     quotes = _representatives(clusters, scope)
-    departments = _department_names(scope + [Opinion.cluster_id.in_([c.id for c in clusters])], locale)
+    departments = _department_names(counts, locale)
     within = _sub_concerns(clusters, counts, scope) if with_sub_concerns else {}
     summaries = []
     for cluster in clusters:
@@ -252,12 +253,23 @@ def _summarise_clusters(clusters: list[Cluster], counts: _Counts, scope: list, l
     return summaries
 
 
+CLUSTERS_A_STATEMENT = 500
+
+
+def _clusters(ids: list[int]) -> list[Cluster]:
+    """The concern rows of these ids, a bounded list of ids a statement."""
+    found = []
+    for start in range(0, len(ids), CLUSTERS_A_STATEMENT):
+        found.extend(db.session.scalars(
+            select(Cluster).where(Cluster.id.in_(ids[start:start + CLUSTERS_A_STATEMENT]))))
+    return found
+
+
 def _concerns_shown(scope: list, counts: _Counts, page: int | None,
                     size: int) -> tuple[paging.Page, list[Cluster]]:
     """(the page of concerns, largest first, and the campaigns): all concerns when `page`
     is None (the PDF and CSV exports)."""
-    clustered = select(Opinion.cluster_id).where(*scope, Opinion.cluster_id.is_not(None)).distinct()
-    clusters = db.session.scalars(select(Cluster).where(Cluster.id.in_(clustered))).all()
+    clusters = _clusters(sorted(i for i in counts.stances if i is not None))
     ranked = sorted(clusters, key=lambda c: (-counts.size(c.id), c.id))
     concerns = [c for c in ranked if not c.is_campaign]
     campaigns = [c for c in ranked if c.is_campaign]

@@ -144,20 +144,22 @@ def service_figures(*, date_from: date | None = None, date_to: date | None = Non
     return Report(date_from=date_from, date_to=date_to, as_of=today, rows=ordered, total=total)
 
 
-OVERDUE_PAGE_SIZE = 50
+OVERDUE_PAGE_SIZE = 25
 
 
 def overdue(*, department_id: int | None = None, now: datetime | None = None,
             date_from: date | None = None, date_to: date | None = None,
-            page: int = 1, size: int = OVERDUE_PAGE_SIZE) -> paging.Page:
+            page: int = 1, size: int = OVERDUE_PAGE_SIZE, total: int | None = None) -> paging.Page:
     """One page of the opinions counted as "open and overdue" in the figures, the same
-    opinions by the same conditions (so the list's total is the table's), oldest due first."""
+    opinions by the same conditions (so the list's total is the table's), oldest due first.
+    `total`: the figures' own count of them, when the caller has it."""
     today = calendar.local_date(now or utcnow())
     query = (select(Opinion)
              .where(*_cohort(date_from=date_from, date_to=date_to, department_id=department_id),
                     _is_open_overdue(today))
              .order_by(Opinion.due_on, Opinion.id))
-    return paging.paginate(query, page=page, size=size, options=(joinedload(Opinion.department),))
+    return paging.paginate(query, page=page, size=size, options=(joinedload(Opinion.department),),
+                           total=total)
 
 
 def as_csv(report: Report) -> str:

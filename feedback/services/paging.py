@@ -64,13 +64,15 @@ def page_number(value) -> int:
 
 
 def paginate(query, *, page: int = 1, size: int = DEFAULT_SIZE, scalars: bool = True,
-             options: tuple = ()) -> Page:
+             options: tuple = (), total: int | None = None) -> Page:
     """Rows `page` of `query` (already ordered), `size` a page, and how many there are.
     A page past the end shows the last page rather than nothing. `options` (eager loads)
-    apply to the rows only, not to the count."""
+    apply to the rows only, not to the count; `total`, when the caller counted the rows
+    already (in an aggregate it sends anyway), saves the count."""
     size = max(1, min(int(size), MAX_SIZE))
-    total = db.session.scalar(
-        select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    if total is None:
+        total = db.session.scalar(
+            select(func.count()).select_from(query.order_by(None).subquery())) or 0
     last = max(1, -(-total // size))
     number = min(max(1, page), last)
     window = query.options(*options).limit(size).offset((number - 1) * size)

@@ -101,7 +101,7 @@ class QueueFilter:
 
 
 QUEUE_PAGE_SIZE = 50
-TRIAGE_PAGE_SIZE = 30
+TRIAGE_PAGE_SIZE = 20
 
 
 def department_queue(*, user: User, filters: QueueFilter | None = None, now: datetime | None = None,

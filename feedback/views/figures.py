@@ -26,7 +26,8 @@ def index():
     form = FiguresForm(request.args)
     report = _report(form)
     overdue = figures.overdue(date_from=report.date_from, date_to=report.date_to,
-                              page=paging.page_number(request.args.get("overdue_page")))
+                              page=paging.page_number(request.args.get("overdue_page")),
+                              total=report.total.overdue_open)
     unsatisfied = responses.unsatisfied(page=paging.page_number(request.args.get("unsatisfied_page")))
     return render_template("figures/index.html", form=form, report=report, overdue=overdue,
                            unsatisfied=unsatisfied, query=request.query_string.decode())

@@ -71,9 +71,9 @@ def test_the_triage_list_comes_a_page_at_a_time(app, client, make, db):
     add_opinions(db, 33, status="triage")
     login(client, make.user(role="dispatcher").username)
     first = client.get("/dispatch/?lang=en").get_data(as_text=True)
-    assert rows_of(first, 'action="/dispatch/opinions/') == 30 and "1–30 of 33" in first
+    assert rows_of(first, 'action="/dispatch/opinions/') == 20 and "1–20 of 33" in first
     second = client.get("/dispatch/?lang=en&page=2").get_data(as_text=True)
-    assert rows_of(second, 'action="/dispatch/opinions/') == 3
+    assert rows_of(second, 'action="/dispatch/opinions/') == 13
 
 
 # ---------------------------------------------------------------- figures
@@ -94,6 +94,9 @@ def test_the_overdue_list_counts_what_the_figures_table_counts(app, client, make
     cells = re.findall(r"<td>(.*?)</td>", total_row)
     assert cells[3] == "3"  # open and overdue, in the table
     assert "Overdue (3)" in page
+    from feedback.services import figures
+
+    assert figures.overdue().total == 3 and len(figures.overdue()) == 3
 
 
 def test_the_overdue_list_comes_a_page_at_a_time(app, client, make, db):
@@ -102,10 +105,10 @@ def test_the_overdue_list_comes_a_page_at_a_time(app, client, make, db):
                  due_on=date.today() - timedelta(days=3))
     login(client, make.user(role="supervisor").username)
     first = client.get("/figures/?lang=en").get_data(as_text=True)
-    assert "Overdue (57)" in first and "1–50 of 57" in first
+    assert "Overdue (57)" in first and "1–25 of 57" in first
     assert 'href="/figures/?lang=en&amp;overdue_page=2#overdue"' in first
-    second = client.get("/figures/?lang=en&overdue_page=2").get_data(as_text=True)
-    assert "51–57 of 57" in second
+    last = client.get("/figures/?lang=en&overdue_page=3").get_data(as_text=True)
+    assert "51–57 of 57" in last
 
 
 def test_the_figures_page_costs_the_same_statements_for_few_or_many_opinions(
