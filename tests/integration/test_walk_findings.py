@@ -213,3 +213,17 @@ def test_a_search_that_finds_an_answer_shows_it(app, client, make, db, run_jobs)
     page = client.get("/search?q=排查结果&lang=zh")
     html = page.get_data(as_text=True)  # was a 500: an answer has no `disclosure` to name
     assert page.status_code == 200 and 'class="result result-answer"' in html
+
+
+def test_triage_suggests_where_similar_opinions_went_when_no_keyword_matches(app, client, make, db):
+    housing = make.department(name_zh="区住建委", name_en="Housing")
+    make.department(name_zh="区教育局", name_en="Education")
+    for n in range(3):
+        make.opinion(text=f"锦绣华庭停车位不够{n}", tokens=["锦绣华庭", "停车位", "不够", "车辆"],
+                     status="routed", department_id=housing.id)
+    waiting = make.opinion(text="锦绣华庭外来车辆太多", tokens=["锦绣华庭", "外来", "车辆", "太多"],
+                           status="triage")
+    _login(client, make.user(role="dispatcher").username)
+    page = client.get("/dispatch/?lang=zh").get_data(as_text=True)
+    row = page[page.index(waiting.tracking_code):].split("</tr>")[0]
+    assert "区住建委" in row and "与同类意见的去向一致" in row
