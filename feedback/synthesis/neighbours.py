@@ -1,6 +1,7 @@
 """A department guess from the nearest routed opinions: opinions that use the same rare
 words were mostly sent to the same department. For the dispatcher's triage page, where
 the router was unsure and the keywords found nothing. Pure: tokens in, a guess out."""
+
 from __future__ import annotations
 
 import math
@@ -17,7 +18,9 @@ class NeighbourGuess:
 class Neighbours:
     """Routed opinions as IDF-weighted word vectors, to vote on a department."""
 
-    def __init__(self, examples: list[tuple[list[str], int]], *, k: int = 5, min_similarity: float = 0.3):
+    def __init__(
+        self, examples: list[tuple[list[str], int]], *, k: int = 5, min_similarity: float = 0.3
+    ):
         self.k, self.min_similarity = k, min_similarity
         documents = Counter(word for tokens, _ in examples for word in set(tokens))
         self.idf = {w: math.log((1 + len(examples)) / (1 + n)) + 1 for w, n in documents.items()}
@@ -31,8 +34,13 @@ class Neighbours:
 
     def guess(self, tokens: list[str]) -> NeighbourGuess | None:
         query = self._vector(tokens)
-        scored = sorted(((sum(weight * vector.get(w, 0.0) for w, weight in query.items()), department)
-                         for vector, department in self.examples), reverse=True)[:self.k]
+        scored = sorted(
+            (
+                (sum(weight * vector.get(w, 0.0) for w, weight in query.items()), department)
+                for vector, department in self.examples
+            ),
+            reverse=True,
+        )[: self.k]
         votes = Counter()
         for similarity, department in scored:
             if similarity >= self.min_similarity:
