@@ -263,19 +263,24 @@ def triage_queue(*, user: User, page: int = 1, size: int = TRIAGE_PAGE_SIZE) -> 
         page=page, size=size)
 
 
+ROUTED_STATUSES = ("routed", "accepted", "in_progress", "answered", "closed")
+
+
 @dataclass(frozen=True)
 class Suggestion:
-    """The router's best guess for an opinion in triage, below its threshold."""
+    """The best guess for an opinion in triage, and what it rests on ("router",
+    "keywords" or "neighbours": the nearest routed opinions)."""
     department_id: int
     confidence: float
+    basis: str = "router"
 
 
 def triage_suggestions(opinions: list[Opinion]) -> dict[int, Suggestion]:
     """A guess for each opinion waiting for a dispatcher, by opinion id: the router's
     (the item's department, the trained router or the keywords), else the departments'
-    keywords alone; never the department that returned the opinion as not theirs. The
-    router sends an opinion here when it is unsure, so its guess is shown, not applied."""
-    from ..synthesis.text import normalise
+    keywords alone, else the department most of the nearest routed opinions went to;
+    never the department that returned the opinion as not theirs. The router sends an
+    opinion here when it is unsure, so a guess is shown, not applied."""
     from . import routing
 
     returned_by = dict(db.session.execute(
@@ -283,17 +288,47 @@ def triage_suggestions(opinions: list[Opinion]) -> dict[int, Suggestion]:
         .where(Transfer.opinion_id.in_([o.id for o in opinions]),
                Transfer.to_department_id.is_(None))
         .order_by(Transfer.id)).all())
-    decisions = routing.decide_many(opinions)
-    departments = list(db.session.scalars(select(Department)))
+    guesses = _triage_guesses(opinions, routing.decide_many(opinions))
     suggestions = {}
     for opinion in opinions:
-        guesses = (decisions.get(opinion.id),
-                   routing.classify_by_keywords(normalise(opinion.text), departments))
-        for guess in guesses:
+        for guess in guesses(opinion):
             if guess and guess.department_id not in (None, returned_by.get(opinion.id)):
-                suggestions[opinion.id] = Suggestion(guess.department_id, guess.confidence)
+                basis = getattr(guess, "basis", None) or (
+                    "keywords" if getattr(guess, "reason", "") == "keywords" else "router")
+                suggestions[opinion.id] = Suggestion(guess.department_id, guess.confidence, basis)
                 break
     return suggestions
+
+
+NEIGHBOUR_EXAMPLES = 3000  # the most recent routed opinions the nearest-neighbour guess reads
+
+
+def _triage_guesses(opinions: list[Opinion], decisions: dict):
+    """For an opinion, its guesses in order of trust (lazily: the neighbours are only
+    read when some opinion needs them)."""
+    from ..synthesis.neighbours import Neighbours
+    from ..synthesis.text import normalise
+    from . import routing
+
+    departments = list(db.session.scalars(select(Department))) if opinions else []
+    neighbours: list[Neighbours] = []
+
+    def by_neighbours(opinion: Opinion):
+        if not neighbours:
+            examples = db.session.execute(
+                select(Opinion.tokens, Opinion.department_id)
+                .where(Opinion.department_id.is_not(None), Opinion.status.in_(ROUTED_STATUSES))
+                .order_by(Opinion.id.desc()).limit(NEIGHBOUR_EXAMPLES)).all()
+            neighbours.append(Neighbours([(tokens or [], d) for tokens, d in examples]))
+        found = neighbours[0].guess(opinion.tokens or [])
+        return Suggestion(found.department_id, found.share, "neighbours") if found else None
+
+    def guesses(opinion: Opinion):
+        yield decisions.get(opinion.id)
+        yield routing.classify_by_keywords(normalise(opinion.text), departments)
+        yield by_neighbours(opinion)
+
+    return guesses
 
 
 def _require_dispatcher(user: User) -> None:

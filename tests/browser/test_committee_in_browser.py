@@ -38,7 +38,10 @@ def test_committee_reviews_and_decides(app, live_server, page, make, db):
     page.locator("select[name=outcome]").select_option("adopted_with_changes")
     page.locator("input[name=decided_on]").fill(date.today().isoformat())
     page.locator("textarea[name=text]").fill("采纳：一楼住户不分摊，补贴提高至每台20万元。")
+    # comments are still open: the form warns and wants the reason to decide now
+    assert page.locator("[data-testid=still-open]").is_visible()
+    page.locator("textarea[name=early_reason]").fill("市里要求本月报送试点方案。")
     page.locator("main form button[type=submit]").click()
 
     page.goto(f"{live_server}/items/{item.id}")
-    assert "一楼住户不分摊" in page.content()
+    assert "一楼住户不分摊" in page.content() and "市里要求本月报送试点方案。" in page.content()
