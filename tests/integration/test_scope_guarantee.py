@@ -95,7 +95,7 @@ def _leaks(client, urls, markers) -> list[str]:
     found = []
     for url in urls:
         response = client.get(url)
-        body = response.get_data(as_text=True)
+        body = response.get_data().decode("utf-8", "replace")  # binary answers too (the icon)
         found += [f"{url} ({response.status_code}): {m}" for m in markers if m in body]
     return found
 
