@@ -295,3 +295,11 @@ def test_a_double_submit_stores_the_files_once(app, client, make, db):
             == 302
         )
     assert db.session.query(Opinion).count() == 1 and db.session.query(OpinionFile).count() == 1
+
+
+def test_the_tracking_page_confirms_the_files_that_arrived(app, client, make, db):
+    item = make.item()
+    client.get("/?lang=en")
+    response = _send(client, item, [("门口.png", png_bytes()), ("信.pdf", PDF)])
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Files you sent: 门口.png, 信.pdf." in page

@@ -5,7 +5,7 @@ opinions at 100k); an item's opinions are read newest first a page at a time; a
 department's queue and the overdue list are read by due date a page at a time.
 
 Revision ID: e5a1c3d7f902
-Revises: 7d2e4f1a9b3c
+Revises: a41e7c2d9f06
 Create Date: 2026-12-07 18:30:00.000000
 
 """
@@ -14,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'e5a1c3d7f902'
-down_revision = '7d2e4f1a9b3c'
+down_revision = 'a41e7c2d9f06'
 branch_labels = None
 depends_on = None
 
