@@ -209,9 +209,9 @@ def test_the_item_page_lists_opinions_a_page_at_a_time(app, client, make, db):
     add_opinions(db, 27, disclosure_id=item.id)
     first = client.get(f"/items/{item.id}?lang=en").get_data(as_text=True)
     said = first[first.index('id="said"'):]
-    assert rows_of(said, "<blockquote>") == 20 and "1–20 of 27" in said
+    assert rows_of(said, "<blockquote") == 20 and "1–20 of 27" in said
     second = client.get(f"/items/{item.id}?lang=en&page=2").get_data(as_text=True)
-    assert rows_of(second[second.index('id="said"'):], "<blockquote>") == 7
+    assert rows_of(second[second.index('id="said"'):], "<blockquote") == 7
 
 
 def test_the_item_page_costs_the_same_statements_for_few_or_many_opinions(app, client, make, db):
