@@ -77,6 +77,7 @@ def test_a_wrong_file_is_explained_in_english(app, make, db, live_server, page, 
     page.locator("textarea[name=text]").fill("The street light at the north gate is broken.")
     page.locator("input[type=file][name=photos]").set_input_files(str(fake))
     page.get_by_role("button", name="Send my opinion").click()
-    assert page.get_by_text(
-        "“photo.jpg” is not a JPEG or PNG photo or a PDF document."
-    ).is_visible()
+    message = "“photo.jpg” is not a JPEG or PNG photo or a PDF document."
+    # at the field, and in the summary at the top of the form that links to it
+    assert page.locator("p.error", has_text=message).is_visible()
+    assert page.locator(".error-summary a[href='#photos']", has_text=message).is_visible()
