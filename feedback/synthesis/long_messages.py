@@ -38,7 +38,7 @@ from sklearn.preprocessing import normalize
 # From this median number of tokens a message a corpus is one of long messages: generated
 # opinions and kiosk notes have 5-25; the real board's posts about 90.
 LONG_MEDIAN_TOKENS = 40
-MAX_DOCUMENT_SHARE = 0.05
+MAX_DOCUMENT_SHARE = 0.1
 LEAD_WEIGHT = 5.0
 LEAD_MAX_CHARS = 60
 LINK_SIMILARITY = 0.06

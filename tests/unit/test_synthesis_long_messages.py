@@ -11,7 +11,7 @@ from scipy import sparse
 
 from feedback.synthesis.clustering import OpinionDoc, cluster_opinions
 from feedback.synthesis.long_messages import (
-    DistinctiveTerms, average_link_groups, is_place, lead_of, named_place, with_place,
+    DistinctiveTerms, are_long, average_link_groups, is_place, lead_of, named_place, with_place,
 )
 from feedback.synthesis.samples import BACKGROUND, generate_opinions, hot_issue_opinion
 from feedback.synthesis.text import normalise, tokenise
@@ -23,11 +23,19 @@ CLOSINGS = ["望有关部门尽快处理，谢谢！", "希望相关部门重视
 HOT = {"parking": 30, "dance_noise": 20, "elevator": 40, "elderly_canteen": 12, "bus_route": 12}
 
 
-def board_post(opinion_text: str, rng: random.Random, asides: list[str]) -> str:
-    """A post as a board holds it: a title (the matter), a formula, the city, the matter
-    told twice, an aside on another matter, a closing formula."""
-    title = max(re.split(r"[，。？！]", opinion_text), key=len)[:20]
-    body = opinion_text + rng.choice(asides) + opinion_text
+# A board post's title names its matter in a few words, the body tells it in many ways.
+HEADLINES = {"parking": ["小区停车位不够", "停车难谁来管"], "dance_noise": ["广场舞噪音扰民", "广场舞音箱太吵"],
+             "elevator": ["老旧小区加装电梯", "加装电梯的问题"], "elderly_canteen": ["老年食堂吃饭难", "老年食堂开饭时间"],
+             "bus_route": ["42路公交改线", "42路取消站点"]}
+
+
+def board_post(opinion_text: str, rng: random.Random, asides: list[str], topic: str = "") -> str:
+    """A post as a board holds it (as long: 40 tokens or more): a title (the matter), a
+    formula, the city, the matter told three times, asides on other matters, a closing
+    formula."""
+    title = rng.choice(HEADLINES[topic]) if topic in HEADLINES else \
+        max(re.split(r"[，。？！]", opinion_text), key=len)[:20]
+    body = opinion_text + rng.choice(asides) + opinion_text + rng.choice(asides) + opinion_text
     return f"{title}\n{rng.choice(OPENINGS)}{body}{rng.choice(CLOSINGS)}"
 
 
@@ -36,7 +44,7 @@ def board():
     rng = random.Random(4)
     opinions = generate_opinions(HOT, background=400, campaign=0, seed=4)
     asides = [o.text for o in opinions if o.topic == BACKGROUND][:60]
-    posts = [board_post(o.text, rng, asides) for o in opinions]
+    posts = [board_post(o.text, rng, asides, o.topic) for o in opinions]
     docs = [OpinionDoc(i, tokenise(text), None, None, normalise(text))
             for i, text in enumerate(posts)]
     return opinions, docs, cluster_opinions(docs)
@@ -44,7 +52,8 @@ def board():
 
 @pytest.mark.parametrize("topic", sorted(HOT))
 def test_each_hot_issue_of_a_board_lands_in_one_cluster_about_it(board, topic):
-    opinions, _, result = board
+    opinions, docs, result = board
+    assert are_long([len(d.tokens) for d in docs])  # read as a board, not as short opinions
     ids = [i for i, o in enumerate(opinions) if o.topic == topic]
     cluster_id, count = Counter(result.assignments[i] for i in ids).most_common(1)[0]
     assert cluster_id is not None and count >= 0.8 * len(ids)
@@ -56,7 +65,7 @@ def test_a_new_post_is_placed_in_its_issue(board):
     opinions, docs, result = board
     parking = Counter(result.assignments[i] for i, o in enumerate(opinions) if o.topic == "parking")
     rng = random.Random(9)
-    new = board_post(hot_issue_opinion("parking", rng).text, rng, ["公园的路灯不亮了。"])
+    new = board_post(hot_issue_opinion("parking", rng).text, rng, ["公园的路灯不亮了。"], "parking")
     assert result.model.assign(tokenise(new))[0] == parking.most_common(1)[0][0]
     assert result.model.assign(tokenise("量子计算机的超导芯片冷却方案"))[0] is None
 
