@@ -98,7 +98,8 @@ class Config:
         self.TRUSTED_HOSTS = None  # computed from the two above unless given
         # Behind HTTPS: cookies only over HTTPS, and HSTS. On by default for an https PUBLIC_URL.
         https_default = "1" if self.PUBLIC_URL.startswith("https:") else "0"
-        secure = os.environ.get("FEEDBACK_SECURE_COOKIES", https_default).lower() in ("1", "true", "yes")
+        secure = os.environ.get("FEEDBACK_SECURE_COOKIES", https_default).lower()
+        secure = secure in ("1", "true", "yes")
         self.SESSION_COOKIE_SECURE = self.REMEMBER_COOKIE_SECURE = secure
         if self.SESSION_COOKIE_SECURE:
             self.PREFERRED_URL_SCHEME = "https"

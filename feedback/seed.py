@@ -128,7 +128,8 @@ def _items(data, headings, departments, users) -> dict[str, Disclosure]:
         if spec.status == "published":  # the editor submits; the paper approval is recorded
             published_at = now - timedelta(days=spec.published_days_ago)  # by someone else
             disclosures.submit_item(user=editor, item_id=item.id, now=published_at)
-            disclosures.publish_item(user=recorder, item_id=item.id, approver_name=spec.approver_name,
+            disclosures.publish_item(user=recorder, item_id=item.id,
+                                     approver_name=spec.approver_name,
                                      approval_opinion=spec.approval_opinion_zh,
                                      comment_days=spec.comment_days, now=published_at)
         rows[spec.key] = item

@@ -25,6 +25,7 @@ def test_committee_reviews_and_decides(app, live_server, page, make, db):
     page.locator("input[name=username]").fill("committee1")
     page.locator("input[name=password]").fill("committee-pass")
     page.locator("main form button[type=submit]").click()
+    page.wait_for_url("**/committee/")  # a committee member lands on the committee's page
     page.goto(f"{live_server}/committee/review?item={item.id}")
     assert "补贴 / 一楼 / 分摊" in page.locator("article.cluster").first.inner_text()
     assert page.locator(".stance-bar").count() >= 2

@@ -45,7 +45,8 @@ def test_committee_review_refuses_a_huge_item_number(client, make):
     assert client.get(f"/committee/review?item={HUGE}").status_code == 400
 
 
-@pytest.mark.parametrize("days, status", [("x", 400), ("-1", 400), ("99999", 400), ("7", 200), ("", 200)])
+@pytest.mark.parametrize("days, status", [
+    ("x", 400), ("-1", 400), ("99999", 400), ("7", 200), ("", 200)])
 def test_the_due_list_says_what_days_must_be(client, make, days, status):
     make.user(username="ed", role="editor")
     _login(client, "ed")

@@ -81,4 +81,5 @@ def test_the_catalogue_export_is_safe_and_imports_back_unchanged(make, db):
     assert catalogue.export_csv(organisation_id=org.id) == exported
     from feedback.models import Heading
     heading = db.session.query(Heading).filter_by(organisation_id=org.id).one()
-    assert (heading.name_zh, heading.description, heading.name_en) == (ATTACKS[0], ATTACKS[3], "@en")
+    shown = (heading.name_zh, heading.description, heading.name_en)
+    assert shown == (ATTACKS[0], ATTACKS[3], "@en")

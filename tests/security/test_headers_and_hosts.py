@@ -28,7 +28,7 @@ def test_pages_carry_no_inline_script(client, make):
         html = client.get(path).get_data(as_text=True)
         assert "onclick=" not in html and "<script>" not in html
         for style in html.split("<style")[1:]:
-            assert style.lstrip().startswith(("nonce=", "media")) and "nonce=" in style.split(">")[0]
+            assert "nonce=" in style.split(">")[0]
 
 
 def test_the_style_nonce_matches_the_policy(client, make):
@@ -68,7 +68,8 @@ def test_a_configured_public_host_is_answered(database_url):
     from tests.conftest import test_config
 
     app = create_app(test_config(database_url, PUBLIC_URL="https://feedback.example.gov.cn"))
-    assert app.test_client().get("/", headers={"Host": "feedback.example.gov.cn"}).status_code == 200
+    public_host = {"Host": "feedback.example.gov.cn"}
+    assert app.test_client().get("/", headers=public_host).status_code == 200
     assert app.test_client().get("/", headers={"Host": "evil.example"}).status_code == 400
 
 

@@ -46,7 +46,8 @@ def test_login_follows_a_local_next_path(client, make):
 
 
 @pytest.mark.parametrize("role, page", [
-    ("dispatcher", "/dispatch/"), ("moderator", "/moderation/"), ("committee_member", "/committee/"),
+    ("dispatcher", "/dispatch/"), ("moderator", "/moderation/"),
+    ("committee_member", "/committee/"),
     ("supervisor", "/supervision/"), ("editor", "/editor/items"), ("admin", "/editor/items"),
     ("department_staff", "/department/queue"), ("department_head", "/department/queue"),
 ])
@@ -157,7 +158,8 @@ def test_an_operator_ends_sessions_from_the_command_line(app, client, make):
     assert result.exit_code == 0, result.output
     assert client.get("/editor/items").status_code == 302
     _login(client, "ed")
-    result = runner.invoke(args=["auth", "set-password", "ed"], input="a-new-password-1\na-new-password-1\n")
+    result = runner.invoke(args=["auth", "set-password", "ed"],
+                           input="a-new-password-1\na-new-password-1\n")
     assert result.exit_code == 0, result.output
     assert client.get("/editor/items").status_code == 302
     assert _login(client, "ed", "a-new-password-1").status_code == 302

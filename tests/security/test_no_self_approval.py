@@ -39,7 +39,8 @@ def test_the_only_heads_answer_waits_for_an_administrator_who_is_told(make, db):
     admin = make.user(role="admin")
     response = _answer(head, _routed(make, department))
     assert response.status == "pending_approval"
-    assert db.session.query(OutboxMessage).filter_by(user_id=admin.id, kind="approval_needed").count() == 1
+    told = db.session.query(OutboxMessage).filter_by(user_id=admin.id, kind="approval_needed")
+    assert told.count() == 1
     assert response not in responses.pending_approvals(user=head)
     assert response in responses.pending_approvals(user=admin)
     with pytest.raises(PermissionDenied):
