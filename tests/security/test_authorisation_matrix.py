@@ -76,6 +76,11 @@ AUDIENCE: dict[str, object] = {
     "supervision.coverage": SUPERVISORS, "supervision.coverage_csv": SUPERVISORS,
     "supervision.index": SUPERVISORS, "supervision.new_check": SUPERVISORS,
     "supervision.new_checklist": SUPERVISORS,
+    "public.consultations": ANYONE, "open_data.index": ANYONE, "open_data.public_figures": ANYONE,
+    "open_data.answered_csv": ANYONE, "open_data.answered_json": ANYONE,
+    "site.favicon": ANYONE, "site.robots": ANYONE, "site.sitemap": ANYONE,
+    # a file decides per row (public once released, else the staff who handle its opinion)
+    "opinion_files.show": ANYONE, "opinion_files.release": MODERATORS,
 }
 
 IDENTITIES = ("anonymous",) + tuple(ROLES)
