@@ -73,8 +73,7 @@ class Config:
         self.KIOSK_RATE_LIMIT = os.environ.get("FEEDBACK_KIOSK_RATE_LIMIT", "120 per hour")
         self.KIOSK_IDLE_SECONDS = _int("FEEDBACK_KIOSK_IDLE_SECONDS", 90)
         self.KIOSK_PUBLIC_URL = os.environ.get("FEEDBACK_KIOSK_PUBLIC_URL", "")
-        # Where people reach the site (printed links of CLI commands); else http://HOST:PORT.
-        self.PUBLIC_URL = os.environ.get("FEEDBACK_PUBLIC_URL", "")
+        # Where `serve` listens; printed links use PUBLIC_URL (below), else http://HOST:PORT.
         self.HOST = os.environ.get("FEEDBACK_HOST", "127.0.0.1")
         self.PORT = _int("FEEDBACK_PORT", 5000)
         self.CHANNEL_RATE_LIMIT = os.environ.get("FEEDBACK_CHANNEL_RATE_LIMIT", "6000 per hour")
