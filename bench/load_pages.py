@@ -38,7 +38,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-ADMIN_URL = os.environ.get("BENCH_PG_ADMIN", "postgresql://postgres:postgres@127.0.0.1:5432/postgres")
+ADMIN_URL = os.environ.get("BENCH_PG_ADMIN",
+                           "postgresql://postgres:postgres@127.0.0.1:5432/postgres")
 DB_NAME = os.environ.get("BENCH_PG_DB", "bench_pages")
 PASSWORDS = {"housing.staff": "demo-housing-staff-2026", "committee": "demo-committee-2026",
              "supervisor": "demo-supervisor-2026", "dispatcher": "demo-dispatcher-2026"}
@@ -187,7 +188,8 @@ def count_statements(env: dict, fixtures: dict) -> dict[str, int | str]:
             response = clients[user].get(path)
         finally:
             event.remove(engine, "before_cursor_execute", count)
-        counts[name] = len(sent) if response.status_code == 200 else f"{len(sent)} ({response.status_code})"
+        status = response.status_code
+        counts[name] = len(sent) if status == 200 else f"{len(sent)} ({status})"
     engine.dispose()
     return counts
 
@@ -200,8 +202,9 @@ def free_port() -> int:
 
 def serve(env: dict):
     port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "flask", "--app", "feedback", "serve", "--port", str(port)],
-                              env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    command = [sys.executable, "-m", "flask", "--app", "feedback", "serve", "--port", str(port)]
+    server = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     for _ in range(300):
         try:
@@ -236,8 +239,8 @@ def fixtures_of(env: dict) -> dict:
             select(Opinion.cluster_id, func.count()).where(Opinion.disclosure_id == item,
                                                           Opinion.cluster_id.is_not(None))
             .group_by(Opinion.cluster_id).order_by(func.count().desc())).first()[0]
-        code = db.session.scalar(select(Opinion.tracking_code).where(Opinion.response_id.is_not(None))
-                                 .order_by(Opinion.id))
+        code = db.session.scalar(select(Opinion.tracking_code)
+                                 .where(Opinion.response_id.is_not(None)).order_by(Opinion.id))
         _, token = channels.register_kiosk(user=None, name="bench kiosk", location="bench")
         found = {"item": item, "cluster": cluster, "answered_code": code,
                  "kiosk_path": f"/kiosk/activate?token={token}"}
@@ -327,13 +330,16 @@ def run_size(env: dict, fixtures: dict, repeats: int) -> tuple[dict, dict]:
     return served, count_statements(env, fixtures)
 
 
-def table(demo: tuple[dict, dict], large: tuple[dict, dict], fixtures: dict, opinions: tuple[int, int]) -> str:
-    lines = [f"| page | demo ({opinions[0]:,} opinions) | {opinions[1]:,} | growth | statements demo → large "
-             "| status | KB at large |", "| --- | --- | --- | --- | --- | --- | --- |"]
+def table(demo: tuple[dict, dict], large: tuple[dict, dict], fixtures: dict,
+          opinions: tuple[int, int]) -> str:
+    lines = [f"| page | demo ({opinions[0]:,} opinions) | {opinions[1]:,} | growth "
+             "| statements demo → large | status | KB at large |",
+             "| --- | --- | --- | --- | --- | --- | --- |"]
     for name, _, _ in pages(fixtures):
         small_ms, _, _ = demo[0][name]
         large_ms, status, size = large[0][name]
-        lines.append(f"| {name} | {small_ms:.0f} ms | {large_ms:.0f} ms | {large_ms / small_ms:.1f}× "
+        growth = large_ms / small_ms
+        lines.append(f"| {name} | {small_ms:.0f} ms | {large_ms:.0f} ms | {growth:.1f}× "
                      f"| {demo[1][name]} → {large[1][name]} | {status} | {size / 1000:.0f} |")
     return "\n".join(lines)
 
@@ -379,8 +385,8 @@ def grow_and_reindex(env: dict, opinions: int, fixtures: dict) -> None:
     seconds = grow(env, opinions, fixtures["item"])
     print(f"grown to {count_opinions(env):,} opinions in {seconds:.0f} s", flush=True)
     _, seconds, rss = flask(env, "reindex", timed=True)
-    print(f"flask reindex at {count_opinions(env):,}: {seconds:.1f} s, peak RSS {rss / 1024:.0f} MB",
-          flush=True)
+    print(f"flask reindex at {count_opinions(env):,}: {seconds:.1f} s, "
+          f"peak RSS {rss / 1024:.0f} MB", flush=True)
 
 
 def main() -> None:
@@ -390,11 +396,13 @@ def main() -> None:
     parser.add_argument("--opinions", type=int, default=100_000)
     parser.add_argument("--repeats", type=int, default=7)
     parser.add_argument("--no-recluster", action="store_true")
-    parser.add_argument("--instance", help="keep the district's files here (default: a new temp dir)")
+    parser.add_argument("--instance",
+                        help="keep the district's files here (default: a new temp dir)")
     parser.add_argument("--remeasure", action="store_true",
-                        help="with --instance of an earlier run: keep its grown district, bring its "
-                             "schema up to date (init-db), measure the large size again")
-    parser.add_argument("--demo-only", action="store_true", help="build and measure the demo size only")
+                        help="with --instance of an earlier run: keep its grown district, "
+                             "bring its schema up to date (init-db), measure the large size again")
+    parser.add_argument("--demo-only", action="store_true",
+                        help="build and measure the demo size only")
     args = parser.parse_args()
     instance = Path(args.instance or tempfile.mkdtemp(prefix="bench-pages-"))
     instance.mkdir(parents=True, exist_ok=True)
@@ -418,7 +426,8 @@ def main() -> None:
     print(table(demo, grown, fixtures, (small, large)), flush=True)
     if not args.no_recluster:
         _, seconds, rss = flask(env, "synthesis", "recluster", timed=True)
-        print(f"flask synthesis recluster at {large:,}: {seconds:.1f} s, peak RSS {rss / 1024:.0f} MB "
+        print(f"flask synthesis recluster at {large:,}: {seconds:.1f} s, "
+              f"peak RSS {rss / 1024:.0f} MB "
               f"(load average {os.getloadavg()})", flush=True)
 
 

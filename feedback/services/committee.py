@@ -191,8 +191,8 @@ def _representatives(clusters: list[Cluster], scope: list) -> dict[int, list[Opi
     wanted = {i for c in clusters for i in (c.representative_ids or [])[:REPRESENTATIVES_SHOWN * 2]}
     found = {o.id: o for o in db.session.scalars(
         select(Opinion).where(*scope, Opinion.id.in_(wanted)))} if wanted else {}
-    chosen = {c.id: [found[i] for i in c.representative_ids or [] if i in found][:REPRESENTATIVES_SHOWN]
-              for c in clusters}
+    chosen = {c.id: [found[i] for i in c.representative_ids or [] if i in found]
+              [:REPRESENTATIVES_SHOWN] for c in clusters}
     missing = [c.id for c in clusters if not chosen[c.id]]
     if missing:
         order = func.row_number().over(partition_by=Opinion.cluster_id,
@@ -200,7 +200,8 @@ def _representatives(clusters: list[Cluster], scope: list) -> dict[int, list[Opi
         ranked = select(Opinion.id, order).where(*scope, Opinion.cluster_id.in_(missing)).subquery()
         for opinion in db.session.scalars(
                 select(Opinion).join(ranked, ranked.c.id == Opinion.id)
-                .where(ranked.c.n <= REPRESENTATIVES_SHOWN).order_by(Opinion.created_at, Opinion.id)):
+                .where(ranked.c.n <= REPRESENTATIVES_SHOWN)
+                .order_by(Opinion.created_at, Opinion.id)):
             chosen[opinion.cluster_id].append(opinion)
     return chosen
 
@@ -225,7 +226,8 @@ def _sub_concerns(clusters: list[Cluster], counts: _Counts, scope: list) -> dict
             found[cluster.id] = (stored, True)
     if to_split:
         groups: dict[int, list[Opinion]] = {}
-        for opinion in db.session.scalars(select(Opinion).where(*scope, Opinion.cluster_id.in_(to_split))):
+        members = select(Opinion).where(*scope, Opinion.cluster_id.in_(to_split))
+        for opinion in db.session.scalars(members):
             groups.setdefault(opinion.cluster_id, []).append(opinion)
         for cluster_id, group in groups.items():
             found[cluster_id] = (sub_concerns_of(group), False)
@@ -294,7 +296,8 @@ def review(*, disclosure_id: int | None = None, heading_id: int | None = None,
     summaries = _summarise_clusters(list(concerns) + campaigns, counts, scope, locale,
                                     with_sub_concerns=not public)  # the committee's view only
     day = utc_day(Opinion.created_at)
-    volume = db.session.execute(select(day, func.count()).where(*scope).group_by(day).order_by(day)).all()
+    volume = db.session.execute(
+        select(day, func.count()).where(*scope).group_by(day).order_by(day)).all()
     totals = Counter()
     for stances in counts.stances.values():
         totals.update(stances)

@@ -406,7 +406,8 @@ def public_items_query():
 
 def _with_version_and_department(query):
     """Each item's version and department in one statement each, not one per item."""
-    return query.options(selectinload(Disclosure.current_version), selectinload(Disclosure.department))
+    return query.options(selectinload(Disclosure.current_version),
+                         selectinload(Disclosure.department))
 
 
 def public_items(*, heading_id: int | None = None, organisation_id: int | None = None,

@@ -112,7 +112,8 @@ def _is_open_overdue(today: date):
 
 
 def service_figures(*, date_from: date | None = None, date_to: date | None = None,
-                    department_id: int | None = None, now: datetime | None = None, locale: str = "zh") -> Report:
+                    department_id: int | None = None, now: datetime | None = None,
+                    locale: str = "zh") -> Report:
     """Counted by the database, one row per department: the page costs the same two
     statements whether the period holds a hundred opinions or a hundred thousand."""
     today = calendar.local_date(now or utcnow())
@@ -122,7 +123,8 @@ def service_figures(*, date_from: date | None = None, date_to: date | None = Non
                                  local_day(Opinion.answered_at) <= Opinion.due_on))
     satisfied = Rating.score.in_(SATISFIED)
     counted = db.session.execute(
-        select(Opinion.department_id, func.count(Opinion.id), _count_if(answered), _count_if(on_time),
+        select(Opinion.department_id, func.count(Opinion.id), _count_if(answered),
+               _count_if(on_time),
                _count_if(_is_open_overdue(today)),
                _count_if(and_(is_open, ~_is_open_overdue(today))),
                func.count(Rating.id), _count_if(satisfied))
@@ -131,7 +133,8 @@ def service_figures(*, date_from: date | None = None, date_to: date | None = Non
         .group_by(Opinion.department_id)).all()
     departments = {d.id: d for d in db.session.scalars(select(Department))}
     rows, total = [], Figures(None, "")
-    for department_id_, received, answered_n, on_time_n, overdue_n, not_due, ratings, satisfied_n in counted:
+    for (department_id_, received, answered_n, on_time_n, overdue_n, not_due, ratings,
+         satisfied_n) in counted:
         row = Figures(department_id_, departments[department_id_].name(locale), received=received,
                       answered=answered_n, on_time=on_time_n, overdue_open=overdue_n,
                       open_not_due=not_due, resolved=satisfied_n, ratings=ratings,

@@ -381,7 +381,8 @@ class PublishedVoices:
 VOICES_PAGE_SIZE = 20
 
 
-def published_voices(disclosure_id: int, page: int = 1, size: int = VOICES_PAGE_SIZE) -> PublishedVoices:
+def published_voices(disclosure_id: int, page: int = 1,
+                     size: int = VOICES_PAGE_SIZE) -> PublishedVoices:
     """62 copies of one letter would otherwise fill the page and push every other voice
     off it; the letter stands once, "×62", as on the committee's review."""
     published = (Opinion.disclosure_id == disclosure_id, Opinion.moderation == "published")
@@ -398,7 +399,8 @@ def published_voices(disclosure_id: int, page: int = 1, size: int = VOICES_PAGE_
     from . import paging
 
     others = paging.paginate(select(Opinion).where(*published, not_a_copy)
-                             .order_by(Opinion.created_at.desc(), Opinion.id.desc()), page=page, size=size)
+                             .order_by(Opinion.created_at.desc(), Opinion.id.desc()),
+                             page=page, size=size)
     return PublishedVoices([(first[i], count) for _, i, count in copies], others)
 
 

@@ -41,7 +41,8 @@ def _answer_json(response, answered: int | None = None) -> dict:
         "department": localised_name(response.department),
         "text": response.text,
         "published_at": response.published_at.isoformat() if response.published_at else None,
-        "opinions_answered": answered if answered is not None else responses.answered_count(response.id),
+        "opinions_answered": (answered if answered is not None
+                              else responses.answered_count(response.id)),
     }
 
 

@@ -5,8 +5,8 @@ import io
 from datetime import date
 from urllib.parse import urlencode
 
-from flask import (Blueprint, Response, flash, redirect, render_template, request, stream_with_context,
-                   url_for)
+from flask import (Blueprint, Response, flash, redirect, render_template, request,
+                   stream_with_context, url_for)
 from flask_babel import format_date, gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select

@@ -38,7 +38,8 @@ def _form(opinion=None, suggestion=None, choices=()) -> DispatchForm:
 
 
 def _page(status: int = 200, error: str | None = None):
-    opinions = queue.triage_queue(user=current_user, page=paging.page_number(request.args.get("page")))
+    opinions = queue.triage_queue(user=current_user,
+                                  page=paging.page_number(request.args.get("page")))
     suggestions = queue.triage_suggestions(opinions)
     departments = _departments()  # once for the page, not once a row
     choices = _department_choices(departments)

@@ -15,9 +15,9 @@ READERS = ("supervisor", "committee_member", "department_head", "dispatcher")
 
 def _report(form: FiguresForm):
     form.validate()
-    return figures.service_figures(date_from=form.date_from.data if not form.date_from.errors else None,
-                                   date_to=form.date_to.data if not form.date_to.errors else None,
-                                   locale=current_locale())
+    return figures.service_figures(
+        date_from=form.date_from.data if not form.date_from.errors else None,
+        date_to=form.date_to.data if not form.date_to.errors else None, locale=current_locale())
 
 
 @bp.get("/")
@@ -28,7 +28,8 @@ def index():
     overdue = figures.overdue(date_from=report.date_from, date_to=report.date_to,
                               page=paging.page_number(request.args.get("overdue_page")),
                               total=report.total.overdue_open)
-    unsatisfied = responses.unsatisfied(page=paging.page_number(request.args.get("unsatisfied_page")))
+    unsatisfied = responses.unsatisfied(
+        page=paging.page_number(request.args.get("unsatisfied_page")))
     return render_template("figures/index.html", form=form, report=report, overdue=overdue,
                            unsatisfied=unsatisfied, query=request.query_string.decode())
 

@@ -20,7 +20,8 @@ def add_opinions(db, count: int, **kw) -> list[Opinion]:
     for n in range(count):
         values = {"text": f"第{n}条意见：小区门口的路灯坏了。", "stance": "suggestion",
                   "status": "received", "created_at": utcnow() - timedelta(minutes=n + 1), **kw}
-        rows.append(Opinion(tracking_code=new_tracking_code(), analysis_text=values["text"], **values))
+        rows.append(Opinion(tracking_code=new_tracking_code(), analysis_text=values["text"],
+                            **values))
     db.session.add_all(rows)
     db.session.commit()
     return rows
@@ -59,8 +60,9 @@ def test_the_department_queue_costs_the_same_statements_for_few_or_many_opinions
     login(client, staff.username)
 
     def statements_with(extra: int) -> int:
-        add_opinions(db, extra, status="accepted", department_id=department.id, disclosure_id=item.id,
-                     cluster_id=concern.id, assignee_id=staff.id, due_on=date(2030, 1, 10))
+        add_opinions(db, extra, status="accepted", department_id=department.id,
+                     disclosure_id=item.id, cluster_id=concern.id, assignee_id=staff.id,
+                     due_on=date(2030, 1, 10))
         _, sent = statements_during(db, lambda: client.get("/department/queue"))
         return sent
 
@@ -84,7 +86,8 @@ def test_the_overdue_list_counts_what_the_figures_table_counts(app, client, make
     department = make.department()
     past = date.today() - timedelta(days=20)
     add_opinions(db, 3, status="routed", department_id=department.id, due_on=past)
-    add_opinions(db, 1, status="routed", department_id=department.id, due_on=past, moderation="hidden")
+    add_opinions(db, 1, status="routed", department_id=department.id, due_on=past,
+                 moderation="hidden")
     add_opinions(db, 1, status="in_progress", department_id=department.id, due_on=past,
                  answered_at=utcnow() - timedelta(days=25), reopened_count=1)
     login(client, make.user(role="supervisor").username)
@@ -169,7 +172,8 @@ def test_the_committee_review_costs_the_same_statements_for_few_or_many_opinions
 
     counted = []
     for item in (small, large):
-        response, sent = statements_during(db, lambda: client.get(f"/committee/review?item={item.id}"))
+        url = f"/committee/review?item={item.id}"
+        response, sent = statements_during(db, lambda: client.get(url))
         assert response.status_code == 200
         counted.append(sent)
     assert counted[0] == counted[1]

@@ -24,7 +24,8 @@ def upgrade():
         batch_op.create_index('ix_opinion_response_id', ['response_id'], unique=False)
         batch_op.create_index('ix_opinion_disclosure_created', ['disclosure_id', 'created_at'],
                               unique=False)
-        batch_op.create_index('ix_opinion_department_due', ['department_id', 'due_on'], unique=False)
+        batch_op.create_index('ix_opinion_department_due', ['department_id', 'due_on'],
+                              unique=False)
         batch_op.create_index('ix_opinion_due_on', ['due_on'], unique=False)
 
 
