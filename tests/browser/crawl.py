@@ -102,7 +102,7 @@ def shape(url: str) -> str:
     """A page's kind: its path with numbers and codes made generic, and its query's keys."""
     parts = urlsplit(url)
     path = re.sub(r"\d+", "N", parts.path)
-    path = re.sub(r"FB-[A-Z0-9]{4}-[A-Z0-9]{4}", "CODE", path)
+    path = re.sub(r"FB(-[A-Z0-9]{4}){2,3}", "CODE", path)
     keys = sorted({k for k, v in parse_qsl(parts.query) if v})
     return f"{path}?{'&'.join(keys)}"
 
@@ -156,7 +156,7 @@ INTERFACE_TEXT_JS = r"""() => {
   return out;
 }"""
 
-TRACKING_CODE = re.compile(r"FB-[A-Z0-9]{4}-[A-Z0-9]{4}")
+TRACKING_CODE = re.compile(r"FB(-[A-Z0-9]{4}){2,3}")  # codes of two groups were given until Dec 2026
 SNAKE_CASE = re.compile(r"\b[a-z]+_[a-z_]+\b")
 LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 
