@@ -9,7 +9,6 @@ Rows are read in batches by id, so an export of any size holds one batch in memo
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections.abc import Iterator
@@ -31,14 +30,13 @@ from ..models import (
 )
 from ..models.base import utcnow
 from ..synthesis.masking import mask_personal_data
-from . import calendar, disclosures
+from . import calendar, disclosures, spreadsheet
 
 BATCH = 500
 SITEMAP_LIMIT = 50_000  # the sitemaps.org limit of URLs per file
 # Organisations listed with their feed on the open-data page.
 FEED_ORGANISATIONS = 200
 PUBLIC_FIGURES_DAYS = 365
-CSV_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 COLUMNS = (
     "opinion_id",
     "item_id",
@@ -149,21 +147,15 @@ def _row(row, locale) -> AnsweredOpinion:
     )
 
 
-def formula_safe(value) -> str:
-    """A cell a spreadsheet will show, not run: =, +, -, @ (and tab, CR) at the start get a '."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(CSV_FORMULA_STARTS) else text
-
-
 def csv_lines(rows: Iterator[AnsweredOpinion]) -> Iterator[str]:
     """The export as CSV, one line at a time (BOM first, for spreadsheets reading UTF-8)."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = spreadsheet.writer(out)  # cells a spreadsheet would run get a leading '
 
     def line(cells) -> str:
         out.seek(0)
         out.truncate()
-        writer.writerow([formula_safe(c) for c in cells])
+        writer.writerow(cells)
         return out.getvalue()
 
     yield "\ufeff" + line(COLUMNS)
