@@ -86,7 +86,9 @@ def _init_jobs(app: Flask) -> None:
 
     mode = choose_mode(app.config)
     app.extensions["feedback.job_mode"] = mode
-    if mode == "inline":
+    if mode == "inline" and app.config.get("JOB_MODE") == "inline":
+        log.info("FEEDBACK_JOB_MODE=inline: background jobs run in-process after each commit.")
+    elif mode == "inline":
         log.warning(
             "No Redis answers at %s: background jobs run in-process after each commit "
             "and rate limits are kept in memory. Start Redis for real RQ workers.",
