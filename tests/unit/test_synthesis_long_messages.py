@@ -114,9 +114,9 @@ def test_a_label_names_the_place_most_of_its_messages_name():
 
 def test_a_group_of_two_tight_matters_loosely_alike_is_split_in_two():
     # Each message: its matter's word and a word both matters share, weighted so that
-    # the two matters are 0.075 alike: joined at the loose cut (0.06), two groups when
-    # cut again tighter.
-    shared = np.sqrt(0.075)
+    # the two matters are 0.07 alike: joined at the loose cut (0.06), two groups when
+    # cut again tighter (0.075).
+    shared = np.sqrt(0.07)
     matrix = np.zeros((12, 3), dtype=np.float32)
     matrix[:6, 0] = matrix[6:, 1] = np.sqrt(1 - shared ** 2)
     matrix[:, 2] = shared
