@@ -213,7 +213,8 @@ def split_two_matters(vectors: sparse.csr_matrix, labels: np.ndarray, min_size: 
 
 def group_vectors(vectors: sparse.csr_matrix, min_size: int) -> np.ndarray:
     """Steps 3 to 5: a group per message (-1 for none), numbered 0.. largest first."""
-    groups = _drop_small(attach_left_over(vectors, average_link_groups(vectors, min_size)), min_size)
+    groups = attach_left_over(vectors, average_link_groups(vectors, min_size))
+    groups = _drop_small(groups, min_size)
     return split_two_matters(vectors, groups, min_size)
 
 

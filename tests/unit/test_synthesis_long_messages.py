@@ -11,7 +11,8 @@ from scipy import sparse
 
 from feedback.synthesis.clustering import OpinionDoc, cluster_opinions
 from feedback.synthesis.long_messages import (
-    DistinctiveTerms, are_long, average_link_groups, group_vectors, is_place, lead_of, named_place, with_place,
+    DistinctiveTerms, are_long, average_link_groups, group_vectors, is_place, lead_of,
+    named_place, with_place,
 )
 from feedback.synthesis.samples import BACKGROUND, generate_opinions, hot_issue_opinion
 from feedback.synthesis.text import normalise, tokenise
