@@ -11,7 +11,8 @@ from scipy import sparse
 
 from feedback.synthesis.clustering import OpinionDoc, cluster_opinions
 from feedback.synthesis.long_messages import (
-    DistinctiveTerms, are_long, average_link_groups, is_place, lead_of, named_place, with_place,
+    DistinctiveTerms, are_long, average_link_groups, group_vectors, is_place, lead_of,
+    named_place, with_place,
 )
 from feedback.synthesis.samples import BACKGROUND, generate_opinions, hot_issue_opinion
 from feedback.synthesis.text import normalise, tokenise
@@ -110,3 +111,16 @@ def test_a_label_names_the_place_most_of_its_messages_name():
     assert named_place(uses[3:], terms, placeable, naming=np.array([4, 10, 10])) is None
     # named as often in other clusters: a kind of place (有限公司), not this concern's
     assert named_place(uses, terms, placeable, naming=np.array([40, 10, 10])) is None
+
+
+def test_a_group_of_two_tight_matters_loosely_alike_is_split_in_two():
+    # Each message: its matter's word and a word both matters share, weighted so that
+    # the two matters are 0.07 alike: joined at the loose cut (0.06), two groups when
+    # cut again tighter (0.075).
+    shared = np.sqrt(0.07)
+    matrix = np.zeros((12, 3), dtype=np.float32)
+    matrix[:6, 0] = matrix[6:, 1] = np.sqrt(1 - shared ** 2)
+    matrix[:, 2] = shared
+    labels = group_vectors(sparse.csr_matrix(matrix), min_size=5)
+    assert len(set(labels[:6])) == 1 and len(set(labels[6:])) == 1 and labels[0] != labels[6]
+    assert labels.min() >= 0
