@@ -89,14 +89,6 @@ def _in_scope(*, disclosure_id, heading_id, date_from, date_to,
     return conditions
 
 
-def _opinions_in_scope(*, disclosure_id, heading_id, date_from, date_to,
-                       cluster_id: int | None = None) -> list[Opinion]:
-    """The opinions a review covers, oldest first (for small scopes: tests and exports)."""
-    return list(db.session.scalars(select(Opinion).where(*_in_scope(
-        disclosure_id=disclosure_id, heading_id=heading_id, date_from=date_from, date_to=date_to,
-        cluster_id=cluster_id)).order_by(Opinion.created_at)))
-
-
 CONCERN_PAGE_SIZE = 50
 
 
