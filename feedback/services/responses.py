@@ -3,7 +3,8 @@ or fanned out to every open opinion of a cluster; rated by residents, who may re
 an opinion for a second answer.
 
 Approval rule: nobody approves their own answer. An answer written by department staff
-waits for a department head when the department has an enabled head account. A head's
+waits for a department head, or, in a department with no enabled head account, for an
+administrator (it is published at once only where nobody else could approve it). A head's
 own answer waits for another head of the department, or, in a department with one head,
 for an administrator; an administrator's answer waits for a head of the department or
 another administrator. Whoever may approve it is told.
@@ -49,9 +50,10 @@ def _administrators() -> list[User]:
 
 def approvers(user: User, department_id: int) -> list[User]:
     """Who may approve `user`'s answer: the department's heads, and administrators when
-    the author is a head or an administrator; never the author."""
+    the author is a head or an administrator or the department has no head; never the
+    author."""
     people = _heads(department_id)
-    if user.role in ("department_head", "admin"):
+    if user.role in ("department_head", "admin") or not people:
         people += _administrators()
     return [p for p in people if p.id != user.id]
 
@@ -59,7 +61,9 @@ def approvers(user: User, department_id: int) -> list[User]:
 def needs_approval(user: User, department_id: int) -> bool:
     if user.role in ("department_head", "admin"):
         return True  # a head's or an administrator's answer is never published by its author
-    return bool(_heads(department_id))
+    # A clerk's answer waits for a reviewer whenever there is one: a department without
+    # a head is reviewed by an administrator rather than published unread.
+    return bool(approvers(user, department_id))
 
 
 def _opinions_covered(opinion: Opinion, whole_cluster: bool) -> list[Opinion]:

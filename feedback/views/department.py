@@ -185,6 +185,14 @@ def _left_out_of_the_cluster_answer() -> frozenset[int]:
     return frozenset(listed - kept)
 
 
+def _list_of_people(people) -> str:
+    """Up to three names, then "and N more", so the clerk knows who will review."""
+    names = [person.display_name or person.username for person in people[:3]]
+    if len(people) > 3:
+        names.append(_("%(n)d more", n=len(people) - 3))
+    return _(", ").join(names)
+
+
 @bp.post("/opinions/<int:opinion_id>/answer")
 @roles_required(*STAFF)
 def answer(opinion_id: int):
@@ -203,7 +211,9 @@ def answer(opinion_id: int):
     if response.status == "published":
         flash(_("The answer is published to %(n)d opinion(s).", n=count), "success")
     else:
-        flash(_("The answer to %(n)d opinion(s) waits for the department head's approval.", n=count), "info")
+        reviewers = responses.approvers(current_user, response.department_id)
+        flash(_("The answer to %(n)d opinion(s) waits for approval by %(people)s.", n=count,
+                people=_list_of_people(reviewers)), "info")
     return redirect(url_for("department.queue"))
 
 

@@ -48,6 +48,25 @@ def test_the_only_heads_answer_waits_for_an_administrator_who_is_told(make, db):
     assert responses.approve_answer(user=admin, response_id=response.id).approved_by_id == admin.id
 
 
+def test_a_clerks_answer_in_a_department_without_a_head_waits_for_an_administrator(make, db):
+    department = make.department()
+    clerk = make.user(role="department_staff", department_id=department.id)
+    admin = make.user(role="admin")
+    response = _answer(clerk, _routed(make, department))
+    assert response.status == "pending_approval"
+    told = db.session.query(OutboxMessage).filter_by(user_id=admin.id, kind="approval_needed")
+    assert told.count() == 1
+    assert response in responses.pending_approvals(user=admin)
+    assert responses.approve_answer(user=admin, response_id=response.id).approved_by_id == admin.id
+
+
+def test_a_clerk_with_nobody_to_review_publishes_so_residents_are_not_left_waiting(make, db):
+    department = make.department()
+    clerk = make.user(role="department_staff", department_id=department.id)
+    response = _answer(clerk, _routed(make, department))
+    assert response.status == "published"
+
+
 def test_another_administrator_may_approve_an_administrators_answer(make, db):
     department = make.department()
     first, second = make.user(role="admin"), make.user(role="admin")
