@@ -53,9 +53,11 @@ def _init_extensions(app: Flask) -> None:
     database.init_app(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
+    from . import params
     from .views.public import allow_files_in_opinion_posts
 
     app.before_request(allow_files_in_opinion_posts)  # before the CSRF check reads the form
+    app.before_request(params.refuse_undecodable_multipart)  # reads the form: after the size limit
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"

@@ -16,6 +16,8 @@ from .services.errors import ServiceError
 MAX_ID = 2**31 - 1  # PostgreSQL's integer: ids beyond it name nothing
 MAX_JSON_DEPTH = 32
 FORM_TYPES = ("application/x-www-form-urlencoded",)
+MULTIPART = "multipart/form-data"
+REPLACEMENT_CHARACTER = "\ufffd"
 
 
 class BoundedIntConverter(IntegerConverter):
@@ -97,10 +99,29 @@ def refuse_unreadable_input():
     if not _valid_utf8(request.query_string) or any(
             _has_control_characters(v) for _name, values in request.args.lists() for v in values):
         raise ServiceError(_("The address contains characters that are not allowed."))
-    if request.mimetype in FORM_TYPES and request.method in ("POST", "PUT", "PATCH"):
-        if not _valid_utf8(request.get_data(cache=True)):
-            raise ServiceError(_("The form contains characters that are not allowed "
-                                 "(it must be sent as UTF-8 text)."))
+    if request.method not in ("POST", "PUT", "PATCH"):
+        return
+    if request.mimetype in FORM_TYPES and not _valid_utf8(request.get_data(cache=True)):
+        raise _unreadable_form()
+
+
+def refuse_undecodable_multipart():
+    """Before a multipart form is used (registered after the per-view size limits, since
+    reading the form parses it): its text fields must have been UTF-8."""
+    if request.method in ("POST", "PUT", "PATCH") and request.mimetype == MULTIPART \
+            and _has_undecodable_field(request.form):
+        raise _unreadable_form()
+
+
+def _has_undecodable_field(form) -> bool:
+    """Werkzeug decodes multipart text fields with errors="replace", so bytes that were
+    not UTF-8 arrive as U+FFFD: refuse them rather than store mangled text."""
+    return any(REPLACEMENT_CHARACTER in value for _name, values in form.lists() for value in values)
+
+
+def _unreadable_form() -> ServiceError:
+    return ServiceError(_("The form contains characters that are not allowed "
+                          "(it must be sent as UTF-8 text)."))
 
 
 def init_app(app: Flask) -> None:

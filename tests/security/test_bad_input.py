@@ -107,6 +107,25 @@ def test_invalid_utf8_in_a_web_form_is_refused_and_nothing_stored(client, make, 
     assert db.session.scalar(select(func.count(Opinion.id))) == 0
 
 
+def test_invalid_utf8_in_a_multipart_form_is_refused_and_nothing_stored(client, make, db):
+    from sqlalchemy import func, select
+
+    from feedback.models import Opinion
+
+    item = make.item()
+    token = _form_token(client, f"/items/{item.id}")
+    boundary = "b0undary"
+    parts = [("csrf_token", token.encode()), ("stance", b"suggestion"), ("lang", b"en"),
+             ("text", b"\xff\xfe" + "路灯坏了一个月".encode())]
+    body = b"".join(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'.encode()
+                    + value + b"\r\n" for name, value in parts) + f"--{boundary}--\r\n".encode()
+    response = client.post(f"/items/{item.id}/opinions?lang=en", data=body,
+                           content_type=f"multipart/form-data; boundary={boundary}")
+    assert response.status_code == 400
+    assert "UTF-8" in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(Opinion.id))) == 0
+
+
 def test_valid_utf8_with_line_breaks_still_goes_through(client, make):
     item = make.item()
     token = _form_token(client, f"/items/{item.id}")
