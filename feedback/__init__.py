@@ -99,11 +99,11 @@ def _init_jobs(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from .views import (api, auth, channels_admin, committee, department, dispatch, editor, feeds,
+    from .views import (accounts_admin, api, auth, channels_admin, committee, department, dispatch, editor, feeds,
                         figures, kiosk, moderation, open_data, opinion_files, public, search, site,
                         supervision)
 
     for module in (public, auth, department, editor, committee, search, api, kiosk, moderation,
                    dispatch, figures, feeds, supervision, channels_admin, open_data, site,
-                   opinion_files):
+                   opinion_files, accounts_admin):
         app.register_blueprint(module.bp)

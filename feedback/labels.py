@@ -101,6 +101,17 @@ LABELS = {
         "extension_approved": _l("More time granted"),
         "extension_rejected": _l("More time refused"),
     },
+    "role": {
+        "admin": _l("Administrator"),
+        "editor": _l("Editor"),
+        "department_staff": _l("Department staff"),
+        "department_head": _l("Department head"),
+        "dispatcher": _l("Dispatcher"),
+        "committee_member": _l("Committee member"),
+        "supervisor": _l("Supervisor"),
+        "moderator": _l("Moderator"),
+        "member": _l("Member"),
+    },
     "rating": {
         "satisfied": _l("Satisfied"),
         "basically_satisfied": _l("Basically satisfied"),

@@ -129,12 +129,33 @@ def _account(username: str) -> User:
     return user
 
 
+@bp.cli.command("create")
+@click.argument("username")
+@click.option("--role", required=True, help="admin, editor, department_staff, department_head, dispatcher, "
+              "committee_member, supervisor, moderator or member")
+@click.option("--name", "display_name", default="", help="the name shown to colleagues (default: the user name)")
+@click.option("--department", "department_key", default=None, help="the department's key (staff and heads)")
+@click.password_option()
+def create_command(username: str, role: str, display_name: str, department_key: str | None, password: str):
+    """Create a staff account (the password is asked twice, never put on the command line)."""
+    from ..services import accounts
+    from ..services.errors import ValidationFailed
+
+    try:
+        accounts.create(user=None, username=username, role=role, display_name=display_name,
+                        password=password, department_key=department_key)
+    except ValidationFailed as failure:
+        raise click.ClickException("; ".join(str(m) for ms in failure.errors.values() for m in ms))
+    click.echo(f"{username} created ({role})")
+
+
 @bp.cli.command("end-sessions")
 @click.argument("username")
 def end_sessions_command(username: str):
     """End every session of an account (a lost laptop, a shared password)."""
-    _account(username).end_sessions()
-    db.session.commit()
+    from ..services import accounts
+
+    accounts.end_sessions(user=None, target=_account(username))
     click.echo(f"every session of {username} has ended")
 
 
@@ -154,11 +175,20 @@ def set_password_command(username: str, password: str):
 @click.argument("username")
 def disable_command(username: str):
     """Disable an account: it can no longer log in, and its sessions end at once."""
-    user = _account(username)
-    user.is_enabled = False
-    user.end_sessions()
-    db.session.commit()
+    from ..services import accounts
+
+    accounts.disable(user=None, target=_account(username))
     click.echo(f"{username} is disabled")
+
+
+@bp.cli.command("enable")
+@click.argument("username")
+def enable_command(username: str):
+    """Let a disabled account log in again with its password."""
+    from ..services import accounts
+
+    accounts.enable(user=None, target=_account(username))
+    click.echo(f"{username} is enabled")
 
 
 @bp.app_context_processor

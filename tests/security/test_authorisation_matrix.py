@@ -49,6 +49,8 @@ AUDIENCE: dict[str, object] = {
     "channels_admin.index": ADMINS, "channels_admin.create_key": ADMINS,
     "channels_admin.disable_key": ADMINS, "channels_admin.disable_kiosk": ADMINS,
     "channels_admin.register_kiosk": ADMINS,
+    "accounts_admin.index": ADMINS, "accounts_admin.disable": ADMINS, "accounts_admin.enable": ADMINS,
+    "accounts_admin.end_sessions": ADMINS,
     "committee.concern": REVIEWERS, "committee.decision": COMMITTEE, "committee.index": REVIEWERS,
     "committee.review": REVIEWERS, "committee.review_csv": REVIEWERS,
     "committee.review_pdf": REVIEWERS,
