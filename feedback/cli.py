@@ -85,6 +85,7 @@ def serve_command(host: str, port: int, threads: int):
     from waitress import serve
 
     supervisor = _start_background_processes()
+    _warm_up_in_the_background(current_app._get_current_object())
     signal.signal(signal.SIGTERM, _interrupt)  # stop like Ctrl+C, so `finally` runs
     click.echo(f"Open http://{host}:{port}/  (Ctrl+C stops web and workers)")
     try:
@@ -94,6 +95,31 @@ def serve_command(host: str, port: int, threads: int):
     finally:
         if supervisor is not None:
             supervisor.stop()
+
+
+def warm_up(app: Flask) -> None:
+    """Load what the first search or committee review would otherwise load while a person
+    waits: jieba's dictionary (1-5 s), scikit-learn, the search index and its reader."""
+    from .synthesis import clustering, text  # noqa: F401  (imports scikit-learn)
+
+    text.tokenise("预热分词词典")
+    with app.app_context():
+        from .services import search
+
+        search.search(user=None, text="预热")
+
+
+def _warm_up_in_the_background(app: Flask) -> None:
+    """`warm_up` on a thread, so that the port opens at once."""
+    import threading
+
+    def run():
+        try:
+            warm_up(app)
+        except Exception:  # a cold first request is slower, never broken
+            app.logger.exception("warm-up failed; the first requests load what they need")
+
+    threading.Thread(target=run, name="warm-up", daemon=True).start()
 
 
 def _interrupt(signum, frame):
