@@ -103,10 +103,15 @@ def warm_up(app: Flask) -> None:
     from .synthesis import clustering, text  # noqa: F401  (imports scikit-learn)
 
     text.tokenise("预热分词词典")
+    from search_index.errors import SearchUnavailable
+
     with app.app_context():
         from .services import search
 
-        search.search(user=None, text="预热")
+        try:
+            search.search(user=None, text="预热")
+        except SearchUnavailable:  # no index yet: the search worker builds it
+            pass
 
 
 def _warm_up_in_the_background(app: Flask) -> None:
