@@ -32,8 +32,10 @@ Here (measured in `bench/real_messages.py`):
    average, once, as groups merge; at the end a message can be much closer to another
    group's centroid than to its own (its own counted without it). Such a message
    (`REASSIGN_MARGIN` times closer) moves there, once, and what that leaves under the
-   minimum size goes through step 4 again. This is how a new message is placed live
-   (`LongMessageModel.assign`), so the clusters agree with that placing.
+   minimum size goes through step 4 again, now at `PLACE_SIMILARITY`: the cosine from
+   which a new message is placed live (`LongMessageModel.assign`, the short-opinion
+   method's similarity × its assign share, 0.25 × 0.6), so that a left-over is in the
+   group a new message saying the same would be placed in.
 """
 from __future__ import annotations
 
@@ -58,6 +60,9 @@ LINKAGE_MAX_ROWS = 8000
 SPLIT_TIGHTNESS = 1.25
 SPLIT_COVER = 0.8
 REASSIGN_MARGIN = 1.2
+# = clustering.DEFAULT_SIMILARITY * clustering.ASSIGN_SHARE, the live placing's cosine
+# (clustering imports this module, so it is not imported from there).
+PLACE_SIMILARITY = 0.15
 BLOCK_ROWS = 2048
 _SENTENCE_END = re.compile(r"[。！？!?；;\n]|(?<=[\u4e00-\u9fff])\s")
 _CODE = re.compile(r"[a-z]{0,2}\d+[a-z]?|[a-z]\d*")
@@ -255,7 +260,7 @@ def group_vectors(vectors: sparse.csr_matrix, min_size: int) -> np.ndarray:
     groups = _drop_small(groups, min_size)
     groups = split_two_matters(vectors, groups, min_size)
     groups = _drop_small(reassign_to_closest(vectors, groups), min_size)
-    return _drop_small(attach_left_over(vectors, groups), min_size)
+    return _drop_small(attach_left_over(vectors, groups, PLACE_SIMILARITY), min_size)
 
 
 class LongMessageModel:
