@@ -325,8 +325,29 @@ def named_place(uses: sparse.csr_matrix, terms: Sequence[str], placeable: np.nda
     return terms[int(coverage.argmax())]
 
 
+_ADMIN_UNITS = "县市区州"
+
+
+def shown(term: str) -> str | None:
+    """A label term as a reader should see it: None for a letter-and-number code (an
+    anonymised board's "i1"); without the 县, 市 or 区 of an anonymised or abbreviated
+    district glued to the name that follows it (A3县恒大 is cut "a3 / 县恒大"): a word
+    jieba's dictionary does not know, of two characters or more after the unit."""
+    if _CODE.fullmatch(term):
+        return None
+    if len(term) >= 3 and term[0] in _ADMIN_UNITS:
+        from .text import word_class
+
+        if word_class(term) is None:
+            return term[1:]
+    return term
+
+
 def with_place(label_terms: Sequence[str], place: str | None, length: int = 3) -> list[str]:
-    """The label's terms with the place first (once), `length` terms in all."""
-    if place is None:
-        return list(label_terms[:length])
-    return [place] + [t for t in label_terms if t != place and t not in place][:length - 1]
+    """The label's terms (`shown`) with the place first (once), `length` terms in all."""
+    terms = []
+    for term in ([place] if place else []) + list(label_terms):
+        term = shown(term)
+        if term and term not in terms and not (terms and place and term in terms[0]):
+            terms.append(term)
+    return terms[:length]

@@ -12,7 +12,7 @@ from scipy import sparse
 from feedback.synthesis.clustering import OpinionDoc, cluster_opinions
 from feedback.synthesis.long_messages import (
     DistinctiveTerms, are_long, average_link_groups, group_vectors, is_place, lead_of,
-    named_place, reassign_to_closest, with_place,
+    named_place, reassign_to_closest, shown, with_place,
 )
 from feedback.synthesis.samples import BACKGROUND, generate_opinions, hot_issue_opinion
 from feedback.synthesis.text import normalise, tokenise
@@ -145,3 +145,11 @@ def test_a_message_much_closer_to_another_group_moves_there_and_no_other_does():
     # messages in no group stay in none; a single group has nowhere to send anyone
     assert list(reassign_to_closest(sparse.csr_matrix(matrix), np.where(labels == 1, -1, 0))) == \
         list(np.where(labels == 1, -1, 0))
+
+
+def test_a_label_shows_no_code_and_no_district_unit_glued_to_a_name():
+    # An anonymised board writes "b3县阳光城幼儿园": jieba cuts "b3 / 县阳光城 / 幼儿园".
+    assert shown("县阳光城") == "阳光城" and shown("b3") is None and shown("i1") is None
+    assert shown("市政府") == "市政府" and shown("幼儿园") == "幼儿园"  # words it knows stay
+    assert with_place(["i1", "幼儿园", "收费"], "县阳光城") == ["阳光城", "幼儿园", "收费"]
+    assert with_place(["c2", "幼儿园", "收费", "老师"], None) == ["幼儿园", "收费", "老师"]
