@@ -326,6 +326,8 @@ def named_place(uses: sparse.csr_matrix, terms: Sequence[str], placeable: np.nda
 
 
 _ADMIN_UNITS = "县市区州"
+# What an anonymised board writes for a place (a, b9, k10); not 5g, 4s, ktv or 12345.
+_PLACE_CODE = re.compile(r"[a-z]{1,2}\d*")
 
 
 def shown(term: str) -> str | None:
@@ -333,7 +335,7 @@ def shown(term: str) -> str | None:
     anonymised board's "i1"); without the 县, 市 or 区 of an anonymised or abbreviated
     district glued to the name that follows it (A3县恒大 is cut "a3 / 县恒大"): a word
     jieba's dictionary does not know, of two characters or more after the unit."""
-    if _CODE.fullmatch(term):
+    if _PLACE_CODE.fullmatch(term):
         return None
     if len(term) >= 3 and term[0] in _ADMIN_UNITS:
         from .text import word_class

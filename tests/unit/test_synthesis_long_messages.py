@@ -151,5 +151,6 @@ def test_a_label_shows_no_code_and_no_district_unit_glued_to_a_name():
     # An anonymised board writes "b3县阳光城幼儿园": jieba cuts "b3 / 县阳光城 / 幼儿园".
     assert shown("县阳光城") == "阳光城" and shown("b3") is None and shown("i1") is None
     assert shown("市政府") == "市政府" and shown("幼儿园") == "幼儿园"  # words it knows stay
+    assert shown("5g") == "5g" and shown("ktv") == "ktv" and shown("12345") == "12345"
     assert with_place(["i1", "幼儿园", "收费"], "县阳光城") == ["阳光城", "幼儿园", "收费"]
     assert with_place(["c2", "幼儿园", "收费", "老师"], None) == ["幼儿园", "收费", "老师"]
