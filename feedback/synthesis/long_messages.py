@@ -28,6 +28,14 @@ Here (measured in `bench/real_messages.py`):
    messages, cut again `SPLIT_TIGHTNESS` times tighter (0.075), form two or more groups
    of the minimum size covering most of it (`SPLIT_COVER`) is split into them; the rest
    stay with the largest part. (1.5 times tighter also split one marked issue in two.)
+6. Each message to its closest group. Average linkage places a message by its group's
+   average, once, as groups merge; at the end a message can be much closer to another
+   group's centroid than to its own (its own counted without it). Such a message
+   (`REASSIGN_MARGIN` times closer) moves there, once, and what that leaves under the
+   minimum size goes through step 4 again, now at `PLACE_SIMILARITY`: the cosine from
+   which a new message is placed live (`LongMessageModel.assign`, the short-opinion
+   method's similarity × its assign share, 0.25 × 0.6), so that a left-over is in the
+   group a new message saying the same would be placed in.
 """
 from __future__ import annotations
 
@@ -51,6 +59,10 @@ ATTACH_SIMILARITY = 0.25
 LINKAGE_MAX_ROWS = 8000
 SPLIT_TIGHTNESS = 1.25
 SPLIT_COVER = 0.8
+REASSIGN_MARGIN = 1.2
+# = clustering.DEFAULT_SIMILARITY * clustering.ASSIGN_SHARE, the live placing's cosine
+# (clustering imports this module, so it is not imported from there).
+PLACE_SIMILARITY = 0.15
 BLOCK_ROWS = 2048
 _SENTENCE_END = re.compile(r"[。！？!?；;\n]|(?<=[\u4e00-\u9fff])\s")
 _CODE = re.compile(r"[a-z]{0,2}\d+[a-z]?|[a-z]\d*")
@@ -211,11 +223,44 @@ def split_two_matters(vectors: sparse.csr_matrix, labels: np.ndarray, min_size: 
     return _drop_small(split, min_size)
 
 
+def reassign_to_closest(vectors: sparse.csr_matrix, labels: np.ndarray,
+                        margin: float = REASSIGN_MARGIN) -> np.ndarray:
+    """Step 6: a grouped message whose cosine to another group's centroid is `margin` times
+    its cosine to its own group's centroid without it moves to that group (one pass, all
+    moves decided on the same centroids). Groups are not renumbered."""
+    rows = np.flatnonzero(labels >= 0)
+    if labels.max(initial=-1) < 1:
+        return labels
+    membership = sparse.csr_matrix((np.ones(len(rows), np.float32), (labels[rows], rows)),
+                                   shape=(labels.max() + 1, len(labels)))
+    sums = (membership @ vectors).tocsr()  # sparse: groups × terms
+    sum_norms = np.sqrt(np.asarray(sums.multiply(sums).sum(axis=1)).ravel())
+    inverse_norms = 1.0 / np.maximum(sum_norms, 1e-12)
+    moved = labels.copy()
+    for start in range(0, len(rows), BLOCK_ROWS):
+        block = rows[start:start + BLOCK_ROWS]
+        dots = np.asarray((vectors[block] @ sums.T).todense())  # v · sum of each group
+        own = labels[block]
+        own_dot = dots[np.arange(len(block)), own]
+        self_norm = np.asarray(vectors[block].multiply(vectors[block]).sum(axis=1)).ravel()
+        rest_norm = np.sqrt(np.maximum(sum_norms[own] ** 2 - 2 * own_dot + self_norm, 1e-12))
+        own_score = np.where(rest_norm > 1e-6, (own_dot - self_norm) / rest_norm, 0.0)
+        scores = dots * inverse_norms
+        scores[np.arange(len(block)), own] = -np.inf
+        best = scores.argmax(axis=1)
+        best_score = scores[np.arange(len(block)), best]
+        move = best_score > margin * np.maximum(own_score, 0.0)
+        moved[block[move]] = best[move]
+    return moved
+
+
 def group_vectors(vectors: sparse.csr_matrix, min_size: int) -> np.ndarray:
-    """Steps 3 to 5: a group per message (-1 for none), numbered 0.. largest first."""
+    """Steps 3 to 6: a group per message (-1 for none), numbered 0.. largest first."""
     groups = attach_left_over(vectors, average_link_groups(vectors, min_size))
     groups = _drop_small(groups, min_size)
-    return split_two_matters(vectors, groups, min_size)
+    groups = split_two_matters(vectors, groups, min_size)
+    groups = _drop_small(reassign_to_closest(vectors, groups), min_size)
+    return _drop_small(attach_left_over(vectors, groups, PLACE_SIMILARITY), min_size)
 
 
 class LongMessageModel:
@@ -280,8 +325,31 @@ def named_place(uses: sparse.csr_matrix, terms: Sequence[str], placeable: np.nda
     return terms[int(coverage.argmax())]
 
 
+_ADMIN_UNITS = "县市区州"
+# What an anonymised board writes for a place (a, b9, k10); not 5g, 4s, ktv or 12345.
+_PLACE_CODE = re.compile(r"[a-z]{1,2}\d*")
+
+
+def shown(term: str) -> str | None:
+    """A label term as a reader should see it: None for a letter-and-number code (an
+    anonymised board's "i1"); without the 县, 市 or 区 of an anonymised or abbreviated
+    district glued to the name that follows it (A3县恒大 is cut "a3 / 县恒大"): a word
+    jieba's dictionary does not know, of two characters or more after the unit."""
+    if _PLACE_CODE.fullmatch(term):
+        return None
+    if len(term) >= 3 and term[0] in _ADMIN_UNITS:
+        from .text import word_class
+
+        if word_class(term) is None:
+            return term[1:]
+    return term
+
+
 def with_place(label_terms: Sequence[str], place: str | None, length: int = 3) -> list[str]:
-    """The label's terms with the place first (once), `length` terms in all."""
-    if place is None:
-        return list(label_terms[:length])
-    return [place] + [t for t in label_terms if t != place and t not in place][:length - 1]
+    """The label's terms (`shown`) with the place first (once), `length` terms in all."""
+    terms = []
+    for term in ([place] if place else []) + list(label_terms):
+        term = shown(term)
+        if term and term not in terms and not (terms and place and term in terms[0]):
+            terms.append(term)
+    return terms[:length]

@@ -12,7 +12,7 @@ from scipy import sparse
 from feedback.synthesis.clustering import OpinionDoc, cluster_opinions
 from feedback.synthesis.long_messages import (
     DistinctiveTerms, are_long, average_link_groups, group_vectors, is_place, lead_of,
-    named_place, with_place,
+    named_place, reassign_to_closest, shown, with_place,
 )
 from feedback.synthesis.samples import BACKGROUND, generate_opinions, hot_issue_opinion
 from feedback.synthesis.text import normalise, tokenise
@@ -124,3 +124,33 @@ def test_a_group_of_two_tight_matters_loosely_alike_is_split_in_two():
     labels = group_vectors(sparse.csr_matrix(matrix), min_size=5)
     assert len(set(labels[:6])) == 1 and len(set(labels[6:])) == 1 and labels[0] != labels[6]
     assert labels.min() >= 0
+
+
+def test_a_message_much_closer_to_another_group_moves_there_and_no_other_does():
+    # Two matters of five messages each; average linkage left message 5 (of the second
+    # matter, one word of the first) in the first group. Against its own group without it
+    # it scores low, against the second group's centroid high: it moves. A message of the
+    # first group saying the shared word as well stays (as close to its own group).
+    vocabulary = ["停车", "车位", "占用", "跳舞", "音箱", "噪音", "晚上"]
+    rows = [[0, 1, 2], [0, 1], [1, 2], [0, 2], [0, 1, 2, 6], [3, 4, 5, 0],
+            [3, 4, 5], [3, 4], [4, 5], [3, 5]]
+    matrix = np.zeros((len(rows), len(vocabulary)), dtype=np.float32)
+    for row, columns in enumerate(rows):
+        matrix[row, columns] = 1.0
+    matrix /= np.linalg.norm(matrix, axis=1, keepdims=True)
+    labels = np.array([0, 0, 0, 0, 0, 0, 1, 1, 1, 1])
+    moved = reassign_to_closest(sparse.csr_matrix(matrix), labels)
+    assert list(moved) == [0, 0, 0, 0, 0, 1, 1, 1, 1, 1]
+    assert list(reassign_to_closest(sparse.csr_matrix(matrix), moved)) == list(moved)
+    # messages in no group stay in none; a single group has nowhere to send anyone
+    assert list(reassign_to_closest(sparse.csr_matrix(matrix), np.where(labels == 1, -1, 0))) == \
+        list(np.where(labels == 1, -1, 0))
+
+
+def test_a_label_shows_no_code_and_no_district_unit_glued_to_a_name():
+    # An anonymised board writes "b3县阳光城幼儿园": jieba cuts "b3 / 县阳光城 / 幼儿园".
+    assert shown("县阳光城") == "阳光城" and shown("b3") is None and shown("i1") is None
+    assert shown("市政府") == "市政府" and shown("幼儿园") == "幼儿园"  # words it knows stay
+    assert shown("5g") == "5g" and shown("ktv") == "ktv" and shown("12345") == "12345"
+    assert with_place(["i1", "幼儿园", "收费"], "县阳光城") == ["阳光城", "幼儿园", "收费"]
+    assert with_place(["c2", "幼儿园", "收费", "老师"], None) == ["幼儿园", "收费", "老师"]
