@@ -67,6 +67,7 @@ from sklearn.cluster import AgglomerativeClustering
 from sklearn.decomposition import TruncatedSVD
 from sklearn.preprocessing import normalize
 from sklearn.utils.extmath import row_norms
+from threadpoolctl import threadpool_limits
 
 from .campaigns import Campaign, find_campaigns
 from .counting import CharGramTfidf, GramColumns, TokenTable, TokenTfidf
@@ -90,6 +91,7 @@ SAMPLE_ABOVE = 10000  # organic opinions; above this, concerns are found in a sa
 # for issues of 5 to 60 among 20,000 (4b to 4d), whose cost grows with the number of groups
 # and the vocabulary (100,000 texts made of real messages: 1,400 groups, 500,000 columns).
 SCALE_ABOVE, SCALE_SAMPLE = 20_000, 5_000
+CLUSTERING_THREADS = 1  # see cluster_opinions
 NEIGHBOURS = 15
 BLOCK_ROWS = 1024
 DEFAULT_SIMILARITY = 0.25
@@ -370,7 +372,19 @@ def cluster_opinions(
     """Group opinions into hot issues and campaigns; the rest are assigned None.
     Without `pool_neighbours`, opinions are grouped by their own wording alone (see
     `smooth_by_neighbours`): what was said within one concern rather than concerns.
-    Long messages (a message board's posts) are grouped by `long_messages` instead."""
+    Long messages (a message board's posts) are grouped by `long_messages` instead.
+
+    BLAS and OpenMP run `CLUSTERING_THREADS` threads meanwhile: the run's matrices are
+    small (a QR of 5,000 × 170), and on a machine whose cores are busy with other work,
+    OpenBLAS's two threads waited on each other: that QR, an LU and an SVD took 10–24 s
+    with two threads and 0.6 s with one."""
+    with threadpool_limits(CLUSTERING_THREADS):
+        return _cluster_opinions(docs, similarity, min_cluster_size, min_samples, campaign_threshold,
+                                 pool_neighbours)
+
+
+def _cluster_opinions(docs: Sequence[OpinionDoc], similarity: float, min_cluster_size: int, min_samples: int,
+                      campaign_threshold: float, pool_neighbours: bool) -> ClusteringResult:
     campaigns = find_campaigns([(d.id, d.text) for d in docs if d.text],
                                threshold=campaign_threshold, min_size=min_cluster_size)
     in_campaign = {member: n for n, c in enumerate(campaigns) for member in c.members}
