@@ -1177,10 +1177,14 @@ def _describe_clusters(docs, vectors, own_words: TokenTable, labels: np.ndarray,
     centroids = sparse_group_centroids(vectors, labels) if sparse_centroids else group_centroids(vectors, labels)
     member_rows = _rows_by_label(labels, centroids.shape[0])
     key_terms = class_key_terms(own_words.counts(own_words.term_mask(is_topic_term)), own_words.terms, labels)
+    if sparse_centroids:
+        closeness_of = _closeness_to_sparse_centroids(vectors, centroids, member_rows)
     clusters = []
     for label, rows in enumerate(member_rows):
-        centroid = centroids[label] if sparse_centroids else centroids[label][np.newaxis, :]
-        closeness = _dense(vectors[rows] @ centroid.T).ravel()
+        if sparse_centroids:
+            closeness = closeness_of[label]
+        else:
+            closeness = _dense(vectors[rows] @ centroids[label][:, np.newaxis]).ravel()
         representatives = [docs[rows[i]].id for i in np.argsort(-closeness, kind="stable")[:3]]
         stances = Counter(docs[i].stance or UNSPECIFIED_STANCE for i in rows)
         clusters.append(Cluster(
@@ -1189,6 +1193,26 @@ def _describe_clusters(docs, vectors, own_words: TokenTable, labels: np.ndarray,
             stance_counts=dict(stances), centroid=centroids[label], is_campaign=label in campaign_labels,
         ))
     return clusters
+
+
+def _closeness_to_sparse_centroids(vectors, centroids: sparse.csr_matrix,
+                                   member_rows: list[np.ndarray]) -> list[np.ndarray]:
+    """Per label, the cosine of each of its `member_rows` to its centroid: the centroid
+    scattered into one dense scratch vector, the members' rows (taken in one permutation,
+    each label's a contiguous slice) multiplied by it. A product of the members' sparse
+    rows with the sparse centroid took 5 ms a cluster at 100,000 texts of real messages."""
+    order = np.concatenate(member_rows) if member_rows else np.zeros(0, np.int64)
+    permuted = sparse.csr_matrix(vectors[order], dtype=np.float32)
+    bounds = np.concatenate([[0], np.cumsum([len(rows) for rows in member_rows])])
+    scratch = np.zeros(permuted.shape[1], dtype=np.float32)
+    found = []
+    for label in range(len(member_rows)):
+        start, end = centroids.indptr[label], centroids.indptr[label + 1]
+        columns = centroids.indices[start:end]
+        scratch[columns] = centroids.data[start:end]
+        found.append(np.asarray(permuted[bounds[label]:bounds[label + 1]] @ scratch).ravel())
+        scratch[columns] = 0.0
+    return found
 
 
 def _rows_by_label(labels: np.ndarray, count: int) -> list[np.ndarray]:
@@ -1219,8 +1243,14 @@ def class_key_terms(counts: sparse.csr_matrix, terms: Sequence[str], labels: np.
     weight = np.array([DOMAIN_TERM_WEIGHT if t in domain else 1.0 for t in terms])
     specificity = np.log(1 + average / np.maximum(overall, 1)) * weight
     labelable = np.array([_can_label(t) for t in terms], dtype=bool)
-    return [_covering_terms(uses[rows], counts[rows], specificity, labelable, terms, top)
-            for rows in _rows_by_label(labels, count)]
+    # Each label's rows as a contiguous slice of one permutation, not a selection per label.
+    member_rows = _rows_by_label(labels, count)
+    order = np.concatenate(member_rows) if member_rows else np.zeros(0, np.int64)
+    bounds = np.concatenate([[0], np.cumsum([len(rows) for rows in member_rows])])
+    uses, counts = uses[order], counts[order]
+    return [_covering_terms(uses[bounds[label]:bounds[label + 1]], counts[bounds[label]:bounds[label + 1]],
+                            specificity, labelable, terms, top)
+            for label in range(count)]
 
 
 def _covering_terms(uses: sparse.csr_matrix, counts: sparse.csr_matrix, specificity: np.ndarray,
