@@ -83,7 +83,7 @@ from .counting import CharGramTfidf, GramColumns, TokenTable, TokenTfidf
 from .long_messages import (
     DistinctiveTerms, LongMessageModel, are_long, group_vectors, is_place, lead_of, named_place, with_place,
 )
-from .text import domain_words, general_words, word_class
+from .text import domain_words, general_words, word_class, words_of_classes
 
 WORD_WEIGHT, CHAR_WEIGHT = 0.6, 0.4
 # From this many opinions on, neighbours are searched in the SVD space: its axes join words
@@ -1278,7 +1278,7 @@ def _can_label(term: str) -> bool:
     """A label names what a concern is about, so not with a single character, a number, a
     general word (怎么, 不能, 现在) or a word of a function class (两年, 一条, 这边)."""
     return (len(term) > 1 and not term.isdigit() and term not in general_words()
-            and word_class(term) not in FUNCTION_WORD_CLASSES)
+            and term not in words_of_classes(FUNCTION_WORD_CLASSES))
 
 
 def sub_concerns(docs: Sequence[OpinionDoc], min_cluster_size: int = 5, top: int = 6) -> list[tuple[str, int]]:

@@ -107,3 +107,15 @@ def test_reduction_on_the_used_columns_is_the_fitted_svds_transform():
     matrix = sparse.vstack([matrix, matrix[:300]], format="csr")  # columns used 3 times or more
     expected = clustering._fitted_svd(matrix, 20).transform(matrix)
     assert np.allclose(clustering._reduced_by_svd(matrix, 20), expected, atol=1e-5)
+
+
+def test_function_words_are_those_jieba_tags_so_also_when_read_from_the_cache():
+    from feedback.synthesis import text
+    from feedback.synthesis.clustering import FUNCTION_WORD_CLASSES
+
+    expected = frozenset(w for w, tag in text._word_classes().items() if tag in FUNCTION_WORD_CLASSES)
+    text.words_of_classes.cache_clear()
+    assert text.words_of_classes(FUNCTION_WORD_CLASSES) == expected  # computed or read
+    text.words_of_classes.cache_clear()
+    assert text.words_of_classes(FUNCTION_WORD_CLASSES) == expected  # read from the file written
+    assert "怎么" not in text.words_of_classes(FUNCTION_WORD_CLASSES) or text.word_class("怎么") in FUNCTION_WORD_CLASSES
