@@ -44,6 +44,15 @@ Method (measured in `bench/synthesis.py`):
    the others are placed by their own words as in step 4. At any size, what no group
    took is grouped among itself once more (`organic_groups`); a group found that way
    joins the group that holds the rest of its concern (`join_left_over_halves`).
+   Above `SCALE_ABOVE` (20,000) organic opinions, `groups_at_scale` instead: steps 2 to 4
+   on a sample of `SCALE_SAMPLE`, the others placed by sparse centroids, the left-over pass
+   the same way, and neither 4b, 4c nor 4d (made for issues of 5 to 60 among 20,000; their
+   cost grew with the number of groups and the vocabulary, 5.9× the plain baseline at
+   100,000 texts of real messages). Centroids stay sparse there (clusters × 500,000
+   columns would be GBs dense). Small issues are its weakness: with a sample of 400 of 800
+   generated opinions, issues of 60 and 80 were found whole, one of 30 was not (19 of it in
+   one cluster); at 100,000 with a sample of 5,000, that is issues of about 600 against
+   300.
 5. Copy-paste campaigns (`campaigns.find_campaigns`) are taken out before step 2 and
    become clusters of their own (`is_campaign`), so 500 copies of one letter are
    shown as one campaign, neither drowning an organic cluster nor being dropped.
@@ -67,13 +76,14 @@ from sklearn.cluster import AgglomerativeClustering
 from sklearn.decomposition import TruncatedSVD
 from sklearn.preprocessing import normalize
 from sklearn.utils.extmath import row_norms
+from threadpoolctl import threadpool_limits
 
 from .campaigns import Campaign, find_campaigns
-from .counting import CharGramTfidf, TokenTable, TokenTfidf
+from .counting import CharGramTfidf, GramColumns, TokenTable, TokenTfidf
 from .long_messages import (
     DistinctiveTerms, LongMessageModel, are_long, group_vectors, is_place, lead_of, named_place, with_place,
 )
-from .text import domain_words, general_words, word_class
+from .text import domain_words, general_words, word_class, words_of_classes
 
 WORD_WEIGHT, CHAR_WEIGHT = 0.6, 0.4
 # From this many opinions on, neighbours are searched in the SVD space: its axes join words
@@ -81,10 +91,16 @@ WORD_WEIGHT, CHAR_WEIGHT = 0.6, 0.4
 # to compare sparse. In `bench/small_issues.py` at 3,000 opinions the reduction (from 5,000
 # before) met the target for 25 of 30 issues instead of 19, in 0.8 s a run instead of 4.3 s.
 SVD_MIN_DOCS = 500
-SVD_COMPONENTS = 160
+SVD_COMPONENTS, SVD_ITERATIONS = 160, 4
 SVD_FIT_ROWS = 20000
 SVD_MIN_COLUMN_ROWS, SVD_PRUNE_ABOVE_COLUMNS = 3, 50_000  # see _fitted_svd
 SAMPLE_ABOVE = 10000  # organic opinions; above this, concerns are found in a sample of this many
+# Above SCALE_ABOVE organic opinions, concerns are found by `groups_at_scale`: steps 2 to 4
+# on a sample of SCALE_SAMPLE, the rest placed by sparse centroids, without the steps made
+# for issues of 5 to 60 among 20,000 (4b to 4d), whose cost grows with the number of groups
+# and the vocabulary (100,000 texts made of real messages: 1,400 groups, 500,000 columns).
+SCALE_ABOVE, SCALE_SAMPLE = 20_000, 5_000
+CLUSTERING_THREADS = 1  # see cluster_opinions
 NEIGHBOURS = 15
 BLOCK_ROWS = 1024
 DEFAULT_SIMILARITY = 0.25
@@ -234,6 +250,23 @@ class OpinionVectoriser:
 def _fitted_svd(matrix, components: int) -> TruncatedSVD:
     """A TruncatedSVD fitted on at most `SVD_FIT_ROWS` random rows: the axes of
     20,000 opinions are those of 100,000, at a fifth of the cost."""
+    svd, used = _svd_of_used_columns(matrix, components)
+    full = np.zeros((svd.components_.shape[0], matrix.shape[1]), dtype=svd.components_.dtype)
+    full[:, used] = svd.components_
+    svd.components_, svd.n_features_in_ = full, matrix.shape[1]
+    return svd
+
+
+def _reduced_by_svd(matrix, components: int) -> np.ndarray:
+    """`_fitted_svd(matrix, components).transform(matrix)`, without the components over
+    all columns: at 100,000 texts of real messages those are 160 × 500,000 (650 MB), and
+    the product with them most of the time, though only the used columns weigh anything."""
+    svd, used = _svd_of_used_columns(matrix, components)
+    return np.asarray(sparse.csr_matrix(matrix)[:, used] @ svd.components_.T)
+
+
+def _svd_of_used_columns(matrix, components: int) -> tuple[TruncatedSVD, np.ndarray]:
+    """(TruncatedSVD fitted on the `used` columns only, used): see `_fitted_svd`."""
     rows = matrix
     if matrix.shape[0] > SVD_FIT_ROWS:
         rows = matrix[np.sort(np.random.RandomState(0).choice(matrix.shape[0], SVD_FIT_ROWS, replace=False))]
@@ -246,11 +279,8 @@ def _fitted_svd(matrix, components: int) -> TruncatedSVD:
     if rows.shape[1] > SVD_PRUNE_ABOVE_COLUMNS:
         frequent = np.bincount(rows.indices, minlength=rows.shape[1]) >= SVD_MIN_COLUMN_ROWS
         used = np.flatnonzero(frequent) if frequent.sum() > components else used
-    svd = TruncatedSVD(components, algorithm="randomized", n_iter=4, random_state=0).fit(rows[:, used])
-    full = np.zeros((svd.components_.shape[0], rows.shape[1]), dtype=svd.components_.dtype)
-    full[:, used] = svd.components_
-    svd.components_, svd.n_features_in_ = full, rows.shape[1]
-    return svd
+    svd = TruncatedSVD(components, algorithm="randomized", n_iter=SVD_ITERATIONS, random_state=0).fit(rows[:, used])
+    return svd, used
 
 
 def _joined(token_lists: Sequence[list[str]]) -> list[str]:
@@ -269,11 +299,10 @@ class ClusterModel:
     def __init__(self, vectoriser: OpinionVectoriser, centroids: np.ndarray, similarity: float,
                  formulas: frozenset[tuple[str, ...]] = frozenset()):
         self.vectoriser, self.similarity, self.formulas = vectoriser, similarity, formulas
-        self.centroids = np.asarray(centroids, dtype=np.float32)
-        self._word_index = vectoriser.words.vocabulary_ if vectoriser.words else {}
-        self._char_index = vectoriser.chars.vocabulary_ if vectoriser.chars else {}
-        self._word_offset = len(self._word_index)
-        if len(self.centroids) and vectoriser.svd is not None:
+        # sparse (clusters × features, as `groups_at_scale` makes them) or dense
+        self.centroids = (sparse.csc_matrix(centroids, dtype=np.float32) if sparse.issparse(centroids)
+                          else np.asarray(centroids, dtype=np.float32))
+        if self.centroids.shape[0] and vectoriser.svd is not None:
             self._feature_space = vectoriser.svd.components_.T.astype(np.float32)  # features × components
         else:
             self._feature_space = None
@@ -281,13 +310,13 @@ class ClusterModel:
     def assign(self, tokens: list[str], context: Sequence[str] = ()) -> tuple[int | None, float]:
         """(cluster index, cosine to its centroid); index None below the threshold.
         `context` as in `OpinionDoc.context`."""
-        if len(self.centroids) == 0:
+        if self.centroids.shape[0] == 0:
             return None, 0.0
         features, values = self._features(topic_tokens(strip_runs(list(tokens), self.formulas) + list(context)))
         if not len(features):
             return None, 0.0
         if self._feature_space is None:
-            scores = self.centroids[:, features] @ values
+            scores = np.asarray(self.centroids[:, features] @ values).ravel()
         else:
             vector = values @ self._feature_space[features]
             norm = float(np.linalg.norm(vector))
@@ -297,6 +326,20 @@ class ClusterModel:
         best = int(np.argmax(scores))
         score = float(scores[best])
         return (best if score >= self.similarity else None), score
+
+    @property
+    def _word_index(self) -> dict[str, int]:
+        return self.vectoriser.words.vocabulary_ if self.vectoriser.words else {}
+
+    @property
+    def _char_index(self):
+        """{n-gram: column} looked up in the sorted n-gram keys (`GramColumns`): a dict of
+        the 470,000 n-grams of 100,000 real texts took 6 s to build and was pickled."""
+        return GramColumns(self.vectoriser.chars.keys_) if self.vectoriser.chars else {}
+
+    @property
+    def _word_offset(self) -> int:
+        return len(self._word_index)
 
     def _features(self, tokens: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """Sparse (indexes, values) of the stacked, normalised TF-IDF vector."""
@@ -313,7 +356,8 @@ class ClusterModel:
 
     @staticmethod
     def _tfidf(counts: Counter, index: dict, vectoriser, offset: int) -> list[tuple[int, float]]:
-        known = [(index[t], (1.0 + math.log(c)) * vectoriser.idf_[index[t]]) for t, c in counts.items() if t in index]
+        columns = [(index.get(t), c) for t, c in counts.items()]
+        known = [(i, (1.0 + math.log(c)) * vectoriser.idf_[i]) for i, c in columns if i is not None]
         norm = math.sqrt(sum(v * v for _, v in known))
         return [(i + offset, v / norm) for i, v in known] if norm else []
 
@@ -337,7 +381,19 @@ def cluster_opinions(
     """Group opinions into hot issues and campaigns; the rest are assigned None.
     Without `pool_neighbours`, opinions are grouped by their own wording alone (see
     `smooth_by_neighbours`): what was said within one concern rather than concerns.
-    Long messages (a message board's posts) are grouped by `long_messages` instead."""
+    Long messages (a message board's posts) are grouped by `long_messages` instead.
+
+    BLAS and OpenMP run `CLUSTERING_THREADS` threads meanwhile: the run's matrices are
+    small (a QR of 5,000 × 170), and on a machine whose cores are busy with other work,
+    OpenBLAS's two threads waited on each other: that QR, an LU and an SVD took 10–24 s
+    with two threads and 0.6 s with one."""
+    with threadpool_limits(CLUSTERING_THREADS):
+        return _cluster_opinions(docs, similarity, min_cluster_size, min_samples, campaign_threshold,
+                                 pool_neighbours)
+
+
+def _cluster_opinions(docs: Sequence[OpinionDoc], similarity: float, min_cluster_size: int, min_samples: int,
+                      campaign_threshold: float, pool_neighbours: bool) -> ClusteringResult:
     campaigns = find_campaigns([(d.id, d.text) for d in docs if d.text],
                                threshold=campaign_threshold, min_size=min_cluster_size)
     in_campaign = {member: n for n, c in enumerate(campaigns) for member in c.members}
@@ -354,7 +410,11 @@ def cluster_opinions(
     vectors = vectoriser.fit_table(features)
     own_words = TokenTable([d.tokens for d in docs]) if any(d.context for d in docs) else features
     labels = np.full(len(docs), -1, dtype=np.int64)
-    if len(organic) >= min_cluster_size:
+    at_scale = len(organic) > SCALE_ABOVE
+    if at_scale:
+        labels[organic] = groups_at_scale(vectors[organic], similarity, min_samples, min_cluster_size,
+                                          pool_neighbours)
+    elif len(organic) >= min_cluster_size:
         labels[organic], late = organic_groups(vectors[organic], similarity, min_samples, min_cluster_size,
                                                pool_neighbours)
         if pool_neighbours:
@@ -366,8 +426,12 @@ def cluster_opinions(
             labels[organic] = settle_by_distinctive_words(vectors[organic], labels[organic], min_cluster_size)
     if own_words is not features:
         labels = attach_by_own_words(docs, own_words, labels, organic, similarity)
-    clusters, assignments = _with_campaigns(docs, vectors, own_words, labels, in_campaign, len(campaigns))
-    centroids = np.vstack([c.centroid for c in clusters]) if clusters else np.zeros((0, 1), np.float32)
+    clusters, assignments = _with_campaigns(docs, vectors, own_words, labels, in_campaign, len(campaigns),
+                                            sparse_centroids=at_scale)
+    if at_scale and clusters:
+        centroids = sparse.vstack([c.centroid for c in clusters], format="csr")
+    else:
+        centroids = np.vstack([c.centroid for c in clusters]) if clusters else np.zeros((0, 1), np.float32)
     model = ClusterModel(vectoriser, centroids, similarity * ASSIGN_SHARE, formulas)
     return ClusteringResult(clusters, assignments, campaigns, model)
 
@@ -410,7 +474,8 @@ def _name_places(clusters: list[Cluster], docs: Sequence[OpinionDoc], own_words:
 
 
 def _with_campaigns(docs: Sequence[OpinionDoc], vectors, own_words: TokenTable, labels: np.ndarray,
-                    in_campaign: dict, campaign_count: int) -> tuple[list[Cluster], dict]:
+                    in_campaign: dict, campaign_count: int,
+                    sparse_centroids: bool = False) -> tuple[list[Cluster], dict]:
     """The clusters of `labels` and of the campaigns (numbered after them), described,
     and each opinion's cluster id (None for none)."""
     labels = labels.copy()
@@ -419,7 +484,8 @@ def _with_campaigns(docs: Sequence[OpinionDoc], vectors, own_words: TokenTable, 
         if doc.id in in_campaign:
             labels[row] = next_label + in_campaign[doc.id]
     clusters = _describe_clusters(docs, vectors, own_words, labels,
-                                  campaign_labels=set(range(next_label, next_label + campaign_count)))
+                                  campaign_labels=set(range(next_label, next_label + campaign_count)),
+                                  sparse_centroids=sparse_centroids)
     assignments = {d.id: None for d in docs}
     for cluster in clusters:
         assignments.update({member: cluster.id for member in cluster.members})
@@ -493,6 +559,47 @@ def organic_groups(vectors, similarity: float, min_samples: int, min_size: int,
         labels[left] = np.where(found >= 0, found + labels.max(initial=-1) + 1, -1)
         late[left[found >= 0]] = True
     return _drop_small(labels, min_size), late
+
+
+def groups_at_scale(vectors, similarity: float, min_samples: int, min_size: int,
+                    pool_neighbours: bool = True) -> np.ndarray:
+    """Group label per row (-1 for none) of more than `SCALE_ABOVE` organic opinions.
+
+    Steps 2 to 4 (`_groups_of_all`) run on a random sample of `SCALE_SAMPLE`; every other
+    opinion goes to the group whose centroid (sparse) is the most similar, if it is
+    `ASSIGN_SHARE` × `similarity` close, as a new opinion would. What no group took is
+    grouped once more the same way (a sample of it, the rest placed): a concern the
+    first sample saw too little of."""
+    n = vectors.shape[0]
+    random = np.random.RandomState(0)
+    labels = _grouped_through_sample(vectors, np.arange(n), random, similarity, min_samples, min_size,
+                                     pool_neighbours)
+    left = np.flatnonzero(labels < 0)
+    if len(left) >= min_size:
+        found = _grouped_through_sample(vectors, left, random, similarity, min_samples, min_size, pool_neighbours)
+        labels[left] = np.where(found >= 0, found + labels.max(initial=-1) + 1, -1)
+    return _drop_small(labels, min_size)
+
+
+def _grouped_through_sample(vectors, rows: np.ndarray, random: np.random.RandomState, similarity: float,
+                            min_samples: int, min_size: int, pool_neighbours: bool) -> np.ndarray:
+    """Label per one of `rows`: steps 2 to 4 on at most `SCALE_SAMPLE` of them, the others
+    placed by the sparse centroids of the groups found."""
+    seen = np.zeros(len(rows), dtype=bool)
+    seen[random.choice(len(rows), min(len(rows), SCALE_SAMPLE), replace=False)] = True
+    labels = np.full(len(rows), -1, dtype=np.int64)
+    sample = sparse.csr_matrix(vectors[rows[seen]])
+    # Only the columns the sample uses (a fifth of 500,000): the same cosines, and the
+    # sums per group that the steps take (dense) stay small.
+    used = np.flatnonzero(np.bincount(sample.indices, minlength=sample.shape[1]))
+    labels[seen] = _groups_of_all(sample[:, used], similarity, min_samples, min_size, pool_neighbours)
+    if labels.max(initial=-1) < 0 or seen.all():
+        return labels
+    centroids = sparse_group_centroids(sample, labels[seen])
+    unseen = np.flatnonzero(~seen)
+    labels[unseen] = nearest_centroid(vectors[rows[unseen]], np.arange(len(unseen)), centroids,
+                                      similarity * ASSIGN_SHARE)
+    return labels
 
 
 def _groups_by_sample(vectors, similarity: float, min_samples: int, min_size: int,
@@ -786,7 +893,7 @@ def search_space(vectors):
     while its own words, kept in full, set it apart when opinions are placed."""
     if not sparse.issparse(vectors) or vectors.shape[0] < SVD_MIN_DOCS or vectors.shape[1] <= SVD_COMPONENTS:
         return vectors
-    return normalize(_fitted_svd(vectors, SVD_COMPONENTS).transform(vectors)).astype(np.float32)
+    return normalize(_reduced_by_svd(vectors, SVD_COMPONENTS)).astype(np.float32)
 
 
 # --- neighbours and density -----------------------------------------------------
@@ -1047,6 +1154,12 @@ def group_centroids(vectors, labels: np.ndarray) -> np.ndarray:
     return normalize(_dense(_membership(labels, labels.max() + 1) @ vectors)).astype(np.float32)
 
 
+def sparse_group_centroids(vectors, labels: np.ndarray) -> sparse.csr_matrix:
+    """`group_centroids` as a sparse matrix (labels × features, float32)."""
+    sums = sparse.csr_matrix(_membership(labels, labels.max() + 1) @ vectors, dtype=np.float32)
+    return normalize(sums).astype(np.float32)
+
+
 def _membership(labels: np.ndarray, count: int) -> sparse.csr_matrix:
     """count × rows: 1 where a row is a member of a label (0..count-1), for sums per label."""
     rows = np.flatnonzero(labels >= 0)
@@ -1056,15 +1169,22 @@ def _membership(labels: np.ndarray, count: int) -> sparse.csr_matrix:
 # --- describing clusters ---------------------------------------------------------
 
 def _describe_clusters(docs, vectors, own_words: TokenTable, labels: np.ndarray,
-                       campaign_labels: set[int]) -> list[Cluster]:
+                       campaign_labels: set[int], sparse_centroids: bool = False) -> list[Cluster]:
+    """With `sparse_centroids`, each cluster's centroid is a 1 × features sparse row (at
+    100,000 texts of real messages, 1,400 dense centroids over 500,000 columns are GBs)."""
     if labels.max(initial=-1) < 0:
         return []
-    centroids = group_centroids(vectors, labels)
-    member_rows = _rows_by_label(labels, len(centroids))
+    centroids = sparse_group_centroids(vectors, labels) if sparse_centroids else group_centroids(vectors, labels)
+    member_rows = _rows_by_label(labels, centroids.shape[0])
     key_terms = class_key_terms(own_words.counts(own_words.term_mask(is_topic_term)), own_words.terms, labels)
+    if sparse_centroids:
+        closeness_of = _closeness_to_sparse_centroids(vectors, centroids, member_rows)
     clusters = []
     for label, rows in enumerate(member_rows):
-        closeness = _dense(vectors[rows] @ centroids[label][:, np.newaxis]).ravel()
+        if sparse_centroids:
+            closeness = closeness_of[label]
+        else:
+            closeness = _dense(vectors[rows] @ centroids[label][:, np.newaxis]).ravel()
         representatives = [docs[rows[i]].id for i in np.argsort(-closeness, kind="stable")[:3]]
         stances = Counter(docs[i].stance or UNSPECIFIED_STANCE for i in rows)
         clusters.append(Cluster(
@@ -1073,6 +1193,26 @@ def _describe_clusters(docs, vectors, own_words: TokenTable, labels: np.ndarray,
             stance_counts=dict(stances), centroid=centroids[label], is_campaign=label in campaign_labels,
         ))
     return clusters
+
+
+def _closeness_to_sparse_centroids(vectors, centroids: sparse.csr_matrix,
+                                   member_rows: list[np.ndarray]) -> list[np.ndarray]:
+    """Per label, the cosine of each of its `member_rows` to its centroid: the centroid
+    scattered into one dense scratch vector, the members' rows (taken in one permutation,
+    each label's a contiguous slice) multiplied by it. A product of the members' sparse
+    rows with the sparse centroid took 5 ms a cluster at 100,000 texts of real messages."""
+    order = np.concatenate(member_rows) if member_rows else np.zeros(0, np.int64)
+    permuted = sparse.csr_matrix(vectors[order], dtype=np.float32)
+    bounds = np.concatenate([[0], np.cumsum([len(rows) for rows in member_rows])])
+    scratch = np.zeros(permuted.shape[1], dtype=np.float32)
+    found = []
+    for label in range(len(member_rows)):
+        start, end = centroids.indptr[label], centroids.indptr[label + 1]
+        columns = centroids.indices[start:end]
+        scratch[columns] = centroids.data[start:end]
+        found.append(np.asarray(permuted[bounds[label]:bounds[label + 1]] @ scratch).ravel())
+        scratch[columns] = 0.0
+    return found
 
 
 def _rows_by_label(labels: np.ndarray, count: int) -> list[np.ndarray]:
@@ -1103,8 +1243,14 @@ def class_key_terms(counts: sparse.csr_matrix, terms: Sequence[str], labels: np.
     weight = np.array([DOMAIN_TERM_WEIGHT if t in domain else 1.0 for t in terms])
     specificity = np.log(1 + average / np.maximum(overall, 1)) * weight
     labelable = np.array([_can_label(t) for t in terms], dtype=bool)
-    return [_covering_terms(uses[rows], counts[rows], specificity, labelable, terms, top)
-            for rows in _rows_by_label(labels, count)]
+    # Each label's rows as a contiguous slice of one permutation, not a selection per label.
+    member_rows = _rows_by_label(labels, count)
+    order = np.concatenate(member_rows) if member_rows else np.zeros(0, np.int64)
+    bounds = np.concatenate([[0], np.cumsum([len(rows) for rows in member_rows])])
+    uses, counts = uses[order], counts[order]
+    return [_covering_terms(uses[bounds[label]:bounds[label + 1]], counts[bounds[label]:bounds[label + 1]],
+                            specificity, labelable, terms, top)
+            for label in range(count)]
 
 
 def _covering_terms(uses: sparse.csr_matrix, counts: sparse.csr_matrix, specificity: np.ndarray,
@@ -1132,7 +1278,7 @@ def _can_label(term: str) -> bool:
     """A label names what a concern is about, so not with a single character, a number, a
     general word (怎么, 不能, 现在) or a word of a function class (两年, 一条, 这边)."""
     return (len(term) > 1 and not term.isdigit() and term not in general_words()
-            and word_class(term) not in FUNCTION_WORD_CLASSES)
+            and term not in words_of_classes(FUNCTION_WORD_CLASSES))
 
 
 def sub_concerns(docs: Sequence[OpinionDoc], min_cluster_size: int = 5, top: int = 6) -> list[tuple[str, int]]:
