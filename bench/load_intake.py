@@ -31,6 +31,7 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # search_index: the bench asks the index what search finds
 PYTHON = sys.executable
 WRK_SCRIPT = r"""
 local counter = 0
@@ -203,6 +204,7 @@ def product_env(database_url: str, redis_url: str, workdir: Path) -> dict:
         FEEDBACK_DATABASE_URL=database_url,
         FEEDBACK_REDIS_URL=redis_url,
         FEEDBACK_SEARCH_INDEX_DIR=str(workdir / "index"),
+        FEEDBACK_INSTANCE_DIR=str(workdir / "instance"),  # its own cluster model
         FEEDBACK_ROUTER_MODEL=str(workdir / "router_model.joblib"),
         FEEDBACK_SECRET_KEY="bench-intake",
         FEEDBACK_JOB_MODE="rq",
@@ -268,7 +270,11 @@ def backlog(engine, redis_client) -> dict:
         ).scalar()
     queued = sum(redis_client.llen(f"rq:queue:{q}") for q in ("default", "synthesis", "search"))
     running = sum(redis_client.zcard(f"rq:wip:{q}") for q in ("default", "synthesis", "search"))
-    pending = sum(redis_client.scard(f"feedback:pending-set:{n}") for n in ("search", "assign"))
+    pending = sum(
+        redis_client.scard(f"feedback:{kind}:{n}")
+        for n in ("search", "assign")
+        for kind in ("pending-set", "pending-taken")
+    )
     return {"unrouted": received, "queued": queued, "running": running, "pending": pending}
 
 
@@ -285,6 +291,54 @@ def warm_up(port: int, engine, redis_client) -> None:
     )
     if wait_for_drain(engine, redis_client, limit=240) is None:
         raise SystemExit("the product's background processes did not start")
+
+
+QUEUES = ("default", "synthesis", "search")
+
+
+def stage_backlog(engine, redis_client, index_dir: Path, run_id: str, stored: int) -> dict:
+    """What is left of one run per stage: not routed; routed but not yet placed in a
+    cluster (pending, taken or queued for the synthesis worker); not found by search
+    (the index is asked for the run's word, as the search page would)."""
+    import search_index
+    from sqlalchemy import text
+
+    with engine.connect() as c:
+        unrouted = c.execute(
+            text("SELECT count(*) FROM opinion WHERE status = 'received' AND moderation = 'published'")
+        ).scalar()
+    assign = sum(
+        redis_client.scard(f"feedback:{kind}:assign") for kind in ("pending-set", "pending-taken")
+    )
+    assign += redis_client.llen("rq:queue:synthesis") + redis_client.zcard("rq:wip:synthesis")
+    try:
+        found = search_index.query(
+            str(index_dir), run_id, audiences=["opinions:all"], per_page=1, facets=False
+        ).total
+    except search_index.SearchIndexError:
+        found = 0
+    return {"unrouted": unrouted, "unassigned": unrouted + assign, "unsearchable": stored - found}
+
+
+def drain_stages(engine, redis_client, index_dir: Path, run_id: str, stored: int,
+                 limit: float = 600) -> dict:
+    """Seconds from the end of a burst until it is routed, assigned (clustered) and
+    searchable, each stage on its own, and what each stage had left at the end."""
+    started = time.monotonic()
+    left = stage_backlog(engine, redis_client, index_dir, run_id, stored)
+    figures = {f"{stage}_at_end": count for stage, count in left.items()}
+    done: dict[str, float] = {}
+    while time.monotonic() - started < limit:
+        for stage, count in left.items():
+            if count <= 0 and stage not in done:
+                done[stage] = round(time.monotonic() - started, 2)
+        if len(done) == len(left):
+            break
+        time.sleep(0.2)
+        left = stage_backlog(engine, redis_client, index_dir, run_id, stored)
+    names = {"unrouted": "routed_s", "unassigned": "assigned_s", "unsearchable": "searchable_s"}
+    figures.update({names[stage]: done.get(stage) for stage in left})
+    return figures
 
 
 def wait_for_drain(engine, redis_client, limit: float = 600) -> float | None:
@@ -360,7 +414,7 @@ def store_opinions(database_url: str, count: int) -> None:
                 created = now - timedelta(minutes=rng.randrange(60 * 24 * 120))
                 rows.append(
                     {
-                        "code": "FB-" + secrets.token_hex(4).upper(),
+                        "code": "FB-" + secrets.token_hex(6).upper(),  # 4 bytes collide at 100,000
                         "item": row.disclosure_id,
                         "text": f"{row.text}（{n}）",
                         "analysis": f"{row.analysis_text}（{n}）",
@@ -412,6 +466,11 @@ def bench_database(kind: str, args, workdir: Path) -> list[dict]:
                 f"{kind}: {args.stored} opinions stored in {time.monotonic() - started:.0f} s",
                 flush=True,
             )
+        if args.recluster:
+            started = time.monotonic()
+            flask(env, "synthesis", "recluster", stdout=subprocess.DEVNULL,
+                  stderr=subprocess.DEVNULL).wait()
+            print(f"{kind}: re-clustered in {time.monotonic() - started:.0f} s", flush=True)
         started = time.monotonic()
         flask(env, "reindex", stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).wait()
         print(f"{kind}: reindexed in {time.monotonic() - started:.0f} s", flush=True)
@@ -468,11 +527,18 @@ def bench_database(kind: str, args, workdir: Path) -> list[dict]:
 def _interleaved_runs(
     kind, args, workdir, product_port, baseline_port, engine, redis_client
 ) -> list[dict]:
+    from sqlalchemy import text
+
     results = []
     for round_ in range(args.rounds):
         for clients in args.clients:
             run_id = f"{kind}{clients}r{round_}{int(time.time())}"
             product = run_wrk(product_port, clients, args.seconds, run_id, workdir)
+            with engine.connect() as c:
+                stored = c.execute(
+                    text("SELECT count(*) FROM opinion WHERE text LIKE :run"), {"run": f"RUN-{run_id}-%"}
+                ).scalar()
+            product.update(drain_stages(engine, redis_client, workdir / "index", run_id, stored))
             product["drain_s"] = wait_for_drain(engine, redis_client)
             product.update(routing_delays(engine, run_id))
             baseline = run_wrk(baseline_port, clients, args.seconds, run_id + "b", workdir)
@@ -496,7 +562,9 @@ def _line(row: dict) -> str:
         f"{row['db']:<10} {row['clients']:>3} clients | product {p['opinions_per_s']:>6}/s "
         f"p50 {p['p50_ms']} p95 {p['p95_ms']} p99 {p['p99_ms']} ms, {p['errors']} errors | "
         f"baseline {b['opinions_per_s']:>6}/s p99 {b['p99_ms']} ms, {b['errors']} errors | "
-        f"ratio {row['ratio']} | drain {p['drain_s']} s | "
+        f"ratio {row['ratio']} | drain {p['drain_s']} s (routed {p.get('routed_s')}, "
+        f"assigned {p.get('assigned_s')}, searchable {p.get('searchable_s')} s; left at the end "
+        f"{p.get('unrouted_at_end')}/{p.get('unassigned_at_end')}/{p.get('unsearchable_at_end')}) | "
         f"commit→routed p50 {p.get('routed_p50_s')} "
         f"p95 {p.get('routed_p95_s')} max {p.get('routed_max_s')} s "
         f"({p.get('routed')}/{p.get('stored')} routed) | load {row['load_average'][0]:.1f}"
@@ -521,6 +589,12 @@ def main() -> None:
     )
     parser.add_argument(
         "--stored", type=int, default=0, help="opinions to add before the runs (e.g. 100000)"
+    )
+    parser.add_argument(
+        "--recluster",
+        action="store_true",
+        help="re-cluster the stored opinions before the runs, as the hourly job would have "
+        "(new opinions then join the clusters of the whole district, not of the demo)",
     )
     parser.add_argument("--json", help="write all figures to this file")
     args = parser.parse_args()
