@@ -103,7 +103,7 @@ def baseline_app(database_url: str):
         text, stance = payload.get("text"), payload.get("stance")
         if not isinstance(text, str) or not 5 <= len(text.strip()) <= 2000 or stance not in stances:
             return jsonify({"error": "invalid", "errors": {"text": ["invalid"]}}), 422
-        code = "FB-" + secrets.token_hex(4).upper()
+        code = "FB-" + secrets.token_hex(6).upper()  # 4 bytes collide within a run
         db.session.add(
             BaselineOpinion(
                 tracking_code=code,
@@ -170,7 +170,7 @@ def wait_for(url: str, seconds: float = 240) -> None:
 
 
 class Database:
-    def __init__(self, kind: str, postgres: str, workdir: Path):
+    def __init__(self, kind: str, postgres: str, workdir: Path, template: str | None = None):
         self.kind = kind
         if kind == "sqlite":
             self.url = f"sqlite:///{workdir / 'bench.sqlite3'}"
@@ -183,7 +183,9 @@ class Database:
             admin = create_engine(postgres, isolation_level="AUTOCOMMIT")
             with admin.connect() as c:
                 c.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-                c.execute(text(f'CREATE DATABASE "{name}"'))
+                c.execute(
+                    text(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
+                )
             self.url = make_url(postgres).set(database=name).render_as_string(hide_password=False)
 
             def drop():
@@ -431,11 +433,72 @@ def store_opinions(database_url: str, count: int) -> None:
 # ------------------------------------------------------------------ one database
 
 
+def build_district(kind: str, args, env: dict, database, workdir: Path) -> None:
+    """Migrated, demo loaded, --stored opinions added (--recluster: clustered), indexed;
+    with --save-prepared, kept for later runs (a template database, the index, the model)."""
+    for step in (("init-db",), ("seed-demo",)):
+        flask(env, *step, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).wait()
+    if args.stored:
+        started = time.monotonic()
+        store_opinions(database.url, args.stored)
+        print(
+            f"{kind}: {args.stored} opinions stored in {time.monotonic() - started:.0f} s",
+            flush=True,
+        )
+    if args.recluster:
+        started = time.monotonic()
+        flask(
+            env, "synthesis", "recluster", stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        ).wait()
+        print(f"{kind}: re-clustered in {time.monotonic() - started:.0f} s", flush=True)
+    started = time.monotonic()
+    flask(env, "reindex", stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).wait()
+    print(f"{kind}: reindexed in {time.monotonic() - started:.0f} s", flush=True)
+    if args.save_prepared:
+        save_prepared(Path(args.save_prepared), database, workdir)
+
+
+PREPARED_FILES = ("index", ".index.", "instance")  # the index's link and versions, the model
+
+
+def save_prepared(target: Path, database, workdir: Path) -> None:
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    url = make_url(database.url)
+    template = f"{url.database}_prepared"
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as c:
+        c.execute(text(f'DROP DATABASE IF EXISTS "{template}"'))
+        c.execute(text(f'CREATE DATABASE "{template}" TEMPLATE "{url.database}"'))
+    admin.dispose()
+    target.mkdir(parents=True, exist_ok=True)
+    copy_prepared(workdir, target)
+    (target / "database").write_text(template)
+    print(f"prepared district saved in {target} (database {template})", flush=True)
+
+
+def copy_prepared(source_dir: Path, target_dir: Path) -> None:
+    for source in source_dir.iterdir():
+        if not source.name.startswith(PREPARED_FILES):
+            continue
+        target = target_dir / source.name
+        if source.is_symlink():
+            os.symlink(os.readlink(source), target)
+        elif source.is_dir():
+            shutil.copytree(source, target)
+
+
+
 def bench_database(kind: str, args, workdir: Path) -> list[dict]:
     import redis
     from sqlalchemy import create_engine
 
-    database = Database(kind, args.postgres, workdir)
+    prepared = Path(args.prepared) if args.prepared else None
+    if prepared is not None and kind != "postgresql":
+        raise SystemExit("--prepared is for PostgreSQL")
+    template = (prepared / "database").read_text().strip() if prepared else None
+    database = Database(kind, args.postgres, workdir, template=template)
     redis_port = free_port()
     redis_server = subprocess.Popen(
         [
@@ -457,23 +520,11 @@ def bench_database(kind: str, args, workdir: Path) -> list[dict]:
     processes = [redis_server]
     log = open(workdir / f"serve-{kind}.log", "w")
     try:
-        for step in (("init-db",), ("seed-demo",)):
-            flask(env, *step, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).wait()
-        if args.stored:
-            started = time.monotonic()
-            store_opinions(database.url, args.stored)
-            print(
-                f"{kind}: {args.stored} opinions stored in {time.monotonic() - started:.0f} s",
-                flush=True,
-            )
-        if args.recluster:
-            started = time.monotonic()
-            flask(env, "synthesis", "recluster", stdout=subprocess.DEVNULL,
-                  stderr=subprocess.DEVNULL).wait()
-            print(f"{kind}: re-clustered in {time.monotonic() - started:.0f} s", flush=True)
-        started = time.monotonic()
-        flask(env, "reindex", stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).wait()
-        print(f"{kind}: reindexed in {time.monotonic() - started:.0f} s", flush=True)
+        if prepared is not None:
+            copy_prepared(prepared, workdir)
+            print(f"{kind}: the district prepared in {prepared} (database {template})", flush=True)
+        else:
+            build_district(kind, args, env, database, workdir)
         product_port, baseline_port = free_port(), free_port()
         processes.append(
             flask(
@@ -509,6 +560,7 @@ def bench_database(kind: str, args, workdir: Path) -> list[dict]:
         engine = create_engine(database.url)
         redis_client = redis.Redis(port=redis_port)
         warm_up(product_port, engine, redis_client)
+        stage_backlog(engine, redis_client, workdir / "index", "warm", 0)  # imports, opens
         time.sleep(args.settle)
         return _interleaved_runs(
             kind, args, workdir, product_port, baseline_port, engine, redis_client
@@ -595,6 +647,12 @@ def main() -> None:
         action="store_true",
         help="re-cluster the stored opinions before the runs, as the hourly job would have "
         "(new opinions then join the clusters of the whole district, not of the demo)",
+    )
+    parser.add_argument(
+        "--save-prepared", help="keep the built district (template database, index, model) in DIR"
+    )
+    parser.add_argument(
+        "--prepared", help="start from a district kept by --save-prepared (skips the build)"
     )
     parser.add_argument("--json", help="write all figures to this file")
     args = parser.parse_args()

@@ -120,22 +120,30 @@ return redis.call('DEL', KEYS[2])""", 2, pending, taken)
         connection.srem(taken, *members)
 
 
-def process_pending(name: str, handle, *, batch_size: int = 500) -> int:
+def process_pending(name: str, handle, *, batch_size: int = 500, transient: tuple = ()) -> int:
     """Drain `name`, calling `handle(members)` per batch; how many members were handled.
 
     A batch that fails is tried again member by member (after a rollback), so that one
     member that cannot be done (a bug, a row that breaks a rule) does not hold back the
-    others: those that fail alone are logged and left. When every member fails alone,
-    the cause is not the members (the database or the index is away): the error is
-    raised, the batch stays taken, and the job's retry (or the next job) does it again."""
+    others: those that fail alone are logged and left. When every member fails alone, or
+    the error says something is away (the database, Redis, or one of `transient`, such as
+    a locked index), the error is raised, the batch stays taken, and the job's retry (or
+    the next job) does it again."""
+    from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
+
     from ..extensions import db
 
+    away = (OperationalError, InterfaceError, DisconnectionError, redis.exceptions.RedisError, OSError,
+            *transient)
     done = 0
     for members in drain_pending(name, batch_size=batch_size):
         try:
             handle(members)
             done += len(members)
             continue
+        except away:
+            db.session.rollback()
+            raise
         except Exception:
             db.session.rollback()
             if len(members) == 1:

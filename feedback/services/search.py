@@ -185,7 +185,7 @@ def sync_documents(keys: Iterable[tuple[str, int]]) -> None:
 
     docs, gone = [], []
     keys = sorted(set(map(tuple, keys)))
-    loaded = _load_rows(keys)  # held: the session keeps rows only while they are referenced
+    _held = _load_rows(keys)  # held: the session keeps rows only while they are referenced
     for kind, obj_id in keys:
         doc = document_for(kind, obj_id)
         (docs.append(doc) if doc is not None else gone.append(f"{kind}:{obj_id}"))
@@ -332,12 +332,15 @@ def _queue_for_the_search_worker(keys) -> bool:
 
 def sync_pending() -> int:
     """Index everything pending, in batches; the search worker's one job."""
+    import search_index
+
     from . import batching
 
     def index(members):
         sync_documents([(kind, int(obj_id)) for kind, obj_id in (m.split(":") for m in members)])
 
-    return batching.process_pending("search", index, batch_size=SYNC_BATCH_SIZE)
+    return batching.process_pending("search", index, batch_size=SYNC_BATCH_SIZE,
+                                    transient=(search_index.IndexLocked,))
 
 
 def note_changed(kind: str, obj_id: int) -> None:
