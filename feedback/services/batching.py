@@ -133,8 +133,8 @@ def process_pending(name: str, handle, *, batch_size: int = 500, transient: tupl
 
     from ..extensions import db
 
-    away = (OperationalError, InterfaceError, DisconnectionError, redis.exceptions.RedisError, OSError,
-            *transient)
+    away = (OperationalError, InterfaceError, DisconnectionError, redis.exceptions.RedisError,
+            OSError, *transient)
     done = 0
     for members in drain_pending(name, batch_size=batch_size):
         try:
@@ -148,8 +148,8 @@ def process_pending(name: str, handle, *, batch_size: int = 500, transient: tupl
             db.session.rollback()
             if len(members) == 1:
                 raise
-            log.warning("a batch of %d %s member(s) failed; trying them one by one", len(members), name,
-                        exc_info=True)
+            log.warning("a batch of %d %s member(s) failed; trying them one by one",
+                        len(members), name, exc_info=True)
         failed = []
         for member in members:
             try:

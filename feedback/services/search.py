@@ -206,7 +206,8 @@ def _load_rows(keys: list[tuple[str, int]]) -> list:
     for kind, obj_ids in wanted.items():
         model = DOCUMENT_BUILDERS[kind][0]
         for start in range(0, len(obj_ids), 1000):
-            rows += db.session.scalars(select(model).where(model.id.in_(obj_ids[start:start + 1000]))).all()
+            chunk = obj_ids[start:start + 1000]
+            rows += db.session.scalars(select(model).where(model.id.in_(chunk))).all()
     return rows
 
 

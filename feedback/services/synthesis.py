@@ -328,7 +328,8 @@ def assign_many(opinion_ids) -> int:
     table = Opinion.__table__
     rows = db.session.execute(
         select(table.c.id, table.c.analysis_text, table.c.tokens, table.c.disclosure_id)
-        .where(table.c.id.in_(ids), table.c.cluster_id.is_(None), table.c.moderation == "published")).all()
+        .where(table.c.id.in_(ids), table.c.cluster_id.is_(None),
+               table.c.moderation == "published")).all()
     contexts = _item_contexts({row.disclosure_id for row in rows if row.disclosure_id})
     active = set(db.session.scalars(select(Cluster.id).where(Cluster.is_active.is_(True))))
     db.session.commit()  # end the reads: no transaction is held while deciding
@@ -344,8 +345,9 @@ def assign_many(opinion_ids) -> int:
         if index is not None and index < len(cluster_ids) and cluster_ids[index] in active:
             joining.setdefault(cluster_ids[index], []).append(row.id)
     if filled:
-        db.session.execute(update(table).where(table.c.id == bindparam("b_id")).values(tokens=bindparam("tokens")),
-                           filled, execution_options={"synchronize_session": False})
+        db.session.execute(
+            update(table).where(table.c.id == bindparam("b_id")).values(tokens=bindparam("tokens")),
+            filled, execution_options={"synchronize_session": False})
     placed = 0
     for cluster_id, members in sorted(joining.items()):
         joined = len(db.session.execute(
@@ -367,7 +369,7 @@ def _item_contexts(item_ids: set[int]) -> dict[int, list[str]]:
     if not item_ids:
         return {}
     items = db.session.scalars(select(Disclosure).where(Disclosure.id.in_(item_ids))).all()
-    return {item.id: (tokenise(item.current_version.title) if item.current_version is not None else [])
+    return {item.id: tokenise(item.current_version.title) if item.current_version is not None else []
             for item in items}
 
 
