@@ -31,6 +31,7 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # search_index: the bench asks the index what search finds
 PYTHON = sys.executable
 WRK_SCRIPT = r"""
 local counter = 0
@@ -102,7 +103,7 @@ def baseline_app(database_url: str):
         text, stance = payload.get("text"), payload.get("stance")
         if not isinstance(text, str) or not 5 <= len(text.strip()) <= 2000 or stance not in stances:
             return jsonify({"error": "invalid", "errors": {"text": ["invalid"]}}), 422
-        code = "FB-" + secrets.token_hex(4).upper()
+        code = "FB-" + secrets.token_hex(6).upper()  # 4 bytes collide within a run
         db.session.add(
             BaselineOpinion(
                 tracking_code=code,
@@ -169,7 +170,7 @@ def wait_for(url: str, seconds: float = 240) -> None:
 
 
 class Database:
-    def __init__(self, kind: str, postgres: str, workdir: Path):
+    def __init__(self, kind: str, postgres: str, workdir: Path, template: str | None = None):
         self.kind = kind
         if kind == "sqlite":
             self.url = f"sqlite:///{workdir / 'bench.sqlite3'}"
@@ -182,7 +183,9 @@ class Database:
             admin = create_engine(postgres, isolation_level="AUTOCOMMIT")
             with admin.connect() as c:
                 c.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-                c.execute(text(f'CREATE DATABASE "{name}"'))
+                c.execute(
+                    text(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
+                )
             self.url = make_url(postgres).set(database=name).render_as_string(hide_password=False)
 
             def drop():
@@ -203,6 +206,7 @@ def product_env(database_url: str, redis_url: str, workdir: Path) -> dict:
         FEEDBACK_DATABASE_URL=database_url,
         FEEDBACK_REDIS_URL=redis_url,
         FEEDBACK_SEARCH_INDEX_DIR=str(workdir / "index"),
+        FEEDBACK_INSTANCE_DIR=str(workdir / "instance"),  # its own cluster model
         FEEDBACK_ROUTER_MODEL=str(workdir / "router_model.joblib"),
         FEEDBACK_SECRET_KEY="bench-intake",
         FEEDBACK_JOB_MODE="rq",
@@ -268,7 +272,11 @@ def backlog(engine, redis_client) -> dict:
         ).scalar()
     queued = sum(redis_client.llen(f"rq:queue:{q}") for q in ("default", "synthesis", "search"))
     running = sum(redis_client.zcard(f"rq:wip:{q}") for q in ("default", "synthesis", "search"))
-    pending = sum(redis_client.scard(f"feedback:pending-set:{n}") for n in ("search", "assign"))
+    pending = sum(
+        redis_client.scard(f"feedback:{kind}:{n}")
+        for n in ("search", "assign")
+        for kind in ("pending-set", "pending-taken")
+    )
     return {"unrouted": received, "queued": queued, "running": running, "pending": pending}
 
 
@@ -285,6 +293,54 @@ def warm_up(port: int, engine, redis_client) -> None:
     )
     if wait_for_drain(engine, redis_client, limit=240) is None:
         raise SystemExit("the product's background processes did not start")
+
+
+QUEUES = ("default", "synthesis", "search")
+
+
+def stage_backlog(engine, redis_client, index_dir: Path, run_id: str, stored: int) -> dict:
+    """What is left of one run per stage: not routed; routed but not yet placed in a
+    cluster (pending, taken or queued for the synthesis worker); not found by search
+    (the index is asked for the run's word, as the search page would)."""
+    import search_index
+    from sqlalchemy import text
+
+    with engine.connect() as c:
+        unrouted = c.execute(
+            text("SELECT count(*) FROM opinion WHERE status = 'received' AND moderation = 'published'")
+        ).scalar()
+    assign = sum(
+        redis_client.scard(f"feedback:{kind}:assign") for kind in ("pending-set", "pending-taken")
+    )
+    assign += redis_client.llen("rq:queue:synthesis") + redis_client.zcard("rq:wip:synthesis")
+    try:
+        found = search_index.query(
+            str(index_dir), run_id, audiences=["opinions:all"], per_page=1, facets=False
+        ).total
+    except search_index.SearchIndexError:
+        found = 0
+    return {"unrouted": unrouted, "unassigned": unrouted + assign, "unsearchable": stored - found}
+
+
+def drain_stages(engine, redis_client, index_dir: Path, run_id: str, stored: int,
+                 limit: float = 600) -> dict:
+    """Seconds from the end of a burst until it is routed, assigned (clustered) and
+    searchable, each stage on its own, and what each stage had left at the end."""
+    started = time.monotonic()
+    left = stage_backlog(engine, redis_client, index_dir, run_id, stored)
+    figures = {f"{stage}_at_end": count for stage, count in left.items()}
+    done: dict[str, float] = {}
+    while time.monotonic() - started < limit:
+        for stage, count in left.items():
+            if count <= 0 and stage not in done:
+                done[stage] = round(time.monotonic() - started, 2)
+        if len(done) == len(left):
+            break
+        time.sleep(0.2)
+        left = stage_backlog(engine, redis_client, index_dir, run_id, stored)
+    names = {"unrouted": "routed_s", "unassigned": "assigned_s", "unsearchable": "searchable_s"}
+    figures.update({names[stage]: done.get(stage) for stage in left})
+    return figures
 
 
 def wait_for_drain(engine, redis_client, limit: float = 600) -> float | None:
@@ -360,7 +416,7 @@ def store_opinions(database_url: str, count: int) -> None:
                 created = now - timedelta(minutes=rng.randrange(60 * 24 * 120))
                 rows.append(
                     {
-                        "code": "FB-" + secrets.token_hex(4).upper(),
+                        "code": "FB-" + secrets.token_hex(6).upper(),  # 4 bytes collide at 100,000
                         "item": row.disclosure_id,
                         "text": f"{row.text}（{n}）",
                         "analysis": f"{row.analysis_text}（{n}）",
@@ -377,11 +433,72 @@ def store_opinions(database_url: str, count: int) -> None:
 # ------------------------------------------------------------------ one database
 
 
+def build_district(kind: str, args, env: dict, database, workdir: Path) -> None:
+    """Migrated, demo loaded, --stored opinions added (--recluster: clustered), indexed;
+    with --save-prepared, kept for later runs (a template database, the index, the model)."""
+    for step in (("init-db",), ("seed-demo",)):
+        flask(env, *step, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).wait()
+    if args.stored:
+        started = time.monotonic()
+        store_opinions(database.url, args.stored)
+        print(
+            f"{kind}: {args.stored} opinions stored in {time.monotonic() - started:.0f} s",
+            flush=True,
+        )
+    if args.recluster:
+        started = time.monotonic()
+        flask(
+            env, "synthesis", "recluster", stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        ).wait()
+        print(f"{kind}: re-clustered in {time.monotonic() - started:.0f} s", flush=True)
+    started = time.monotonic()
+    flask(env, "reindex", stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).wait()
+    print(f"{kind}: reindexed in {time.monotonic() - started:.0f} s", flush=True)
+    if args.save_prepared:
+        save_prepared(Path(args.save_prepared), database, workdir)
+
+
+PREPARED_FILES = ("index", ".index.", "instance")  # the index's link and versions, the model
+
+
+def save_prepared(target: Path, database, workdir: Path) -> None:
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    url = make_url(database.url)
+    template = f"{url.database}_prepared"
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as c:
+        c.execute(text(f'DROP DATABASE IF EXISTS "{template}"'))
+        c.execute(text(f'CREATE DATABASE "{template}" TEMPLATE "{url.database}"'))
+    admin.dispose()
+    target.mkdir(parents=True, exist_ok=True)
+    copy_prepared(workdir, target)
+    (target / "database").write_text(template)
+    print(f"prepared district saved in {target} (database {template})", flush=True)
+
+
+def copy_prepared(source_dir: Path, target_dir: Path) -> None:
+    for source in source_dir.iterdir():
+        if not source.name.startswith(PREPARED_FILES):
+            continue
+        target = target_dir / source.name
+        if source.is_symlink():
+            os.symlink(os.readlink(source), target)
+        elif source.is_dir():
+            shutil.copytree(source, target)
+
+
+
 def bench_database(kind: str, args, workdir: Path) -> list[dict]:
     import redis
     from sqlalchemy import create_engine
 
-    database = Database(kind, args.postgres, workdir)
+    prepared = Path(args.prepared) if args.prepared else None
+    if prepared is not None and kind != "postgresql":
+        raise SystemExit("--prepared is for PostgreSQL")
+    template = (prepared / "database").read_text().strip() if prepared else None
+    database = Database(kind, args.postgres, workdir, template=template)
     redis_port = free_port()
     redis_server = subprocess.Popen(
         [
@@ -403,18 +520,11 @@ def bench_database(kind: str, args, workdir: Path) -> list[dict]:
     processes = [redis_server]
     log = open(workdir / f"serve-{kind}.log", "w")
     try:
-        for step in (("init-db",), ("seed-demo",)):
-            flask(env, *step, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).wait()
-        if args.stored:
-            started = time.monotonic()
-            store_opinions(database.url, args.stored)
-            print(
-                f"{kind}: {args.stored} opinions stored in {time.monotonic() - started:.0f} s",
-                flush=True,
-            )
-        started = time.monotonic()
-        flask(env, "reindex", stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).wait()
-        print(f"{kind}: reindexed in {time.monotonic() - started:.0f} s", flush=True)
+        if prepared is not None:
+            copy_prepared(prepared, workdir)
+            print(f"{kind}: the district prepared in {prepared} (database {template})", flush=True)
+        else:
+            build_district(kind, args, env, database, workdir)
         product_port, baseline_port = free_port(), free_port()
         processes.append(
             flask(
@@ -450,6 +560,7 @@ def bench_database(kind: str, args, workdir: Path) -> list[dict]:
         engine = create_engine(database.url)
         redis_client = redis.Redis(port=redis_port)
         warm_up(product_port, engine, redis_client)
+        stage_backlog(engine, redis_client, workdir / "index", "warm", 0)  # imports, opens
         time.sleep(args.settle)
         return _interleaved_runs(
             kind, args, workdir, product_port, baseline_port, engine, redis_client
@@ -468,11 +579,18 @@ def bench_database(kind: str, args, workdir: Path) -> list[dict]:
 def _interleaved_runs(
     kind, args, workdir, product_port, baseline_port, engine, redis_client
 ) -> list[dict]:
+    from sqlalchemy import text
+
     results = []
     for round_ in range(args.rounds):
         for clients in args.clients:
             run_id = f"{kind}{clients}r{round_}{int(time.time())}"
             product = run_wrk(product_port, clients, args.seconds, run_id, workdir)
+            with engine.connect() as c:
+                stored = c.execute(
+                    text("SELECT count(*) FROM opinion WHERE text LIKE :run"), {"run": f"RUN-{run_id}-%"}
+                ).scalar()
+            product.update(drain_stages(engine, redis_client, workdir / "index", run_id, stored))
             product["drain_s"] = wait_for_drain(engine, redis_client)
             product.update(routing_delays(engine, run_id))
             baseline = run_wrk(baseline_port, clients, args.seconds, run_id + "b", workdir)
@@ -496,7 +614,9 @@ def _line(row: dict) -> str:
         f"{row['db']:<10} {row['clients']:>3} clients | product {p['opinions_per_s']:>6}/s "
         f"p50 {p['p50_ms']} p95 {p['p95_ms']} p99 {p['p99_ms']} ms, {p['errors']} errors | "
         f"baseline {b['opinions_per_s']:>6}/s p99 {b['p99_ms']} ms, {b['errors']} errors | "
-        f"ratio {row['ratio']} | drain {p['drain_s']} s | "
+        f"ratio {row['ratio']} | drain {p['drain_s']} s (routed {p.get('routed_s')}, "
+        f"assigned {p.get('assigned_s')}, searchable {p.get('searchable_s')} s; left at the end "
+        f"{p.get('unrouted_at_end')}/{p.get('unassigned_at_end')}/{p.get('unsearchable_at_end')}) | "
         f"commit→routed p50 {p.get('routed_p50_s')} "
         f"p95 {p.get('routed_p95_s')} max {p.get('routed_max_s')} s "
         f"({p.get('routed')}/{p.get('stored')} routed) | load {row['load_average'][0]:.1f}"
@@ -521,6 +641,18 @@ def main() -> None:
     )
     parser.add_argument(
         "--stored", type=int, default=0, help="opinions to add before the runs (e.g. 100000)"
+    )
+    parser.add_argument(
+        "--recluster",
+        action="store_true",
+        help="re-cluster the stored opinions before the runs, as the hourly job would have "
+        "(new opinions then join the clusters of the whole district, not of the demo)",
+    )
+    parser.add_argument(
+        "--save-prepared", help="keep the built district (template database, index, model) in DIR"
+    )
+    parser.add_argument(
+        "--prepared", help="start from a district kept by --save-prepared (skips the build)"
     )
     parser.add_argument("--json", help="write all figures to this file")
     args = parser.parse_args()

@@ -98,7 +98,7 @@ def _locked_live_writer(index_or_dir, *, lock_timeout: float):
 
 def _open_writer(ix, *, lock_timeout: float):
     try:
-        return ix.writer(timeout=lock_timeout, delay=0.05)
+        return BulkWriter(ix, incremental=True, timeout=lock_timeout, delay=0.05)
     except LockError:
         raise IndexLocked(
             f"search index is locked by another writer (waited {lock_timeout:g} s); retry later"

@@ -26,10 +26,12 @@ PROCESSES = {
     "worker": [*FLASK, "worker", "--queue", "default", "--queue", "synthesis"],
     "search": [*FLASK, "worker", "--queue", "search", "--no-cron"],
 }
-# Intake first: on two cores, indexing and clustering an opinion cost several times what
-# accepting it does. Niced, they yield the processor to the web server during a burst
-# and catch up after it; routing (cheap, and promised within seconds) yields less.
-NICENESS = {"router": 5, "worker": 10, "search": 10}
+# Intake first: niced, the workers yield the processor to the web server during a burst.
+# Indexing and clustering an opinion now cost a fraction of accepting it (batches), so a
+# mild nice is enough; at 10 they got ~1/10 of a busy processor's share and fell tens of
+# seconds behind a burst on a shared machine. Routing (cheap, and promised within
+# seconds) is not niced.
+NICENESS = {"router": 0, "worker": 5, "search": 5}
 RESTART_PAUSES = (0.5, 1, 2, 5)  # after quick deaths in a row, growing
 STEADY_SECONDS = 30  # a process that ran this long died of something new: pause short again
 STOP_SECONDS = 10

@@ -32,7 +32,7 @@ class FeedbackWorker(Worker):
         with job_context():  # the very context (and so the session) the children inherit
             db.session.remove()  # the parent's own work (the sweep at start) gives back its connection
             db.engine.dispose()
-            _warm_router()
+            _warm_up()
         return super().fork_work_horse(job, queue)
 
     def main_work_horse(self, job, queue):
@@ -47,11 +47,20 @@ class FeedbackWorker(Worker):
         return super().main_work_horse(job, queue)
 
 
-def _warm_router() -> None:
-    """Load the router model in the parent once, so each forked child has it already."""
+def _warm_up() -> None:
+    """Load once, in the parent, what every job would load again in its forked child:
+    the router model, jieba's dictionary (about a second) and the cluster model (read
+    again only when a re-clustering saved a new one). The children inherit them."""
     from feedback.services.routing import trained_router
+    from feedback.services.synthesis import live_model
+    from feedback.synthesis.text import _load_jieba
 
     trained_router()
+    _load_jieba()
+    try:
+        live_model()
+    except Exception:  # a job that needs it says why; the worker goes on
+        log.warning("the cluster model could not be loaded before the job", exc_info=True)
 
 
 RECONNECT_SECONDS = (1, 2, 5)  # waits between attempts while Redis is away, growing

@@ -86,13 +86,80 @@ def send_unsent() -> int:
     return sent
 
 
+def taken_key(name: str) -> str:
+    return f"feedback:pending-taken:{name}"
+
+
+# Pop up to ARGV[1] pending members and keep them in the taken set until the job has
+# done them: a job that dies (an exception, a killed work horse) leaves them there, and
+# the next job of the name takes them back first. One step, so nothing is ever in neither.
+_TAKE = """
+local members = redis.call('SPOP', KEYS[1], ARGV[1])
+if #members > 0 then redis.call('SADD', KEYS[2], unpack(members)) end
+return members
+"""
+
+
 def drain_pending(name: str, *, batch_size: int = 500):
     """For the job: clear the flag first (so later additions get a job of their own),
-    then yield the pending members in batches until none is left."""
+    then yield the pending members in batches until none is left. A batch counts as
+    done when the caller asks for the next one; what an earlier job took and never
+    finished is pending again first. Members are done at least once (jobs are idempotent)."""
     clear(name)
     connection = _redis()
+    pending, taken = pending_key(name), taken_key(name)
+    connection.eval("""
+if redis.call('EXISTS', KEYS[2]) == 1 then redis.call('SUNIONSTORE', KEYS[1], KEYS[1], KEYS[2]) end
+return redis.call('DEL', KEYS[2])""", 2, pending, taken)
+    take = connection.register_script(_TAKE)
     while True:
-        members = connection.spop(pending_key(name), batch_size)
+        members = take(keys=[pending, taken], args=[batch_size])
         if not members:
             return
         yield [m.decode() if isinstance(m, bytes) else m for m in members]
+        connection.srem(taken, *members)
+
+
+def process_pending(name: str, handle, *, batch_size: int = 500, transient: tuple = ()) -> int:
+    """Drain `name`, calling `handle(members)` per batch; how many members were handled.
+
+    A batch that fails is tried again member by member (after a rollback), so that one
+    member that cannot be done (a bug, a row that breaks a rule) does not hold back the
+    others: those that fail alone are logged and left. When every member fails alone, or
+    the error says something is away (the database, Redis, or one of `transient`, such as
+    a locked index), the error is raised, the batch stays taken, and the job's retry (or
+    the next job) does it again."""
+    from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
+
+    from ..extensions import db
+
+    away = (OperationalError, InterfaceError, DisconnectionError, redis.exceptions.RedisError,
+            OSError, *transient)
+    done = 0
+    for members in drain_pending(name, batch_size=batch_size):
+        try:
+            handle(members)
+            done += len(members)
+            continue
+        except away:
+            db.session.rollback()
+            raise
+        except Exception:
+            db.session.rollback()
+            if len(members) == 1:
+                raise
+            log.warning("a batch of %d %s member(s) failed; trying them one by one",
+                        len(members), name, exc_info=True)
+        failed = []
+        for member in members:
+            try:
+                handle([member])
+                done += 1
+            except Exception as error:
+                db.session.rollback()
+                failed.append((member, error))
+        if len(failed) == len(members):
+            raise failed[0][1]
+        for member, error in failed:
+            log.error("%s member %s failed and is left out: %r", name, member, error)
+    return done

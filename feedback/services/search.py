@@ -184,7 +184,9 @@ def sync_documents(keys: Iterable[tuple[str, int]]) -> None:
     import search_index
 
     docs, gone = [], []
-    for kind, obj_id in sorted(set(map(tuple, keys))):
+    keys = sorted(set(map(tuple, keys)))
+    _held = _load_rows(keys)  # held: the session keeps rows only while they are referenced
+    for kind, obj_id in keys:
         doc = document_for(kind, obj_id)
         (docs.append(doc) if doc is not None else gone.append(f"{kind}:{obj_id}"))
     index = search_index.open_or_create(index_dir())
@@ -192,6 +194,21 @@ def sync_documents(keys: Iterable[tuple[str, int]]) -> None:
         search_index.upsert(index, docs)
     if gone:
         search_index.delete(index, gone)
+
+
+def _load_rows(keys: list[tuple[str, int]]) -> list:
+    """Read the rows of a batch with one query per kind (into the session, where
+    `document_for` finds them) instead of one query per document."""
+    wanted: dict[str, list[int]] = {}
+    for kind, obj_id in keys:
+        wanted.setdefault(kind, []).append(obj_id)
+    rows = []
+    for kind, obj_ids in wanted.items():
+        model = DOCUMENT_BUILDERS[kind][0]
+        for start in range(0, len(obj_ids), 1000):
+            chunk = obj_ids[start:start + 1000]
+            rows += db.session.scalars(select(model).where(model.id.in_(chunk))).all()
+    return rows
 
 
 def rebuild_index() -> int:
@@ -303,6 +320,7 @@ def _send_changes(session: Session) -> None:
 
 
 PENDING_JOB = "workers.search.sync_pending"
+SYNC_BATCH_SIZE = 500  # documents per writer commit
 
 
 def _queue_for_the_search_worker(keys) -> bool:
@@ -315,14 +333,15 @@ def _queue_for_the_search_worker(keys) -> bool:
 
 def sync_pending() -> int:
     """Index everything pending, in batches; the search worker's one job."""
+    import search_index
+
     from . import batching
 
-    done = 0
-    for members in batching.drain_pending("search"):
-        keys = [(kind, int(obj_id)) for kind, obj_id in (m.split(":") for m in members)]
-        sync_documents(keys)
-        done += len(keys)
-    return done
+    def index(members):
+        sync_documents([(kind, int(obj_id)) for kind, obj_id in (m.split(":") for m in members)])
+
+    return batching.process_pending("search", index, batch_size=SYNC_BATCH_SIZE,
+                                    transient=(search_index.IndexLocked,))
 
 
 def note_changed(kind: str, obj_id: int) -> None:

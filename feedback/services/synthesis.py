@@ -16,7 +16,7 @@ import joblib
 import numpy as np
 from flask import current_app
 from scipy.optimize import linear_sum_assignment
-from sqlalchemy import event, select, update
+from sqlalchemy import event, func, select, update
 from sqlalchemy.orm import Session
 
 from ..extensions import db
@@ -302,14 +302,75 @@ def assign_pending() -> int:
     from . import batching
 
     placed = 0
-    for members in batching.drain_pending("assign"):
-        # Decide the whole batch without writing, then write it in one short commit: on
-        # SQLite the write lock is global, and intake's inserts wait while it is held.
-        with db.session.no_autoflush:
-            placed += sum(assign_opinion(opinion_id=int(m), commit=False) is not None
-                          for m in members)
-        db.session.commit()
+
+    def assign(members):
+        nonlocal placed
+        placed += assign_many([int(m) for m in members])
+
+    batching.process_pending("assign", assign)
     return placed
+
+
+def assign_many(opinion_ids) -> int:
+    """Place a batch of new opinions in their nearest clusters, as `assign_opinion` places
+    one, with a fixed number of statements per batch: one read of the rows, one of the
+    item titles, one UPDATE per cluster joined and one for the tokens filled. The batch is
+    decided without writing, then written in one short commit (on SQLite the write lock
+    is global, and intake's inserts wait while it is held). Idempotent: only opinions
+    still without a cluster are placed, and a cluster's size grows by the rows that the
+    UPDATE really placed. Returns how many joined a cluster."""
+    from sqlalchemy import bindparam
+
+    saved = live_model()
+    ids = sorted(set(opinion_ids))
+    if saved is None or not ids:
+        return 0
+    table = Opinion.__table__
+    rows = db.session.execute(
+        select(table.c.id, table.c.analysis_text, table.c.tokens, table.c.disclosure_id)
+        .where(table.c.id.in_(ids), table.c.cluster_id.is_(None),
+               table.c.moderation == "published")).all()
+    contexts = _item_contexts({row.disclosure_id for row in rows if row.disclosure_id})
+    active = set(db.session.scalars(select(Cluster.id).where(Cluster.is_active.is_(True))))
+    db.session.commit()  # end the reads: no transaction is held while deciding
+    model, cluster_ids = saved["model"], saved["cluster_ids"]
+    joining: dict[int, list[int]] = {}
+    filled = []
+    for row in rows:
+        tokens = row.tokens
+        if not tokens:
+            tokens = tokenise(row.analysis_text, normalised=True)
+            filled.append({"b_id": row.id, "tokens": tokens})
+        index, _similarity = model.assign(tokens, contexts.get(row.disclosure_id, []))
+        if index is not None and index < len(cluster_ids) and cluster_ids[index] in active:
+            joining.setdefault(cluster_ids[index], []).append(row.id)
+    if filled:
+        db.session.execute(
+            update(table).where(table.c.id == bindparam("b_id")).values(tokens=bindparam("tokens")),
+            filled, execution_options={"synchronize_session": False})
+    placed = 0
+    for cluster_id, members in sorted(joining.items()):
+        joined = len(db.session.execute(
+            update(table).where(table.c.id.in_(members), table.c.cluster_id.is_(None))
+            .values(cluster_id=cluster_id).returning(table.c.id)).all())
+        if joined:
+            db.session.execute(update(Cluster.__table__).where(Cluster.__table__.c.id == cluster_id)
+                               .values(size=func.coalesce(Cluster.__table__.c.size, 0) + joined))
+        placed += joined
+    db.session.commit()
+    db.session.expire_all()
+    return placed
+
+
+def _item_contexts(item_ids: set[int]) -> dict[int, list[str]]:
+    """`item_context` of each item, by item id (one read for the batch)."""
+    from ..models import Disclosure
+
+    if not item_ids:
+        return {}
+    items = db.session.scalars(select(Disclosure).where(Disclosure.id.in_(item_ids))).all()
+    return {item.id: tokenise(item.current_version.title) if item.current_version is not None else []
+            for item in items}
 
 
 def _forget_new_opinions(session: Session, *args) -> None:

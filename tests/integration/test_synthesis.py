@@ -203,3 +203,69 @@ def test_too_few_or_empty_opinions_give_an_empty_result(app, make, db):
     make.opinion(text="👍👍👍！！！", stance="support")
     report = synthesis.recluster()
     assert report.clusters == 0 and report.unclustered == 1
+
+
+def test_a_batch_joins_the_clusters_one_by_one_would_and_running_it_again_changes_nothing(app, make, db):
+    """`assign_many` places a batch as `assign_opinion` places each opinion (the same
+    clusters, sizes grown by the same counts, tokens filled), and is idempotent."""
+    topics = _store_sample(make, campaign=0)
+    synthesis.recluster()
+    texts = ["梅园广场的广场舞噪音太大，每天晚上吵到十点多，请管一管音量。",
+             "小区老楼没有电梯，老人上下楼太难了，希望尽快加装电梯。",
+             "小区停车位太少了，晚上回来根本找不到车位。",
+             "今天天气不错。"]
+    batch = [make.opinion(text=text, stance="suggestion") for text in texts]
+    single = [make.opinion(text=text, stance="suggestion") for text in texts]
+    for opinion in (*batch, *single):  # stored as intake stores them: tokens not yet filled
+        opinion.tokens = []
+    db.session.commit()
+    sizes = dict(db.session.query(Cluster.id, Cluster.size).all())
+    placed = synthesis.assign_many([o.id for o in batch])
+    one_by_one = [synthesis.assign_opinion(opinion_id=o.id) for o in single]
+    for opinion in (*batch, *single):
+        db.session.refresh(opinion)
+    assert [o.cluster_id for o in batch] == [c.id if c else None for c in one_by_one]
+    assert placed == sum(c is not None for c in one_by_one) >= 3
+    assert all(o.tokens for o in batch)
+    grown = Counter(o.cluster_id for o in (*batch, *single) if o.cluster_id)
+    after = dict(db.session.query(Cluster.id, Cluster.size).all())
+    assert {c: after[c] - sizes[c] for c in grown} == dict(grown)
+    assert synthesis.assign_many([o.id for o in batch]) == 0  # again: nothing changes
+    assert dict(db.session.query(Cluster.id, Cluster.size).all()) == after
+
+
+def test_a_batch_a_failed_job_took_is_done_by_the_next_job(app, db, redis, monkeypatch):
+    """Pending members stay taken until their batch is done: a job that fails (or whose
+    work horse is killed) leaves them for the next job, which does them first."""
+    import pytest
+
+    from feedback.services import batching
+
+    redis.sadd(batching.pending_key("test"), "1", "2", "3")
+    done: list[str] = []
+
+    def fail(members):
+        raise ConnectionError("the database went away")
+
+    with pytest.raises(ConnectionError):
+        batching.process_pending("test", fail)
+    assert redis.scard(batching.taken_key("test")) == 3
+    assert batching.process_pending("test", done.extend) == 3
+    assert sorted(done) == ["1", "2", "3"]
+    assert redis.scard(batching.taken_key("test")) == redis.scard(batching.pending_key("test")) == 0
+
+
+def test_a_member_that_fails_alone_does_not_hold_back_its_batch(app, db, redis):
+    from feedback.services import batching
+
+    redis.sadd(batching.pending_key("test"), "1", "2", "bad", "3")
+    done: list[str] = []
+
+    def handle(members):
+        if "bad" in members:
+            raise ValueError("a bug in one member")
+        done.extend(members)
+
+    assert batching.process_pending("test", handle) == 3
+    assert sorted(done) == ["1", "2", "3"]
+    assert redis.scard(batching.taken_key("test")) == redis.scard(batching.pending_key("test")) == 0

@@ -332,7 +332,7 @@ def test_the_bulk_writer_writes_what_whoosh_own_writer_writes(tmp_path):
     docs = [doc(n, ("停车 " if n % 3 else "噪音 ") + "note " * (n % 7) + f"第{n}号",
                 title="停车场" if n % 2 else "", status=["received", "answered"][n % 2])
             for n in range(300)]
-    whoosh_built = index_with(tmp_path / "a", *docs)  # upsert: Whoosh's SegmentWriter
+    whoosh_built = whoosh_own_writes(tmp_path / "a", [docs])
     bulk_built = str(tmp_path / "b" / "search_index")
     search_index.rebuild(bulk_built, docs, procs=1)
     terms = [("body", "停车"), ("body", "噪音"), ("body", "note"), ("title", "停车场"), ("status", "answered")]
@@ -343,6 +343,58 @@ def test_the_bulk_writer_writes_what_whoosh_own_writer_writes(tmp_path):
             assert _term_statistics(actual, field, text) == _term_statistics(expected, field, text)
         for text in ("停车", "note 停车", "噪音 第7号"):
             assert _scored(actual, text) == _scored(expected, text)
+
+
+def whoosh_own_writes(tmp_path: Path, batches, deletions=()) -> str:
+    """The same batches written by Whoosh's own SegmentWriter (delete by key, add,
+    commit with its default merge policy), the reference the index's writers follow."""
+    from search_index.schema import document_fields
+
+    index_dir = str(tmp_path / "search_index")
+    ix = search_index.open_or_create(index_dir)
+    for number, batch in enumerate(batches):
+        writer = ix.writer()
+        for fields in map(document_fields, batch):
+            writer.delete_by_term("doc_key", fields["doc_key"])
+            writer.add_document(**fields)
+        writer.commit()
+        if deletions:  # a commit of its own, as `search_index.delete` makes
+            writer = ix.writer()
+            for key in deletions[number]:
+                writer.delete_by_term("doc_key", key)
+            writer.commit()
+    return index_dir
+
+
+def test_batches_of_updates_write_what_whoosh_own_writer_writes(tmp_path):
+    # Twelve batches: new documents, new versions of earlier ones and deletions, enough
+    # commits for the merge policy to fold small segments into the new one.
+    batches, deletions = [], []
+    for number in range(12):
+        new = [doc(number * 20 + n, ("停车 " if n % 3 else "噪音 ") + "note " * (n % 5) + f"第{n}批{number}",
+                   title="停车场" if n % 2 else "", status="received") for n in range(20)]
+        again = [doc(n * 7, "噪音 note 改了", status="answered") for n in range(number)]
+        batches.append(new + again)
+        deletions.append([f"opinion:{number * 20 - 3}"] if number else [])
+    expected_dir = whoosh_own_writes(tmp_path / "a", batches, deletions)
+    actual_dir = str(tmp_path / "b" / "search_index")
+    for batch, gone in zip(batches, deletions):
+        search_index.upsert(actual_dir, batch)
+        with search_index.open_or_create(actual_dir).writer() as writer:  # even with nothing to delete
+            for key in gone:
+                writer.delete_by_term("doc_key", key)
+    terms = [("body", "停车"), ("body", "噪音"), ("body", "note"), ("title", "停车场"), ("status", "answered")]
+    with search_index.open_or_create(expected_dir).searcher() as expected, \
+            search_index.open_or_create(actual_dir).searcher() as actual:
+        assert len(actual.reader().leaf_readers()) < len(batches)  # segments were merged
+        assert actual.doc_count() == expected.doc_count()
+        for field, text in terms:
+            assert sorted(_postings(actual, field, text)) == sorted(_postings(expected, field, text)), (field, text)
+            assert _term_statistics(actual, field, text) == _term_statistics(expected, field, text)
+        for text in ("停车", "note 停车", "噪音 改了", "第3批4"):
+            assert _scored(actual, text) == _scored(expected, text)
+    found = search_index.query(actual_dir, "噪音 改了", audiences=PUBLIC, per_page=100)
+    assert sorted(ids(found)) == [n * 7 for n in range(11)]
 
 
 def _postings(searcher, field, text):
