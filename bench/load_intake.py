@@ -141,7 +141,11 @@ def baseline_app(database_url: str):
 
 
 def serve_baseline(database_url: str, port: int, threads: int) -> None:
+    import logging
+
     from waitress import serve
+
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # as `flask serve` does
 
     serve(baseline_app(database_url), host="127.0.0.1", port=port, threads=threads, _quiet=True)
 
