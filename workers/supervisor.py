@@ -29,39 +29,10 @@ PROCESSES = {
 # Intake first: on two cores, indexing and clustering an opinion cost several times what
 # accepting it does. Niced, they yield the processor to the web server during a burst
 # and catch up after it; routing (cheap, and promised within seconds) yields less.
-# Each runs in a session of its own: where the kernel groups processes by session for
-# scheduling (autogroup, on by default in Debian and Ubuntu), a nice value only counts
-# against processes of the same session, so a niced child in serve's session still took
-# its share of the web server's. Its session's group gets the same nice value.
 NICENESS = {"router": 5, "worker": 10, "search": 10}
 RESTART_PAUSES = (0.5, 1, 2, 5)  # after quick deaths in a row, growing
 STEADY_SECONDS = 30  # a process that ran this long died of something new: pause short again
 STOP_SECONDS = 10
-
-
-def _lower_priority(niceness: int) -> None:
-    """In the child, before it runs: nice it, and its session's scheduling group (it has a
-    session of its own); it ends when serve ends, as it did when it shared the session."""
-    os.nice(niceness)
-    try:
-        with open("/proc/self/autogroup", "w") as group:
-            group.write(str(niceness))
-    except OSError:  # no autogroup here (other kernels, containers): nice alone counts
-        pass
-    _end_with_parent()
-
-
-def _end_with_parent() -> None:
-    """SIGTERM when serve dies, however it dies (Linux): a child in its own session no
-    longer gets the terminal's hang-up or Ctrl+C."""
-    try:
-        import ctypes
-        import signal
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, int(signal.SIGTERM))  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
 
 
 @dataclass
@@ -94,9 +65,8 @@ class Supervisor:
     def _launch(self, child: Child) -> None:
         env = dict(os.environ if self.env is None else self.env)
         niceness = NICENESS.get(child.name, 0)
-        lower_priority = (lambda: _lower_priority(niceness)) if niceness else None
-        child.process = subprocess.Popen(child.argv, env=env, preexec_fn=lower_priority,
-                                         start_new_session=bool(niceness))
+        lower_priority = (lambda: os.nice(niceness)) if niceness else None
+        child.process = subprocess.Popen(child.argv, env=env, preexec_fn=lower_priority)
         child.started = time.monotonic()
 
     def _watch(self) -> None:
