@@ -95,10 +95,10 @@ _SENT_BEFORE = (select(_OPINION.c.id)
 
 def _sent_before(analysis_text: str, source: str, since: datetime) -> bool:
     """The same text from the same source since `since` (within the days it spans): one
-    statement built once, run on the session's connection."""
+    Core statement built once (the session still flushes what is pending first)."""
     days = {since, since + timedelta(days=1), since + REPEAT_WINDOW}
     digests = sorted({repeat_digest(source, analysis_text, day) for day in days})
-    found = db.session.connection().execute(_SENT_BEFORE, {"digests": digests, "since": since})
+    found = db.session.execute(_SENT_BEFORE, {"digests": digests, "since": since})
     return found.first() is not None
 
 

@@ -261,7 +261,7 @@ _BY_IDEMPOTENCY_KEY = (select(_OPINION_TABLE.c.id)
 def _by_idempotency_key(digest: str) -> Opinion | None:
     """The opinion a key was first used for, if any (one indexed SELECT of its id, and
     the row only when there is one: most keys are new)."""
-    opinion_id = db.session.connection().execute(_BY_IDEMPOTENCY_KEY, {"key": digest}).scalar()
+    opinion_id = db.session.execute(_BY_IDEMPOTENCY_KEY, {"key": digest}).scalar()
     return db.session.get(Opinion, opinion_id) if opinion_id is not None else None
 
 
