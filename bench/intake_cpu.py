@@ -19,6 +19,7 @@ import json
 import os
 import pstats
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -233,6 +234,7 @@ def main() -> None:
             redis_server.wait()
             _dispose_engines()
             database.drop()
+            shutil.rmtree(workdir, ignore_errors=True)
 
 
 def _dispose_engines() -> None:

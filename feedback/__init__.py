@@ -85,8 +85,8 @@ def _init_limiter(app: Flask, limiter) -> None:
 def _check_app_wide_limits_only_when_there_are_some(app: Flask, limiter) -> None:
     """Flask-Limiter checks default, application and blueprint limits before every
     request; the routes' own limits are checked by their decorators. This app sets none
-    of the first kind, so that check finds nothing on every request (a tenth of a
-    submission's processor time): it runs only once there is such a limit."""
+    of the first kind, so that check finds nothing on every request (about a twentieth
+    of a submission's processor time): it runs only once there is such a limit."""
     check = limiter._check_request_limit
     hooks = app.before_request_funcs.get(None, [])
     manager = getattr(limiter, "limit_manager", None)
