@@ -11,7 +11,9 @@ interleaved at each client count. After each product run it waits until everythi
 is routed, clustered and indexed (drain time) and reads commit → routed from the rows.
 
 Prints opinions/s, p50/p95/p99, errors, the ratio to the baseline, drain time and the
-commit → routed delay; `--json FILE` keeps the figures. Needs wrk (Debian: wrk) and
+commit → routed delay; `--json FILE` keeps the figures. `--web-only` serves the product's
+web server alone (waitress + create_app(), no router or workers: what intake itself costs;
+no drain then). Needs wrk (Debian: wrk) and
 redis-server; PostgreSQL at --postgres (a database is created and dropped per run).
 """
 
@@ -141,8 +143,25 @@ def baseline_app(database_url: str):
     return app
 
 
-def serve_baseline(database_url: str, port: int, threads: int) -> None:
+def serve_web_only(port: int, threads: int) -> None:
+    """The product's web server as `serve` runs it, without the router and workers."""
+    import logging
+
     from waitress import serve
+
+    sys.path.insert(0, str(ROOT))
+    from feedback import create_app
+
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
+    serve(create_app(), host="127.0.0.1", port=port, threads=threads, _quiet=True)
+
+
+def serve_baseline(database_url: str, port: int, threads: int) -> None:
+    import logging
+
+    from waitress import serve
+
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # as `flask serve` does
 
     serve(baseline_app(database_url), host="127.0.0.1", port=port, threads=threads, _quiet=True)
 
@@ -526,19 +545,29 @@ def bench_database(kind: str, args, workdir: Path) -> list[dict]:
         else:
             build_district(kind, args, env, database, workdir)
         product_port, baseline_port = free_port(), free_port()
-        processes.append(
-            flask(
-                env,
-                "serve",
-                "--port",
-                str(product_port),
-                "--threads",
-                str(args.threads),
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
+        if args.web_only:  # the web server alone: no router, no workers
+            processes.append(
+                subprocess.Popen(
+                    [PYTHON, __file__, "web", "--port", str(product_port),
+                     "--threads", str(args.threads)],
+                    cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+                    start_new_session=True,
+                )
             )
-        )
+        else:
+            processes.append(
+                flask(
+                    env,
+                    "serve",
+                    "--port",
+                    str(product_port),
+                    "--threads",
+                    str(args.threads),
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,
+                )
+            )
         processes.append(
             subprocess.Popen(
                 [
@@ -559,8 +588,9 @@ def bench_database(kind: str, args, workdir: Path) -> list[dict]:
         wait_for(f"http://127.0.0.1:{baseline_port}/")
         engine = create_engine(database.url)
         redis_client = redis.Redis(port=redis_port)
-        warm_up(product_port, engine, redis_client)
-        stage_backlog(engine, redis_client, workdir / "index", "warm", 0)  # imports, opens
+        if not args.web_only:
+            warm_up(product_port, engine, redis_client)
+            stage_backlog(engine, redis_client, workdir / "index", "warm", 0)  # imports, opens
         time.sleep(args.settle)
         return _interleaved_runs(
             kind, args, workdir, product_port, baseline_port, engine, redis_client
@@ -586,13 +616,14 @@ def _interleaved_runs(
         for clients in args.clients:
             run_id = f"{kind}{clients}r{round_}{int(time.time())}"
             product = run_wrk(product_port, clients, args.seconds, run_id, workdir)
-            with engine.connect() as c:
-                stored = c.execute(
-                    text("SELECT count(*) FROM opinion WHERE text LIKE :run"), {"run": f"RUN-{run_id}-%"}
-                ).scalar()
-            product.update(drain_stages(engine, redis_client, workdir / "index", run_id, stored))
-            product["drain_s"] = wait_for_drain(engine, redis_client)
-            product.update(routing_delays(engine, run_id))
+            if not args.web_only:  # nothing routes without the router
+                with engine.connect() as c:
+                    stored = c.execute(
+                        text("SELECT count(*) FROM opinion WHERE text LIKE :run"), {"run": f"RUN-{run_id}-%"}
+                    ).scalar()
+                product.update(drain_stages(engine, redis_client, workdir / "index", run_id, stored))
+                product["drain_s"] = wait_for_drain(engine, redis_client)
+                product.update(routing_delays(engine, run_id))
             baseline = run_wrk(baseline_port, clients, args.seconds, run_id + "b", workdir)
             row = {
                 "db": kind,
@@ -614,7 +645,7 @@ def _line(row: dict) -> str:
         f"{row['db']:<10} {row['clients']:>3} clients | product {p['opinions_per_s']:>6}/s "
         f"p50 {p['p50_ms']} p95 {p['p95_ms']} p99 {p['p99_ms']} ms, {p['errors']} errors | "
         f"baseline {b['opinions_per_s']:>6}/s p99 {b['p99_ms']} ms, {b['errors']} errors | "
-        f"ratio {row['ratio']} | drain {p['drain_s']} s (routed {p.get('routed_s')}, "
+        f"ratio {row['ratio']} | drain {p.get('drain_s')} s (routed {p.get('routed_s')}, "
         f"assigned {p.get('assigned_s')}, searchable {p.get('searchable_s')} s; left at the end "
         f"{p.get('unrouted_at_end')}/{p.get('unassigned_at_end')}/{p.get('unsearchable_at_end')}) | "
         f"commit→routed p50 {p.get('routed_p50_s')} "
@@ -630,6 +661,9 @@ def main() -> None:
     base.add_argument("--database", required=True)
     base.add_argument("--port", type=int, required=True)
     base.add_argument("--threads", type=int, default=8)
+    web = sub.add_parser("web")
+    web.add_argument("--port", type=int, required=True)
+    web.add_argument("--threads", type=int, default=8)
     parser.add_argument("--db", action="append", choices=("sqlite", "postgresql"))
     parser.add_argument("--clients", action="append", type=int)
     parser.add_argument("--seconds", type=int, default=30)
@@ -654,10 +688,16 @@ def main() -> None:
     parser.add_argument(
         "--prepared", help="start from a district kept by --save-prepared (skips the build)"
     )
+    parser.add_argument(
+        "--web-only", action="store_true",
+        help="serve the product's web server alone (no router, no workers): intake's own cost",
+    )
     parser.add_argument("--json", help="write all figures to this file")
     args = parser.parse_args()
     if args.command == "baseline":
         return serve_baseline(args.database, args.port, args.threads)
+    if args.command == "web":
+        return serve_web_only(args.port, args.threads)
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is needed (Debian: apt-get install wrk)")
     args.db, args.clients = args.db or ["sqlite", "postgresql"], args.clients or [8, 32]

@@ -81,6 +81,27 @@ def _init_limiter(app: Flask, limiter) -> None:
     if storage.startswith("redis") and not redis_available(storage):
         app.config["RATELIMIT_STORAGE_URI"] = "memory://"
     limiter.init_app(app)
+    _check_app_wide_limits_only_when_there_are_some(app, limiter)
+
+
+def _check_app_wide_limits_only_when_there_are_some(app: Flask, limiter) -> None:
+    """Flask-Limiter checks default, application and blueprint limits before every
+    request; the routes' own limits are checked by their decorators. This app sets none
+    of the first kind, so that check finds nothing on every request (about a twentieth
+    of a submission's processor time): it runs only once there is such a limit."""
+    check = limiter._check_request_limit
+    hooks = app.before_request_funcs.get(None, [])
+    manager = getattr(limiter, "limit_manager", None)
+    needed = ("_application_limits", "_default_limits", "_blueprint_limits")
+    if check not in hooks or manager is None or not all(hasattr(manager, n) for n in needed):
+        return  # another Flask-Limiter than this code knows: leave its check alone
+
+    def check_app_wide_limits():
+        if (manager._application_limits or manager._default_limits or manager._blueprint_limits
+                or getattr(limiter, "_meta_limits", None)):
+            check()
+
+    hooks[hooks.index(check)] = check_app_wide_limits
 
 
 def _init_jobs(app: Flask) -> None:

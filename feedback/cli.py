@@ -80,10 +80,14 @@ def reindex_command():
 def serve_command(host: str, port: int, threads: int):
     """Serve the web app (waitress) with the router and the workers beside it when Redis
     runs; a background process that dies is started again; SIGTERM stops everything."""
+    import logging
     import signal
 
     from waitress import serve
 
+    # "Task queue depth is N" on every request that waits for a free thread: under a burst
+    # that is thousands of lines saying only that all threads are busy.
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     supervisor = _start_background_processes()
     _warm_up_in_the_background(current_app._get_current_object())
     signal.signal(signal.SIGTERM, _interrupt)  # stop like Ctrl+C, so `finally` runs

@@ -89,8 +89,30 @@ def url_in_language(code: str) -> str:
     return f"{request.path}?{urlencode([*args, ('lang', code)])}"
 
 
+_wtforms_catalogues: dict[str, object] = {}
+
+
+def _wtforms_translations():
+    """WTForms' own messages in the request's language, read from disk once per language
+    (Flask-WTF reads the catalogue again for every request that builds a form)."""
+    if not has_request_context():
+        return None
+    locale = str(get_locale() or "zh")
+    catalogue = _wtforms_catalogues.get(locale)
+    if catalogue is None:
+        from babel import support
+        from wtforms.i18n import messages_path
+
+        catalogue = support.Translations.load(messages_path(), [locale], domain="wtforms")
+        _wtforms_catalogues[locale] = catalogue
+    return catalogue
+
+
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
+    import flask_wtf.i18n
+
+    flask_wtf.i18n._get_translations = _wtforms_translations  # looked up at each call
     # Flask-Babel caches the locale on `g`, which outlives a request when an app context
     # was already pushed (jobs run in-process, tests): choose again for every request.
     app.before_request(refresh)

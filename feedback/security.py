@@ -1,7 +1,8 @@
 """Headers and host checks every page gets.
 
 - Content-Security-Policy: scripts and style sheets only from this site; a `<style>`
-  element needs the request's nonce (`csp_nonce()` in templates). Style *attributes* stay
+  element needs the request's nonce (`csp_nonce()` in templates; an answer whose
+  template made none allows no `<style>` element). Style *attributes* stay
   allowed (bar widths on the committee's pages): they cannot run code, and images they
   could name are limited to this site by img-src.
 - No framing (frame-ancestors and X-Frame-Options), no MIME sniffing, no referrer to
@@ -19,13 +20,18 @@ from flask import Flask, current_app, g
 LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
 
 
-def content_security_policy(nonce: str) -> str:
+def content_security_policy(nonce: str | None) -> str:
+    styles = f"style-src 'self' 'nonce-{nonce}'" if nonce else "style-src 'self'"
     return (
-        "default-src 'self'; script-src 'self'; "
-        f"style-src 'self' 'nonce-{nonce}'; style-src-attr 'unsafe-inline'; "
+        f"default-src 'self'; script-src 'self'; {styles}; style-src-attr 'unsafe-inline'; "
         "img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; "
         "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
     )
+
+
+# An answer whose template asked for no nonce (JSON, redirects, most pages) allows no
+# <style> element at all: the same policy, stricter, and no random nonce to make.
+POLICY_WITHOUT_NONCE = content_security_policy(None)
 
 
 def csp_nonce() -> str:
@@ -43,7 +49,9 @@ def trusted_hosts(public_url: str, extra: str) -> list[str]:
 
 def _add_headers(response):
     headers = response.headers
-    headers.setdefault("Content-Security-Policy", content_security_policy(csp_nonce()))
+    nonce = g.get("csp_nonce")
+    headers.setdefault("Content-Security-Policy",
+                       content_security_policy(nonce) if nonce else POLICY_WITHOUT_NONCE)
     headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("Referrer-Policy", "same-origin")

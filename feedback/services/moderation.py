@@ -12,7 +12,7 @@ from collections import Counter
 from datetime import datetime, timedelta, timezone
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from ..extensions import db
 from ..models import Opinion, User
@@ -86,14 +86,20 @@ def repeat_digest(source: str | None, analysis_text: str, when: datetime) -> str
     return hashlib.sha256(f"{source}\n{day}\n{analysis_text}".encode("utf-8")).hexdigest()
 
 
+_OPINION = Opinion.__table__
+_SENT_BEFORE = (select(_OPINION.c.id)
+                .where(_OPINION.c.repeat_digest.in_(bindparam("digests", expanding=True)),
+                       _OPINION.c.created_at >= bindparam("since", type_=_OPINION.c.created_at.type))
+                .limit(1))
+
+
 def _sent_before(analysis_text: str, source: str, since: datetime) -> bool:
-    """The same text from the same source since `since` (within the days it spans)."""
+    """The same text from the same source since `since` (within the days it spans): one
+    Core statement built once (the session still flushes what is pending first)."""
     days = {since, since + timedelta(days=1), since + REPEAT_WINDOW}
-    digests = {repeat_digest(source, analysis_text, day) for day in days}
-    return db.session.scalar(
-        select(Opinion.id)
-        .where(Opinion.repeat_digest.in_(digests), Opinion.created_at >= since).limit(1)
-    ) is not None
+    digests = sorted({repeat_digest(source, analysis_text, day) for day in days})
+    found = db.session.execute(_SENT_BEFORE, {"digests": digests, "since": since})
+    return found.first() is not None
 
 
 def describe(reasons: str | None) -> str:
