@@ -357,7 +357,7 @@ def near_duplicates(texts: list[str], others: list[str], *, threshold: float = 0
     result = []
     for text in texts:
         shingles = grams(text)
-        candidates = Counter(j for g in shingles if len(index.get(g, ())) <= common for j in index[g])
+        candidates = Counter(j for g in shingles if len(index.get(g, ())) <= common for j in index.get(g, ()))
         found = set()
         for j, _ in candidates.most_common(50):
             overlap = len(shingles & other_grams[j]) / max(1, min(len(shingles), len(other_grams[j])))
