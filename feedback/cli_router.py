@@ -37,19 +37,13 @@ def _board_options(command):
         click.option("--unit-table", type=click.Path(exists=True, dir_okay=False),
                      help="CSV of `keyword,department` rows: unit-name keywords → department. Default: the "
                           "departments' own names and the first-level board categories' unit names."),
-        click.option("--extra-filter", type=click.Choice(router_training_filters()), default="agree",
+        click.option("--extra-filter", type=click.Choice(["agree", "all"]), default="agree",
                      show_default=True,
                      help="agree: add only board messages whose unit label the router trained on the "
                           "labelled history also gives; all: add every labelled board message."),
     ]):
         command = option(command)
     return command
-
-
-def router_training_filters():
-    from .services.router_training import EXTRA_FILTERS
-
-    return EXTRA_FILTERS
 
 
 def _read_board(path, labels, *, text_column, reply_column, department_column, unit_table, departments=None):
@@ -116,9 +110,11 @@ def train_command(csv_path, text_column, department_column, folds, board_path, b
         if len(texts) >= router_training.MIN_EXAMPLES:
             texts, labels, added = router_training.with_extra(texts, labels, board.texts, board.labels,
                                                               extra_filter=extra_filter)
+            how = extra_filter
         else:  # nothing to check the units' labels against: take them all
             texts, labels, added = texts + board.texts, labels + board.labels, len(board.texts)
-        click.echo(f"  {added} board messages added to the training examples ({extra_filter})")
+            how = "all: no labelled history to check them against"
+        click.echo(f"  {added} board messages added to the training examples ({how})")
         source += "+board"
     classes = sorted(set(labels))
     if len(texts) < router_training.MIN_EXAMPLES or len(classes) < router_training.MIN_CLASSES:

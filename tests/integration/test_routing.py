@@ -194,7 +194,8 @@ def test_router_learns_from_a_historical_boards_replies_and_evaluates_without_it
     answered = len([n for n in range(len(demo.opinions)) if n % 7])
     assert f"{answered} labelled by the answering unit, {len(demo.opinions) - answered} without a reply" \
         in trained.output
-    assert f"{answered} board messages added" in trained.output
+    assert f"{answered} board messages added to the training examples (all: no labelled history" \
+        in trained.output
     assert db_run_sources(make) == ["database+board"]
     predicted = runner.invoke(args=["router", "predict"], input="孩子入学报名和学区划分的问题\n")
     assert json.loads(predicted.output)["department"] == "education"
@@ -221,6 +222,14 @@ def test_router_learns_from_a_historical_boards_replies_and_evaluates_without_it
         size, added, left_out = (int(w) for w in re.findall(r"\d+", line)[:3])
         assert added + left_out == answered
         assert left_out >= 0.8 * size * answered / len(demo.opinions)
+
+    # with a labelled history, only the board messages its router agrees with are added
+    seeded = runner.invoke(args=["router", "train", "--csv", str(labelled), "--from-board", str(board),
+                                 "--unit-table", str(units), "--folds", "2"])
+    assert seeded.exit_code == 0, seeded.output
+    added = int(re.search(r"(\d+) board messages added to the training examples \(agree\)", seeded.output)[1])
+    assert 0.5 * answered < added <= answered
+    assert f"{len(demo.opinions) + added} examples" in seeded.output
 
     missing = runner.invoke(args=["router", "evaluate", str(labelled), "--extra-training", str(board),
                                   "--board-reply-column", "答复"])
