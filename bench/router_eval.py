@@ -5,6 +5,7 @@
     .venv/bin/python bench/router_eval.py --write-hotline FILE.csv
     .venv/bin/python bench/router_eval.py FILE.csv --text-column C --department-column C
     .venv/bin/python bench/router_eval.py --real          # real messages (../shared/realdata)
+    .venv/bin/python bench/router_eval.py --board         # labels from a real board's replies
 
 Sets:
 
@@ -338,6 +339,62 @@ def real(path: Path, candidates: bool) -> None:
         run_candidates("real", texts, labels)
 
 
+REAL_BOARD = ROOT.parent / "shared" / "realdata" / "board_messages.csv"
+
+
+def board_labels(dev_path: Path, board_path: Path) -> None:
+    """How good are the weak labels a historical board's replies give (the answering unit,
+    `feedback.synthesis.answering_unit`), measured against the staff's labels of the dev file:
+
+    * on the board messages that are near-duplicates of a dev message (the two files share
+      no id), the unit label against the staff's label of the copy;
+    * on all labelled board messages, the unit label against the router trained on the whole
+      dev file (whose own k-fold accuracy is about 0.84: perfect unit labels would agree about
+      that often);
+    * cold start: the router trained on the unit-labelled board messages alone (none that is a
+      near-duplicate of a dev message), tested on all dev messages: a new deployment that has
+      only its old board."""
+    from collections import Counter
+
+    import numpy as np
+    from sklearn.metrics import accuracy_score, f1_score
+
+    from feedback.services import router_training
+    from feedback.synthesis.answering_unit import UnitLabeller
+    from feedback.synthesis.router import train_router
+
+    if not dev_path.exists() or not board_path.exists():
+        print(f"{dev_path} or {board_path} is not here (real messages live in ../shared/realdata/); "
+              "nothing measured.")
+        return
+    texts, labels = real_messages(dev_path)
+    board = router_training.read_board(str(board_path), UnitLabeller())
+    print(f"board: {board.summary()}")
+    duplicates = router_training.near_duplicates(texts, board.texts)
+    pairs = [(labels[n], board.labels[j]) for n, found in enumerate(duplicates) for j in found]
+    print(f"near-duplicates of dev messages among the labelled board messages: {len(pairs)}; "
+          f"unit label = staff label for {sum(a == b for a, b in pairs)}"
+          + "".join(f"\n    staff {a} / unit {b}" for a, b in pairs if a != b))
+    model = train_router(texts, labels)
+    predicted = [p.department for p in model.predict(board.texts)]
+    agree = np.mean([a == b for a, b in zip(predicted, board.labels)])
+    print(f"unit label = label of the router trained on the dev file: {agree:.3f} of {len(board.texts)}")
+    for label in sorted(set(board.labels)):
+        got = Counter(p for p, b in zip(predicted, board.labels) if b == label)
+        print(f"    unit {label} ({sum(got.values())}): router says " +
+              ", ".join(f"{k} {v}" for k, v in got.most_common(3)))
+    seen = set().union(*duplicates)
+    keep = [j for j in range(len(board.texts)) if j not in seen]
+    cold = train_router([board.texts[j] for j in keep], [board.labels[j] for j in keep])
+    guessed = [p.department for p in cold.predict(texts)]
+    confidence = [p.confidence for p in cold.predict(texts)]
+    result = router_training.scores(labels, guessed, confidence)
+    print(f"cold start (router trained on {len(keep)} unit-labelled board messages, tested on the "
+          f"{len(texts)} dev messages): accuracy {accuracy_score(labels, guessed):.3f}, "
+          f"macro-F1 {f1_score(labels, guessed, average='macro'):.3f}, "
+          f"precision at 80% coverage {result['precision_at_80']:.3f}", flush=True)
+
+
 def timing(texts: list[str], labels: list[str]) -> None:
     from feedback.synthesis.router import train_router
 
@@ -364,7 +421,13 @@ def main() -> None:
     parser.add_argument("--real", nargs="?", const=str(REAL_DEV), metavar="CSV",
                         help="measure on real messages "
                              "(default ../shared/realdata/routing_dev.csv)")
+    parser.add_argument("--board", nargs="?", const=str(REAL_BOARD), metavar="CSV",
+                        help="measure the labels a board's replies give, against --real's file "
+                             "(default ../shared/realdata/board_messages.csv)")
     args = parser.parse_args()
+    if args.board:
+        board_labels(Path(args.real or REAL_DEV), Path(args.board))
+        return
     if args.real:
         real(Path(args.real), args.candidates)
         return

@@ -24,14 +24,68 @@ def _print_evaluation(name: str, evaluation) -> None:
                   if evaluation.threshold_at_target is not None else ""))
 
 
+def _board_options(command):
+    """Options naming a historical board export whose replies label its messages."""
+    for option in reversed([
+        click.option("--board-text-column", default="text", show_default=True,
+                     help="The board file's message column."),
+        click.option("--board-reply-column", default="reply", show_default=True,
+                     help="The board file's reply column: the unit that signed the reply (or the message "
+                          "was passed to) labels the message."),
+        click.option("--board-department-column", default=None,
+                     help="If the board file already has a department column, its labels are used as they are."),
+        click.option("--unit-table", type=click.Path(exists=True, dir_okay=False),
+                     help="CSV of `keyword,department` rows: unit-name keywords → department. Default: the "
+                          "departments' own names and the first-level board categories' unit names."),
+        click.option("--extra-filter", type=click.Choice(["agree", "all"]), default="agree",
+                     show_default=True,
+                     help="agree: add only board messages whose unit label the router trained on the "
+                          "labelled history also gives; all: add every labelled board message."),
+    ]):
+        command = option(command)
+    return command
+
+
+def _read_board(path, labels, *, text_column, reply_column, department_column, unit_table, departments=None):
+    from .services import router_training
+    from .synthesis import answering_unit
+
+    try:
+        if unit_table:
+            table = answering_unit.read_unit_table(unit_table)
+        elif departments:
+            table = answering_unit.for_departments(departments)
+        else:
+            table = answering_unit.DEFAULT_UNIT_KEYWORDS
+        board = router_training.read_board(path, answering_unit.UnitLabeller(table), text_column=text_column,
+                                           reply_column=reply_column, department_column=department_column)
+    except ValueError as problem:
+        raise click.UsageError(str(problem)) from problem
+    click.echo(f"board {path}: {board.summary()}")
+    unknown = sorted(set(board.labels) - set(labels)) if labels else []
+    if unknown:
+        click.echo(f"  not in the labelled history, left out: {', '.join(unknown)}")
+    return board
+
+
 @router_group.command("train")
 @click.option("--csv", "csv_path", type=click.Path(exists=True, dir_okay=False), help="Train from this CSV file.")
 @click.option("--text-column", default="text", show_default=True)
 @click.option("--department-column", default="department", show_default=True)
 @click.option("--folds", default=5, show_default=True, help="Cross-validation folds for the report.")
-def train_command(csv_path, text_column, department_column, folds):
+@click.option("--from-board", "board_path", type=click.Path(exists=True, dir_okay=False),
+              help="Also learn from a historical board or hotline export with the departments' replies.")
+@_board_options
+def train_command(csv_path, text_column, department_column, folds, board_path, board_text_column,
+                  board_reply_column, board_department_column, unit_table, extra_filter):
     """Train from the CSV when given, else from the database's answered and transferred
-    opinions; print what it learned and its cross-validated accuracy and macro-F1."""
+    opinions (an answered opinion is labelled by the department that answered it), plus,
+    with --from-board, the answered messages of a historical board labelled by the unit
+    that replied; print what it learned and its cross-validated accuracy and macro-F1."""
+    from sqlalchemy import select
+
+    from .extensions import db
+    from .models import Department
     from .services import router_training
 
     if csv_path:
@@ -43,6 +97,25 @@ def train_command(csv_path, text_column, department_column, folds):
     else:
         texts, labels = router_training.training_examples()
         source = "database"
+    if board_path:
+        departments = None if csv_path else [(d.key, d.name_zh) for d in db.session.scalars(select(Department))]
+        board = _read_board(board_path, labels if len(texts) >= router_training.MIN_EXAMPLES else None,
+                            text_column=board_text_column, reply_column=board_reply_column,
+                            department_column=board_department_column, unit_table=unit_table,
+                            departments=departments)
+        if departments:
+            keys = {key for key, _ in departments}
+            board.texts, board.labels = ([t for t, l in zip(board.texts, board.labels) if l in keys],
+                                         [l for l in board.labels if l in keys])
+        if len(texts) >= router_training.MIN_EXAMPLES:
+            texts, labels, added = router_training.with_extra(texts, labels, board.texts, board.labels,
+                                                              extra_filter=extra_filter)
+            how = extra_filter
+        else:  # nothing to check the units' labels against: take them all
+            texts, labels, added = texts + board.texts, labels + board.labels, len(board.texts)
+            how = "all: no labelled history to check them against"
+        click.echo(f"  {added} board messages added to the training examples ({how})")
+        source += "+board"
     classes = sorted(set(labels))
     if len(texts) < router_training.MIN_EXAMPLES or len(classes) < router_training.MIN_CLASSES:
         raise click.ClickException(
@@ -82,8 +155,14 @@ def predict_command():
 @click.option("--department-column", default="department", show_default=True)
 @click.option("--folds", default=5, show_default=True)
 @click.option("--baseline/--no-baseline", default=True, show_default=True,
-              help="Also measure TF-IDF + linear SVM on the same folds.")
-def evaluate_command(csv_path, text_column, department_column, folds, baseline):
+              help="Also measure TF-IDF + linear SVM on the same folds (and, with --extra-training, "
+                   "the router without the extra data).")
+@click.option("--extra-training", "board_path", type=click.Path(exists=True, dir_okay=False),
+              help="A historical board export with replies, added to every fold's training part "
+                   "(never its near-duplicates of the fold's test messages).")
+@_board_options
+def evaluate_command(csv_path, text_column, department_column, folds, baseline, board_path,
+                     board_text_column, board_reply_column, board_department_column, unit_table, extra_filter):
     """k-fold accuracy, macro-F1 and precision at 80% coverage (the share routed right
     among the 80% most confident), beside the TF-IDF + linear SVM baseline."""
     from .services import router_training
@@ -93,6 +172,14 @@ def evaluate_command(csv_path, text_column, department_column, folds, baseline):
     except ValueError as problem:
         raise click.UsageError(str(problem)) from problem
     click.echo(f"{len(texts)} examples, {len(set(labels))} departments")
+    if board_path:
+        board = _read_board(board_path, labels, text_column=board_text_column, reply_column=board_reply_column,
+                            department_column=board_department_column, unit_table=unit_table)
+        _print_evaluation(f"router + board ({extra_filter})", router_training.cross_validate(
+            texts, labels, folds=folds, extra=(board.texts, board.labels), extra_filter=extra_filter,
+            report=lambda line: click.echo(f"  {line}")))
+        if not baseline:
+            return
     _print_evaluation("router", router_training.cross_validate(texts, labels, folds=folds))
     if baseline:
         _print_evaluation("baseline TF-IDF + LinearSVC",

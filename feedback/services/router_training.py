@@ -173,9 +173,15 @@ def coverage_at_precision(truth, predicted, order: list[int], target: float) -> 
     return best / len(order) if order else 0.0
 
 
-def cross_validate(texts: list[str], labels: list[str], *, folds: int = 5, train=None) -> Evaluation:
+def cross_validate(texts: list[str], labels: list[str], *, folds: int = 5, train=None,
+                   extra: tuple[list[str], list[str]] | None = None, extra_filter: str = "agree",
+                   report=None) -> Evaluation:
     """k-fold accuracy, macro-F1 and precision among the 80% most confident.
-    `train(texts, labels)` returns a model with predict(texts) -> [(department, confidence)]."""
+    `train(texts, labels)` returns a model with predict(texts) -> [(department, confidence)].
+
+    `extra` (texts, labels), e.g. a historical board labelled by its answering units, is
+    added to every fold's training part (see `with_extra`), except the extra messages
+    that are near-duplicates of one the fold is tested on: the test stays unseen."""
     from sklearn.metrics import f1_score
 
     if train is None:
@@ -183,10 +189,21 @@ def cross_validate(texts: list[str], labels: list[str], *, folds: int = 5, train
     k = max(2, min(folds, min(labels.count(c) for c in set(labels))))
     predicted: list[str] = [""] * len(texts)
     confidence: list[float] = [0.0] * len(texts)
+    duplicates = near_duplicates(texts, extra[0]) if extra else []
     for test in _folds(labels, k):
         test_set = set(test)
         train_idx = [n for n in range(len(texts)) if n not in test_set]
-        model = train([texts[n] for n in train_idx], [labels[n] for n in train_idx])
+        fold_texts, fold_labels = [texts[n] for n in train_idx], [labels[n] for n in train_idx]
+        if extra:
+            seen = set().union(*(duplicates[n] for n in test))
+            kept = [j for j in range(len(extra[0])) if j not in seen]
+            fold_texts, fold_labels, added = with_extra(
+                fold_texts, fold_labels, [extra[0][j] for j in kept], [extra[1][j] for j in kept],
+                extra_filter=extra_filter, train=train)
+            if report:
+                report(f"fold of {len(test)}: {added} extra examples added "
+                       f"({len(seen)} left out as near-duplicates of the fold's test messages)")
+        model = train(fold_texts, fold_labels)
         for n, prediction in zip(test, model.predict([texts[n] for n in test])):
             predicted[n], confidence[n] = _unpack(prediction)
     result = scores(labels, predicted, confidence)
@@ -246,3 +263,125 @@ def read_csv(path: str, text_column: str, department_column: str) -> tuple[list[
                 texts.append(text)
                 labels.append(label)
     return texts, labels
+
+
+# ------------------------------------------------ a historical board with replies
+
+EXTRA_FILTERS = ("agree", "all")
+
+
+@dataclass
+class BoardExamples:
+    """Messages of a board export labelled by the unit that answered them."""
+    texts: list[str]
+    labels: list[str]
+    rows: int = 0
+    unanswered: int = 0
+    unclear: int = 0  # answered, but no unit (or no single one) of the table named
+
+    def summary(self) -> str:
+        counts = Counter(self.labels)
+        return (f"{self.rows} rows: {len(self.texts)} labelled by the answering unit, "
+                f"{self.unanswered} without a reply, {self.unclear} whose reply names no single unit of the table"
+                + ("; " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) if counts else ""))
+
+
+def read_board(path: str, labeller, *, text_column: str = "text", reply_column: str = "reply",
+               department_column: str | None = None) -> BoardExamples:
+    """Read a board or hotline export. With `department_column` present, its labels are
+    used as they are; otherwise each answered message is labelled by the unit its reply
+    is signed by or passed to (`feedback.synthesis.answering_unit`)."""
+    import csv
+
+    board = BoardExamples([], [])
+    with open(path, newline="", encoding=_encoding(path)) as handle:
+        reader = csv.DictReader(handle)
+        header = reader.fieldnames or []
+        labelled = bool(department_column) and department_column in header
+        wanted = [text_column, department_column if labelled else reply_column]
+        missing = [c for c in wanted if c not in header]
+        if missing:
+            raise ValueError(f"{path}: column(s) not in the CSV header: {', '.join(missing)} "
+                             f"(header: {', '.join(header)})")
+        for row in reader:
+            text = (row[text_column] or "").strip()
+            if not text:
+                continue
+            board.rows += 1
+            if labelled:
+                label = (row[department_column] or "").strip() or None
+            else:
+                reply = (row[reply_column] or "").strip()
+                if not reply:
+                    board.unanswered += 1
+                    continue
+                label = labeller.label(reply)
+            if label is None:
+                board.unclear += 1
+                continue
+            board.texts.append(text)
+            board.labels.append(label)
+    return board
+
+
+def _encoding(path: str) -> str:
+    with open(path, "rb") as handle:
+        head = handle.read(1 << 16)
+    try:
+        head.decode("utf-8")
+        return "utf-8-sig"
+    except UnicodeDecodeError as problem:
+        if problem.start > len(head) - 4:  # a character cut at the end of the sample
+            return "utf-8-sig"
+        return "gb18030"
+
+
+def near_duplicates(texts: list[str], others: list[str], *, threshold: float = 0.5,
+                    size: int = 4) -> list[set[int]]:
+    """For each text, the indices of `others` that are the same message, copied or
+    lightly edited: at least `threshold` of the shorter one's character `size`-grams
+    are in the longer one's. Used to keep the messages a fold is tested on out of
+    the extra training data, however they got there."""
+    from ..synthesis.text import normalise
+
+    def grams(text: str) -> frozenset:
+        text = normalise(text)
+        return frozenset(text[i:i + size] for i in range(max(1, len(text) - size + 1)))
+
+    other_grams = [grams(t) for t in others]
+    index: dict[str, list[int]] = {}
+    for j, shingles in enumerate(other_grams):
+        for g in shingles:
+            index.setdefault(g, []).append(j)
+    common = max(50, len(others) // 100)
+    result = []
+    for text in texts:
+        shingles = grams(text)
+        candidates = Counter(j for g in shingles if len(index.get(g, ())) <= common for j in index.get(g, ()))
+        found = set()
+        for j, _ in candidates.most_common(50):
+            overlap = len(shingles & other_grams[j]) / max(1, min(len(shingles), len(other_grams[j])))
+            if overlap >= threshold:
+                found.add(j)
+        result.append(found)
+    return result
+
+
+def with_extra(texts: list[str], labels: list[str], extra_texts: list[str], extra_labels: list[str],
+               *, extra_filter: str = "agree", train=None) -> tuple[list[str], list[str], int]:
+    """The labelled history plus the extra examples: all of them, or (`agree`) those whose
+    label the history's own router also gives, so that a unit whose remit differs from
+    the history's department (a transport bureau answering about a road the history files
+    under construction) adds no contradicting examples. Returns texts, labels and how
+    many extra examples were kept. Extra labels the history does not know are dropped."""
+    if extra_filter not in EXTRA_FILTERS:
+        raise ValueError(f"extra filter must be one of {', '.join(EXTRA_FILTERS)}")
+    known = set(labels)
+    keep = [n for n, label in enumerate(extra_labels) if label in known]
+    if extra_filter == "agree" and keep and len(known) >= MIN_CLASSES:
+        if train is None:
+            from ..synthesis.router import train_router as train
+        model = train(texts, labels)
+        predicted = [_unpack(p)[0] for p in model.predict([extra_texts[n] for n in keep])]
+        keep = [n for n, p in zip(keep, predicted) if p == extra_labels[n]]
+    return (texts + [extra_texts[n] for n in keep], labels + [extra_labels[n] for n in keep], len(keep))

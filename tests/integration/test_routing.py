@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 
 import pytest
 
@@ -167,3 +168,75 @@ def test_a_history_of_a_few_departments_does_not_replace_the_keywords(
     db.session.expire_all()
     assert school.department is None or school.department.key == "education"
     assert audit.trail("opinion", school.id)[-1].detail["model_version"] == "keywords-1"
+
+
+def _board_csv(path, demo, signed_by) -> None:
+    """A historical board as an export gives it: message, and the reply signed by the
+    unit that answered (the demo district's template opinions; no real text)."""
+    with open(path, "w", newline="", encoding="gb18030") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["id", "text", "reply"])
+        for n, spec in enumerate(demo.opinions):
+            reply = "" if n % 7 == 0 else f"网友您好，您反映的问题已收悉并核实处理。感谢您的关注！{signed_by(spec)} 2020年1月{n % 28 + 1}日"
+            writer.writerow([n, spec.text_zh, reply])
+
+
+def test_router_learns_from_a_historical_boards_replies_and_evaluates_without_its_test_messages(
+        app, tmp_path, make, departments, demo):
+    names = {d.key: d.name_zh for d in demo.departments}
+    board = tmp_path / "board.csv"
+    _board_csv(board, demo, lambda spec: names[spec.department_key])
+    runner = app.test_cli_runner()
+
+    # a new deployment with no answered opinion yet: the board's replies are the history
+    trained = runner.invoke(args=["router", "train", "--from-board", str(board), "--folds", "2"])
+    assert trained.exit_code == 0, trained.output
+    answered = len([n for n in range(len(demo.opinions)) if n % 7])
+    assert f"{answered} labelled by the answering unit, {len(demo.opinions) - answered} without a reply" \
+        in trained.output
+    assert f"{answered} board messages added to the training examples (all: no labelled history" \
+        in trained.output
+    assert db_run_sources(make) == ["database+board"]
+    predicted = runner.invoke(args=["router", "predict"], input="孩子入学报名和学区划分的问题\n")
+    assert json.loads(predicted.output)["department"] == "education"
+
+    # evaluation with the board as extra training: the labelled file's own messages are in
+    # the board too, and each fold leaves them out of its training part
+    labelled = tmp_path / "labelled.csv"
+    with open(labelled, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["text", "department"])
+        for spec in demo.opinions:
+            writer.writerow([spec.text_zh, spec.department_key])
+    units = tmp_path / "units.csv"
+    units.write_text("keyword,department\n" + "".join(f"{name},{key}\n" for key, name in names.items()),
+                     encoding="utf-8")
+    evaluated = runner.invoke(args=["router", "evaluate", str(labelled), "--extra-training", str(board),
+                                    "--unit-table", str(units), "--extra-filter", "all", "--folds", "2",
+                                    "--no-baseline"])
+    assert evaluated.exit_code == 0, evaluated.output
+    assert "router + board (all): 2-fold accuracy" in evaluated.output
+    folds = [line for line in evaluated.output.splitlines() if line.strip().startswith("fold of")]
+    assert len(folds) == 2
+    for line in folds:  # the fold's test messages answered on the board are left out of its training
+        size, added, left_out = (int(w) for w in re.findall(r"\d+", line)[:3])
+        assert added + left_out == answered
+        assert left_out >= 0.8 * size * answered / len(demo.opinions)
+
+    # with a labelled history, only the board messages its router agrees with are added
+    seeded = runner.invoke(args=["router", "train", "--csv", str(labelled), "--from-board", str(board),
+                                 "--unit-table", str(units), "--folds", "2"])
+    assert seeded.exit_code == 0, seeded.output
+    added = int(re.search(r"(\d+) board messages added to the training examples \(agree\)", seeded.output)[1])
+    assert 0.5 * answered < added <= answered
+    assert f"{len(demo.opinions) + added} examples" in seeded.output
+
+    missing = runner.invoke(args=["router", "evaluate", str(labelled), "--extra-training", str(board),
+                                  "--board-reply-column", "答复"])
+    assert missing.exit_code != 0 and "not in the CSV header: 答复" in missing.output
+
+
+def db_run_sources(make) -> list[str]:
+    from sqlalchemy import select
+
+    return list(make.db.session.scalars(select(RouterRun.source)))
