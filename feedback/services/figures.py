@@ -13,7 +13,6 @@ response rate: they may still be answered in time.
 """
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timezone, timedelta
 
@@ -165,16 +164,25 @@ def overdue(*, department_id: int | None = None, now: datetime | None = None,
                            total=total)
 
 
-def as_csv(report: Report) -> str:
-    out = io.StringIO()
-    writer = spreadsheet.writer(out)
-    writer.writerow(["department", "received", "answered", "answered_on_time", "open_overdue", "open_not_yet_due",
-                     "resolved", "ratings", "satisfied", "response_rate", "on_time_rate", "resolution_rate",
-                     "satisfaction_rate", "period_from", "period_to", "as_of"])
+CSV_HEADER = ["department", "received", "answered", "answered_on_time", "open_overdue",
+              "open_not_yet_due", "resolved", "ratings", "satisfied", "response_rate",
+              "on_time_rate", "resolution_rate", "satisfaction_rate", "period_from", "period_to",
+              "as_of"]
+
+
+def csv_rows(report: Report):
+    """The figures' CSV rows (the header, a row per department, the total), one at a
+    time, for `spreadsheet.lines` (the formula-safe writer)."""
     fmt = lambda v: "" if v is None else f"{v:.4f}"  # noqa: E731
+    yield CSV_HEADER
     for row in [*report.rows, report.total]:
-        writer.writerow([row.name or "TOTAL", row.received, row.answered, row.on_time, row.overdue_open,
-                         row.open_not_due, row.resolved, row.ratings, row.satisfied, fmt(row.response_rate),
-                         fmt(row.on_time_rate), fmt(row.resolution_rate), fmt(row.satisfaction_rate),
-                         report.date_from or "", report.date_to or "", report.as_of])
-    return out.getvalue()
+        yield [row.name or "TOTAL", row.received, row.answered, row.on_time, row.overdue_open,
+               row.open_not_due, row.resolved, row.ratings, row.satisfied,
+               fmt(row.response_rate), fmt(row.on_time_rate), fmt(row.resolution_rate),
+               fmt(row.satisfaction_rate), report.date_from or "", report.date_to or "",
+               report.as_of]
+
+
+def as_csv(report: Report) -> str:
+    """The whole CSV as one text, without the byte order mark."""
+    return "".join(spreadsheet.lines(csv_rows(report), bom=False))
