@@ -22,7 +22,9 @@ class Neighbours:
         self, examples: list[tuple[list[str], int]], *, k: int = 5, min_similarity: float = 0.3
     ):
         self.k, self.min_similarity = k, min_similarity
-        documents = Counter(word for tokens, _ in examples for word in set(tokens))
+        documents = Counter()
+        for tokens, _ in examples:
+            documents.update(set(tokens))
         self.idf = {w: math.log((1 + len(examples)) / (1 + n)) + 1 for w, n in documents.items()}
         self.examples = [(self._vector(tokens), department) for tokens, department in examples]
         # word → (example, weight): a query is scored against the examples that share one
@@ -33,9 +35,10 @@ class Neighbours:
                 self.postings.setdefault(word, []).append((index, weight))
 
     def _vector(self, tokens: list[str]) -> dict[str, float]:
-        counts = Counter(t for t in tokens if len(t) > 1 or not t.isascii())
-        vector = {w: c * self.idf.get(w, 0.0) for w, c in counts.items()}
-        norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
+        counts = Counter([t for t in tokens if len(t) > 1 or not t.isascii()])
+        idf = self.idf.get
+        vector = {w: c * idf(w, 0.0) for w, c in counts.items()}
+        norm = math.sqrt(sum([v * v for v in vector.values()])) or 1.0
         return {w: v / norm for w, v in vector.items() if v}
 
     def guess(self, tokens: list[str]) -> NeighbourGuess | None:
