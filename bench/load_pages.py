@@ -313,6 +313,9 @@ def grow(env: dict, added: int, busiest_item: int, seed: int = 22) -> float:
         db.session.execute(db.text(f"SELECT setval(pg_get_serial_sequence('opinion', 'id'), "
                                    f"{next_id + added})"))
         db.session.commit()
+        from feedback.services import tallies
+
+        tallies.fold()  # what the worker does every minute
         db.session.remove()
         db.engine.dispose()
     vacuum()

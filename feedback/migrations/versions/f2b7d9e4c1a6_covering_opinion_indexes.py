@@ -1,4 +1,5 @@
-"""covering opinion indexes: the pages' aggregates read an index, not the table
+"""covering opinion indexes, and opinion tallies kept by a trigger: the pages' aggregates
+read an index or a few counted rows, not the table
 
 At 100,000 opinions the committee's summary, the public item page, the figures and the
 home page counted by reading the wide `opinion` rows (98 MB). Each aggregate now has an
@@ -15,6 +16,11 @@ index holding every column it reads, so PostgreSQL answers it by an index-only s
 - ix_opinion_reopened (partial) and ix_rating_score: the "not satisfied" list.
 ix_opinion_department_status and ix_opinion_disclosure_id are prefixes of the new
 indexes and are dropped, so an insert writes as many opinion indexes as before.
+
+opinion_tally and opinion_day_tally (models/tallies.py): published opinions counted by
+item, concern, stance, department, answered, and by item and day. On PostgreSQL a trigger
+on opinion writes +1/-1 rows in the changing transaction; they are filled here from the
+opinions already stored. SQLite gets the tables (empty, unused) and no trigger.
 
 Revision ID: f2b7d9e4c1a6
 Revises: e5a1c3d7f902
@@ -34,7 +40,85 @@ depends_on = None
 FIGURES_INCLUDE = ['moderation', 'answered_at', 'due_on', 'id']
 
 
+TALLY_FUNCTION = """
+CREATE OR REPLACE FUNCTION opinion_tally_change() RETURNS trigger AS $$
+BEGIN
+    IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.moderation = 'published' THEN
+        INSERT INTO opinion_tally (disclosure_id, cluster_id, stance, department_id, answered,
+                                   opinions)
+        VALUES (OLD.disclosure_id, OLD.cluster_id, OLD.stance, OLD.department_id,
+                OLD.status IN ('answered', 'closed'), -1);
+        INSERT INTO opinion_day_tally (disclosure_id, day, opinions)
+        VALUES (OLD.disclosure_id, date(timezone('UTC', OLD.created_at)), -1);
+    END IF;
+    IF TG_OP IN ('INSERT', 'UPDATE') AND NEW.moderation = 'published' THEN
+        INSERT INTO opinion_tally (disclosure_id, cluster_id, stance, department_id, answered,
+                                   opinions)
+        VALUES (NEW.disclosure_id, NEW.cluster_id, NEW.stance, NEW.department_id,
+                NEW.status IN ('answered', 'closed'), 1);
+        INSERT INTO opinion_day_tally (disclosure_id, day, opinions)
+        VALUES (NEW.disclosure_id, date(timezone('UTC', NEW.created_at)), 1);
+    END IF;
+    RETURN NULL;
+END
+$$ LANGUAGE plpgsql
+"""
+# Only a change of what is counted writes rows: claiming, a note, a due date write none.
+TALLY_TRIGGERS = (
+    "CREATE TRIGGER opinion_tally_arrive_leave AFTER INSERT OR DELETE ON opinion "
+    "FOR EACH ROW EXECUTE FUNCTION opinion_tally_change()",
+    "CREATE TRIGGER opinion_tally_change AFTER UPDATE ON opinion FOR EACH ROW WHEN ("
+    "(OLD.moderation = 'published') IS DISTINCT FROM (NEW.moderation = 'published') OR ("
+    "NEW.moderation = 'published' AND ("
+    "OLD.disclosure_id IS DISTINCT FROM NEW.disclosure_id "
+    "OR OLD.cluster_id IS DISTINCT FROM NEW.cluster_id "
+    "OR OLD.stance IS DISTINCT FROM NEW.stance "
+    "OR OLD.department_id IS DISTINCT FROM NEW.department_id "
+    "OR OLD.created_at IS DISTINCT FROM NEW.created_at "
+    "OR (OLD.status IN ('answered', 'closed')) IS DISTINCT FROM "
+    "(NEW.status IN ('answered', 'closed'))))) "
+    "EXECUTE FUNCTION opinion_tally_change()",
+)
+TALLY_FILL = (
+    "INSERT INTO opinion_tally (disclosure_id, cluster_id, stance, department_id, answered, "
+    "opinions) SELECT disclosure_id, cluster_id, stance, department_id, "
+    "status IN ('answered', 'closed'), count(*) FROM opinion WHERE moderation = 'published' "
+    "GROUP BY 1, 2, 3, 4, 5",
+    "INSERT INTO opinion_day_tally (disclosure_id, day, opinions) "
+    "SELECT disclosure_id, date(timezone('UTC', created_at)), count(*) FROM opinion "
+    "WHERE moderation = 'published' GROUP BY 1, 2",
+)
+
+
+def _create_tallies():
+    op.create_table(
+        'opinion_tally',
+        sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+        sa.Column('disclosure_id', sa.Integer(), nullable=True),
+        sa.Column('cluster_id', sa.Integer(), nullable=True),
+        sa.Column('stance', sa.String(length=20), nullable=False),
+        sa.Column('department_id', sa.Integer(), nullable=True),
+        sa.Column('answered', sa.Boolean(), nullable=False),
+        sa.Column('opinions', sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint('id'))
+    op.create_index('ix_opinion_tally_item', 'opinion_tally', ['disclosure_id'], unique=False)
+    op.create_table(
+        'opinion_day_tally',
+        sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+        sa.Column('disclosure_id', sa.Integer(), nullable=True),
+        sa.Column('day', sa.Date(), nullable=False),
+        sa.Column('opinions', sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint('id'))
+    op.create_index('ix_opinion_day_tally_item', 'opinion_day_tally', ['disclosure_id', 'day'],
+                    unique=False)
+    if op.get_bind().dialect.name == 'postgresql':
+        op.execute(TALLY_FUNCTION)
+        for statement in TALLY_TRIGGERS + TALLY_FILL:
+            op.execute(statement)
+
+
 def upgrade():
+    _create_tallies()
     with op.batch_alter_table('opinion', schema=None) as batch_op:
         batch_op.create_index('ix_opinion_review', ['disclosure_id', 'moderation', 'cluster_id',
                                                     'stance', 'department_id', 'status',
@@ -58,6 +142,14 @@ def upgrade():
 
 
 def downgrade():
+    if op.get_bind().dialect.name == 'postgresql':
+        op.execute("DROP TRIGGER IF EXISTS opinion_tally_change ON opinion")
+        op.execute("DROP TRIGGER IF EXISTS opinion_tally_arrive_leave ON opinion")
+        op.execute("DROP FUNCTION IF EXISTS opinion_tally_change()")
+    op.drop_index('ix_opinion_day_tally_item', table_name='opinion_day_tally')
+    op.drop_table('opinion_day_tally')
+    op.drop_index('ix_opinion_tally_item', table_name='opinion_tally')
+    op.drop_table('opinion_tally')
     with op.batch_alter_table('rating', schema=None) as batch_op:
         batch_op.drop_index('ix_rating_score')
     with op.batch_alter_table('opinion', schema=None) as batch_op:
