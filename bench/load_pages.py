@@ -1,6 +1,10 @@
 """Pages at demo size and with 100,000 opinions: median server time and SQL statements.
 
-    .venv/bin/python bench/load_pages.py [--opinions 100000] [--repeats 7] [--keep]
+    .venv/bin/python bench/load_pages.py [--opinions 100000] [--repeats 7] [--interleaved]
+
+With --interleaved the demo district is kept (a copy, `bench_pages_demo`) and both sizes
+are served at once and measured in turn, request by request: on a machine whose load
+changes from minute to minute, the growth ratios are then read under the same load.
 
 1. Creates a PostgreSQL database of its own (`bench_pages`, dropped first), loads the demo
    district with the product's own commands (init-db, seed-demo) and registers a kiosk.
@@ -46,14 +50,17 @@ PASSWORDS = {"housing.staff": "demo-housing-staff-2026", "committee": "demo-comm
              "supervisor": "demo-supervisor-2026", "dispatcher": "demo-dispatcher-2026"}
 
 
-def database_url() -> str:
+DEMO_DB_NAME = DB_NAME + "_demo"  # --interleaved: a copy of the demo district, kept
+
+
+def database_url(name: str = DB_NAME) -> str:
     base = ADMIN_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://")
-    return f"{base}/{DB_NAME}"
+    return f"{base}/{name}"
 
 
-def environment(instance: Path) -> dict:
+def environment(instance: Path, name: str = DB_NAME) -> dict:
     env = dict(os.environ)
-    env.update(FEEDBACK_DATABASE_URL=database_url(), FEEDBACK_INSTANCE_DIR=str(instance),
+    env.update(FEEDBACK_DATABASE_URL=database_url(name), FEEDBACK_INSTANCE_DIR=str(instance),
                FEEDBACK_JOB_MODE="inline", FEEDBACK_OPINION_RATE_LIMIT="100000 per hour",
                FEEDBACK_SECRET_KEY="bench-pages", PYTHONPATH=str(ROOT))
     return env
@@ -79,6 +86,15 @@ def recreate_database() -> None:
     with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{DB_NAME}"')
+
+
+def copy_demo_database() -> None:
+    """Keep the demo district as it is (a copy) before it grows, to serve both at once."""
+    import psycopg
+
+    with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{DEMO_DB_NAME}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{DEMO_DB_NAME}" TEMPLATE "{DB_NAME}"')
 
 
 # ------------------------------------------------------------------ the pages
@@ -335,6 +351,39 @@ def vacuum() -> None:
 
 # ------------------------------------------------------------------ the run
 
+def measure_interleaved(bases: tuple[str, str], fixtures: dict,
+                        repeats: int) -> tuple[dict, dict]:
+    """The demo and the grown district served at once, each page asked of one then the
+    other, in turn: both medians see the same load, so their ratio holds on a busy machine."""
+    clients = [browsers(base, fixtures["kiosk_path"]) for base in bases]
+    found: tuple[dict, dict] = ({}, {})
+    for name, user, path in pages(fixtures):
+        for side in clients:
+            side[user].get(path)  # warm-up
+        times: tuple[list, list] = ([], [])
+        last = [(0, 0), (0, 0)]
+        for _ in range(repeats):
+            for i, side in enumerate(clients):
+                started = time.perf_counter()
+                status, body = side[user].get(path)
+                times[i].append((time.perf_counter() - started) * 1000)
+                last[i] = (status, len(body))
+        for i in range(2):
+            found[i][name] = (statistics.median(times[i]), *last[i])
+    return found
+
+
+def run_interleaved(envs: tuple[dict, dict], fixtures: dict, repeats: int):
+    servers = [serve(env) for env in envs]
+    try:
+        served = measure_interleaved(tuple(base for _, base in servers), fixtures, repeats)
+    finally:
+        for server, _ in servers:
+            server.terminate()
+            server.wait(timeout=30)
+    return [(served[i], count_statements(envs[i], fixtures)) for i in range(2)]
+
+
 def run_size(env: dict, fixtures: dict, repeats: int) -> tuple[dict, dict]:
     server, base = serve(env)
     try:
@@ -362,7 +411,7 @@ def table(demo: tuple[dict, dict], large: tuple[dict, dict], fixtures: dict,
 def count_opinions(env: dict) -> int:
     import psycopg
 
-    url = database_url().replace("postgresql+psycopg://", "postgresql://")
+    url = env["FEEDBACK_DATABASE_URL"].replace("postgresql+psycopg://", "postgresql://")
     with psycopg.connect(url) as conn:
         return conn.execute("SELECT count(*) FROM opinion").fetchone()[0]
 
@@ -425,6 +474,9 @@ def main() -> None:
                              "bring its schema up to date (init-db), measure the large size again")
     parser.add_argument("--demo-only", action="store_true",
                         help="build and measure the demo size only")
+    parser.add_argument("--interleaved", action="store_true",
+                        help="keep a copy of the demo district and measure both sizes at the "
+                             "same time, a request to each in turn (ratios under a varying load)")
     args = parser.parse_args()
     instance = Path(args.instance or tempfile.mkdtemp(prefix="bench-pages-"))
     instance.mkdir(parents=True, exist_ok=True)
@@ -439,9 +491,17 @@ def main() -> None:
         fixtures = build_and_measure_demo(env, args.repeats, results)
         if args.demo_only:
             return
+        if args.interleaved:
+            copy_demo_database()
         grow_and_reindex(env, args.opinions, fixtures, reindex=not args.no_reindex)
     large = count_opinions(env)
-    save(results / "large.json", run_size(env, fixtures, args.repeats), large)
+    if args.interleaved:
+        demo_env = environment(instance, DEMO_DB_NAME)
+        demo_result, large_result = run_interleaved((demo_env, env), fixtures, args.repeats)
+        save(results / "demo.json", demo_result, count_opinions(demo_env))
+        save(results / "large.json", large_result, large)
+    else:
+        save(results / "large.json", run_size(env, fixtures, args.repeats), large)
     print(f"load average after the page runs: {os.getloadavg()}", flush=True)
     demo, small = load(results / "demo.json")
     grown, _ = load(results / "large.json")

@@ -303,7 +303,8 @@ def review(*, disclosure_id: int | None = None, heading_id: int | None = None,
     # Counted ahead by the tallies (exact: kept in each changing transaction) unless the
     # review is of a period, whose opinions are counted now.
     tallied = date_from is None and date_to is None and tallies.in_use()
-    of_items = _item_condition(disclosure_id=disclosure_id, heading_id=heading_id)
+    of_items = (_item_condition(disclosure_id=disclosure_id, heading_id=heading_id)
+                if tallied else None)
     if tallied:
         counts = _counts_of(tallies.by_concern(of_items))
     else:
