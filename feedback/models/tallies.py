@@ -45,3 +45,23 @@ class OpinionDayTally(db.Model):
     disclosure_id: Mapped[Optional[int]] = mapped_column()
     day: Mapped[date] = mapped_column()
     opinions: Mapped[int] = mapped_column()
+
+
+class OpinionFiguresTally(db.Model):
+    """The service figures' cohort (routed, not hidden) counted by department and by what
+    the figures ask of each opinion: answered, on time, open (with its due date, since
+    "overdue" depends on the day the page is read), rated, satisfied. Kept by triggers on
+    `opinion` and on `rating` (a rating moves its opinion between rated and not)."""
+
+    __tablename__ = "opinion_figures_tally"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"),
+                                    primary_key=True)
+    department_id: Mapped[int] = mapped_column()
+    answered: Mapped[bool] = mapped_column()
+    on_time: Mapped[bool] = mapped_column()
+    open: Mapped[bool] = mapped_column()
+    open_due_on: Mapped[Optional[date]] = mapped_column()  # the due date of an open one
+    rated: Mapped[bool] = mapped_column()
+    satisfied: Mapped[bool] = mapped_column()
+    opinions: Mapped[int] = mapped_column()

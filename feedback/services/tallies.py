@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import func, select, text
 
 from ..extensions import db
-from ..models.tallies import OpinionDayTally, OpinionTally
+from ..models.tallies import OpinionDayTally, OpinionFiguresTally, OpinionTally
 
 _FOLD = (
     "WITH gone AS (DELETE FROM opinion_tally RETURNING disclosure_id, cluster_id, stance, "
@@ -17,6 +17,12 @@ _FOLD = (
     "WITH gone AS (DELETE FROM opinion_day_tally RETURNING disclosure_id, day, opinions) "
     "INSERT INTO opinion_day_tally (disclosure_id, day, opinions) "
     "SELECT disclosure_id, day, sum(opinions) FROM gone GROUP BY 1, 2 "
+    "HAVING sum(opinions) <> 0",
+    "WITH gone AS (DELETE FROM opinion_figures_tally RETURNING department_id, answered, "
+    "on_time, open, open_due_on, rated, satisfied, opinions) "
+    "INSERT INTO opinion_figures_tally (department_id, answered, on_time, open, open_due_on, "
+    "rated, satisfied, opinions) SELECT department_id, answered, on_time, open, open_due_on, "
+    "rated, satisfied, sum(opinions) FROM gone GROUP BY 1, 2, 3, 4, 5, 6, 7 "
     "HAVING sum(opinions) <> 0",
 )
 
@@ -61,3 +67,20 @@ def by_day(item_condition) -> list[tuple]:
     if item_condition is not None:
         query = query.where(item_condition(OpinionDayTally.disclosure_id))
     return [tuple(row) for row in db.session.execute(query)]
+
+
+def figures_by_department(today) -> list[tuple]:
+    """(department_id, received, answered, on time, open and overdue on `today`, open and
+    not yet due, ratings, satisfied) of the whole cohort (no period), as the figures' live
+    GROUP BY gives them: no row for a department with none."""
+    t = OpinionFiguresTally
+    overdue = t.open & t.open_due_on.is_not(None) & (t.open_due_on < today)
+
+    def total(condition=None):
+        summed = func.sum(t.opinions)
+        return func.coalesce(summed.filter(condition) if condition is not None else summed, 0)
+
+    return [tuple(row) for row in db.session.execute(
+        select(t.department_id, total(), total(t.answered), total(t.on_time), total(overdue),
+               total(t.open & ~overdue), total(t.rated), total(t.satisfied))
+        .group_by(t.department_id).having(func.sum(t.opinions) != 0))]

@@ -90,6 +90,92 @@ TALLY_FILL = (
 )
 
 
+COHORT = ("o.status IN ('routed', 'accepted', 'in_progress', 'answered', 'closed') "
+          "AND o.department_id IS NOT NULL AND o.moderation <> 'hidden'")
+IS_OPEN = "o.answered_at IS NULL AND o.status IN ('routed', 'accepted', 'in_progress')"
+ON_TIME = ("o.answered_at IS NOT NULL AND (o.due_on IS NULL OR "
+           "date(timezone('Asia/Shanghai', o.answered_at)) <= o.due_on)")
+FIGURES_KEY = (f"o.department_id, o.answered_at IS NOT NULL, {ON_TIME}, {IS_OPEN}, "
+               f"CASE WHEN {IS_OPEN} THEN o.due_on END")
+FIGURES_FUNCTIONS = (
+    f"""
+CREATE OR REPLACE FUNCTION opinion_figures_add(o opinion, score text, sign integer)
+RETURNS void AS $$
+BEGIN
+    IF {COHORT} THEN
+        INSERT INTO opinion_figures_tally (department_id, answered, on_time, open, open_due_on,
+                                           rated, satisfied, opinions)
+        VALUES ({FIGURES_KEY}, score IS NOT NULL,
+                coalesce(score IN ('satisfied', 'basically_satisfied'), false), sign);
+    END IF;
+END
+$$ LANGUAGE plpgsql
+""",
+    """
+CREATE OR REPLACE FUNCTION opinion_figures_change() RETURNS trigger AS $$
+DECLARE
+    score text;
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        PERFORM opinion_figures_add(NEW, NULL, 1);  -- no rating before the opinion
+    ELSE
+        SELECT r.score INTO score FROM rating r WHERE r.opinion_id = OLD.id;
+        PERFORM opinion_figures_add(OLD, score, -1);
+        IF TG_OP = 'UPDATE' THEN
+            PERFORM opinion_figures_add(NEW, score, 1);
+        END IF;
+    END IF;
+    RETURN NULL;
+END
+$$ LANGUAGE plpgsql
+""",
+    """
+CREATE OR REPLACE FUNCTION rating_figures_change() RETURNS trigger AS $$
+DECLARE
+    o opinion;
+BEGIN
+    -- the opinion moves from rated (OLD.score) to not rated, and from not rated to NEW.score
+    IF TG_OP IN ('UPDATE', 'DELETE') THEN
+        SELECT * INTO o FROM opinion WHERE id = OLD.opinion_id;
+        IF FOUND THEN
+            PERFORM opinion_figures_add(o, OLD.score, -1);
+            PERFORM opinion_figures_add(o, NULL, 1);
+        END IF;
+    END IF;
+    IF TG_OP IN ('INSERT', 'UPDATE') THEN
+        SELECT * INTO o FROM opinion WHERE id = NEW.opinion_id;
+        IF FOUND THEN
+            PERFORM opinion_figures_add(o, NULL, -1);
+            PERFORM opinion_figures_add(o, NEW.score, 1);
+        END IF;
+    END IF;
+    RETURN NULL;
+END
+$$ LANGUAGE plpgsql
+""",
+)
+FIGURES_TRIGGERS = (
+    "CREATE TRIGGER opinion_figures_arrive_leave AFTER INSERT OR DELETE ON opinion "
+    "FOR EACH ROW EXECUTE FUNCTION opinion_figures_change()",
+    "CREATE TRIGGER opinion_figures_change AFTER UPDATE ON opinion FOR EACH ROW WHEN ("
+    "(OLD.status, OLD.department_id, OLD.moderation, OLD.answered_at, OLD.due_on) "
+    "IS DISTINCT FROM (NEW.status, NEW.department_id, NEW.moderation, NEW.answered_at, "
+    "NEW.due_on)) EXECUTE FUNCTION opinion_figures_change()",
+    "CREATE TRIGGER rating_figures_arrive_leave AFTER INSERT OR DELETE ON rating "
+    "FOR EACH ROW EXECUTE FUNCTION rating_figures_change()",
+    "CREATE TRIGGER rating_figures_change AFTER UPDATE ON rating FOR EACH ROW WHEN ("
+    "(OLD.score, OLD.opinion_id) IS DISTINCT FROM (NEW.score, NEW.opinion_id)) "
+    "EXECUTE FUNCTION rating_figures_change()",
+)
+FIGURES_FILL = (
+    "INSERT INTO opinion_figures_tally (department_id, answered, on_time, open, open_due_on, "
+    f"rated, satisfied, opinions) SELECT {FIGURES_KEY}, r.id IS NOT NULL, "
+    "coalesce(r.score IN ('satisfied', 'basically_satisfied'), false), count(*) "
+    f"FROM opinion o LEFT JOIN rating r ON r.opinion_id = o.id WHERE {COHORT} "
+    "GROUP BY 1, 2, 3, 4, 5, 6, 7"
+)
+
+
 def _create_tallies():
     op.create_table(
         'opinion_tally',
@@ -111,9 +197,23 @@ def _create_tallies():
         sa.PrimaryKeyConstraint('id'))
     op.create_index('ix_opinion_day_tally_item', 'opinion_day_tally', ['disclosure_id', 'day'],
                     unique=False)
+    op.create_table(
+        'opinion_figures_tally',
+        sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+        sa.Column('department_id', sa.Integer(), nullable=False),
+        sa.Column('answered', sa.Boolean(), nullable=False),
+        sa.Column('on_time', sa.Boolean(), nullable=False),
+        sa.Column('open', sa.Boolean(), nullable=False),
+        sa.Column('open_due_on', sa.Date(), nullable=True),
+        sa.Column('rated', sa.Boolean(), nullable=False),
+        sa.Column('satisfied', sa.Boolean(), nullable=False),
+        sa.Column('opinions', sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint('id'))
     if op.get_bind().dialect.name == 'postgresql':
         op.execute(TALLY_FUNCTION)
         for statement in TALLY_TRIGGERS + TALLY_FILL:
+            op.execute(statement)
+        for statement in FIGURES_FUNCTIONS + FIGURES_TRIGGERS + (FIGURES_FILL,):
             op.execute(statement)
 
 
@@ -146,6 +246,14 @@ def downgrade():
         op.execute("DROP TRIGGER IF EXISTS opinion_tally_change ON opinion")
         op.execute("DROP TRIGGER IF EXISTS opinion_tally_arrive_leave ON opinion")
         op.execute("DROP FUNCTION IF EXISTS opinion_tally_change()")
+        op.execute("DROP TRIGGER IF EXISTS rating_figures_change ON rating")
+        op.execute("DROP TRIGGER IF EXISTS rating_figures_arrive_leave ON rating")
+        op.execute("DROP TRIGGER IF EXISTS opinion_figures_change ON opinion")
+        op.execute("DROP TRIGGER IF EXISTS opinion_figures_arrive_leave ON opinion")
+        op.execute("DROP FUNCTION IF EXISTS rating_figures_change()")
+        op.execute("DROP FUNCTION IF EXISTS opinion_figures_change()")
+        op.execute("DROP FUNCTION IF EXISTS opinion_figures_add(opinion, text, integer)")
+    op.drop_table('opinion_figures_tally')
     op.drop_index('ix_opinion_day_tally_item', table_name='opinion_day_tally')
     op.drop_table('opinion_day_tally')
     op.drop_index('ix_opinion_tally_item', table_name='opinion_tally')
