@@ -1,6 +1,10 @@
 """Pages at demo size and with 100,000 opinions: median server time and SQL statements.
 
-    .venv/bin/python bench/load_pages.py [--opinions 100000] [--repeats 7] [--keep]
+    .venv/bin/python bench/load_pages.py [--opinions 100000] [--repeats 7] [--interleaved]
+
+With --interleaved the demo district is kept (a copy, `bench_pages_demo`) and both sizes
+are served at once and measured in turn, request by request: on a machine whose load
+changes from minute to minute, the growth ratios are then read under the same load.
 
 1. Creates a PostgreSQL database of its own (`bench_pages`, dropped first), loads the demo
    district with the product's own commands (init-db, seed-demo) and registers a kiosk.
@@ -13,7 +17,8 @@
    inserts): copies of the demo's opinions with their item, department, concern, stance,
    status, due date and rating, texts varied by a clause of another opinion on the same
    item, dates spread over the last 90 days; the busiest item takes a tenth of them
-   (as in issue 22: 69 → ~9,900). Concern sizes are recounted. Then `flask reindex`.
+   (as in issue 22: 69 → ~9,900). Concern sizes are recounted, then VACUUM ANALYZE (what
+   autovacuum does after so many inserts). Then `flask reindex` (unless --no-reindex).
 4. Measures again, prints the table and `flask synthesis recluster`'s time and peak RSS.
 
 Nothing here mocks a part: real PostgreSQL, the served app, the product's CLI.
@@ -45,14 +50,17 @@ PASSWORDS = {"housing.staff": "demo-housing-staff-2026", "committee": "demo-comm
              "supervisor": "demo-supervisor-2026", "dispatcher": "demo-dispatcher-2026"}
 
 
-def database_url() -> str:
+DEMO_DB_NAME = DB_NAME + "_demo"  # --interleaved: a copy of the demo district, kept
+
+
+def database_url(name: str = DB_NAME) -> str:
     base = ADMIN_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://")
-    return f"{base}/{DB_NAME}"
+    return f"{base}/{name}"
 
 
-def environment(instance: Path) -> dict:
+def environment(instance: Path, name: str = DB_NAME) -> dict:
     env = dict(os.environ)
-    env.update(FEEDBACK_DATABASE_URL=database_url(), FEEDBACK_INSTANCE_DIR=str(instance),
+    env.update(FEEDBACK_DATABASE_URL=database_url(name), FEEDBACK_INSTANCE_DIR=str(instance),
                FEEDBACK_JOB_MODE="inline", FEEDBACK_OPINION_RATE_LIMIT="100000 per hour",
                FEEDBACK_SECRET_KEY="bench-pages", PYTHONPATH=str(ROOT))
     return env
@@ -78,6 +86,15 @@ def recreate_database() -> None:
     with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{DB_NAME}"')
+
+
+def copy_demo_database() -> None:
+    """Keep the demo district as it is (a copy) before it grows, to serve both at once."""
+    import psycopg
+
+    with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{DEMO_DB_NAME}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{DEMO_DB_NAME}" TEMPLATE "{DB_NAME}"')
 
 
 # ------------------------------------------------------------------ the pages
@@ -312,13 +329,60 @@ def grow(env: dict, added: int, busiest_item: int, seed: int = 22) -> float:
         db.session.execute(db.text(f"SELECT setval(pg_get_serial_sequence('opinion', 'id'), "
                                    f"{next_id + added})"))
         db.session.commit()
-        db.session.execute(db.text("ANALYZE"))
+        from feedback.services import tallies
+
+        tallies.fold()  # what the worker does every minute
         db.session.remove()
         db.engine.dispose()
+    vacuum()
     return time.perf_counter() - started
 
 
+def vacuum() -> None:
+    """VACUUM ANALYZE, as autovacuum does after this many inserts (PostgreSQL ≥ 13): the
+    statistics, and the visibility map that lets the pages' aggregates read their covering
+    indexes alone (index-only scans) instead of the 98 MB of opinion rows."""
+    import psycopg
+
+    url = database_url().replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("VACUUM ANALYZE")
+
+
 # ------------------------------------------------------------------ the run
+
+def measure_interleaved(bases: tuple[str, str], fixtures: dict,
+                        repeats: int) -> tuple[dict, dict]:
+    """The demo and the grown district served at once, each page asked of one then the
+    other, in turn: both medians see the same load, so their ratio holds on a busy machine."""
+    clients = [browsers(base, fixtures["kiosk_path"]) for base in bases]
+    found: tuple[dict, dict] = ({}, {})
+    for name, user, path in pages(fixtures):
+        for side in clients:
+            side[user].get(path)  # warm-up
+        times: tuple[list, list] = ([], [])
+        last = [(0, 0), (0, 0)]
+        for _ in range(repeats):
+            for i, side in enumerate(clients):
+                started = time.perf_counter()
+                status, body = side[user].get(path)
+                times[i].append((time.perf_counter() - started) * 1000)
+                last[i] = (status, len(body))
+        for i in range(2):
+            found[i][name] = (statistics.median(times[i]), *last[i])
+    return found
+
+
+def run_interleaved(envs: tuple[dict, dict], fixtures: dict, repeats: int):
+    servers = [serve(env) for env in envs]
+    try:
+        served = measure_interleaved(tuple(base for _, base in servers), fixtures, repeats)
+    finally:
+        for server, _ in servers:
+            server.terminate()
+            server.wait(timeout=30)
+    return [(served[i], count_statements(envs[i], fixtures)) for i in range(2)]
+
 
 def run_size(env: dict, fixtures: dict, repeats: int) -> tuple[dict, dict]:
     server, base = serve(env)
@@ -347,7 +411,7 @@ def table(demo: tuple[dict, dict], large: tuple[dict, dict], fixtures: dict,
 def count_opinions(env: dict) -> int:
     import psycopg
 
-    url = database_url().replace("postgresql+psycopg://", "postgresql://")
+    url = env["FEEDBACK_DATABASE_URL"].replace("postgresql+psycopg://", "postgresql://")
     with psycopg.connect(url) as conn:
         return conn.execute("SELECT count(*) FROM opinion").fetchone()[0]
 
@@ -381,9 +445,13 @@ def build_and_measure_demo(env: dict, repeats: int, results: Path) -> dict:
     return fixtures
 
 
-def grow_and_reindex(env: dict, opinions: int, fixtures: dict) -> None:
+def grow_and_reindex(env: dict, opinions: int, fixtures: dict, reindex: bool = True) -> None:
     seconds = grow(env, opinions, fixtures["item"])
     print(f"grown to {count_opinions(env):,} opinions in {seconds:.0f} s", flush=True)
+    if not reindex:
+        print("search index not rebuilt (--no-reindex): search measures the demo's index",
+              flush=True)
+        return
     _, seconds, rss = flask(env, "reindex", timed=True)
     print(f"flask reindex at {count_opinions(env):,}: {seconds:.1f} s, "
           f"peak RSS {rss / 1024:.0f} MB", flush=True)
@@ -396,6 +464,9 @@ def main() -> None:
     parser.add_argument("--opinions", type=int, default=100_000)
     parser.add_argument("--repeats", type=int, default=7)
     parser.add_argument("--no-recluster", action="store_true")
+    parser.add_argument("--no-reindex", action="store_true",
+                        help="do not rebuild the search index after growing (search then "
+                             "measures the demo's index; every other page is unaffected)")
     parser.add_argument("--instance",
                         help="keep the district's files here (default: a new temp dir)")
     parser.add_argument("--remeasure", action="store_true",
@@ -403,6 +474,9 @@ def main() -> None:
                              "bring its schema up to date (init-db), measure the large size again")
     parser.add_argument("--demo-only", action="store_true",
                         help="build and measure the demo size only")
+    parser.add_argument("--interleaved", action="store_true",
+                        help="keep a copy of the demo district and measure both sizes at the "
+                             "same time, a request to each in turn (ratios under a varying load)")
     args = parser.parse_args()
     instance = Path(args.instance or tempfile.mkdtemp(prefix="bench-pages-"))
     instance.mkdir(parents=True, exist_ok=True)
@@ -412,14 +486,26 @@ def main() -> None:
     print(f"instance {instance}; load average at start: {os.getloadavg()}", flush=True)
     if args.remeasure:
         flask(env, "init-db")
-        fixtures = fixtures_of(env)
+        saved = results / "fixtures.json"
+        if args.interleaved and saved.exists():  # the kiosk registered in both districts
+            fixtures = json.loads(saved.read_text())
+        else:
+            fixtures = fixtures_of(env)
     else:
         fixtures = build_and_measure_demo(env, args.repeats, results)
         if args.demo_only:
             return
-        grow_and_reindex(env, args.opinions, fixtures)
+        if args.interleaved:
+            copy_demo_database()
+        grow_and_reindex(env, args.opinions, fixtures, reindex=not args.no_reindex)
     large = count_opinions(env)
-    save(results / "large.json", run_size(env, fixtures, args.repeats), large)
+    if args.interleaved:
+        demo_env = environment(instance, DEMO_DB_NAME)
+        demo_result, large_result = run_interleaved((demo_env, env), fixtures, args.repeats)
+        save(results / "demo.json", demo_result, count_opinions(demo_env))
+        save(results / "large.json", large_result, large)
+    else:
+        save(results / "large.json", run_size(env, fixtures, args.repeats), large)
     print(f"load average after the page runs: {os.getloadavg()}", flush=True)
     demo, small = load(results / "demo.json")
     grown, _ = load(results / "large.json")

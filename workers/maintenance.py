@@ -27,3 +27,12 @@ def database_session() -> dict:
             backend = db.session.execute(text("SELECT pg_backend_pid()")).scalar()
             db.session.commit()
         return {"process": os.getpid(), "backend": backend}
+
+
+def fold_tallies() -> None:
+    """Fold the opinion tallies' +1/-1 rows into one row per key (every minute), so that
+    the committee's summary sums a few hundred rows, not one per change."""
+    with job_context():
+        from feedback.services import tallies
+
+        tallies.fold()

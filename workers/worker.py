@@ -16,6 +16,7 @@ SCHEDULE = (
     ("workers.reminders.deliver_outbox", 5 * 60, None),
     ("workers.routing.retrain_router", 24 * 3600, None),
     ("workers.synthesis.recluster", 3600, 3600),
+    ("workers.maintenance.fold_tallies", 60, None),
 )
 
 

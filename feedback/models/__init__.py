@@ -7,6 +7,7 @@ from .channels import ChannelKey, KioskDevice, Rating
 from .opinion_files import OpinionFile
 from .response_workflow import AnswerTemplate, CalendarDay, DeadlineExtension, InternalNote, OutboxMessage, RouterRun, Transfer  # noqa: F401
 from .supervision import Checklist, ChecklistPoint, CheckResult, SupervisionCheck
+from .tallies import OpinionDayTally, OpinionFiguresTally, OpinionTally  # noqa: F401
 
 __all__ = [
     "Attachment",

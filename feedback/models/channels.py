@@ -49,7 +49,7 @@ class Rating(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     opinion_id: Mapped[int] = mapped_column(ForeignKey("opinion.id"), unique=True)
     response_id: Mapped[Optional[int]] = mapped_column(ForeignKey("response.id"), index=True)
-    score: Mapped[str] = mapped_column(String(30))
+    score: Mapped[str] = mapped_column(String(30), index=True)
     comment: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timezone
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import case, func, select
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
@@ -15,7 +15,7 @@ from ..models import Cluster, Decision, Department, Disclosure, Opinion, User
 from ..models.base import utcnow
 from ..models.opinions import STANCES
 from ..synthesis.text import strip_control_characters
-from . import audit, paging
+from . import audit, paging, tallies
 from .sql_days import utc_day
 from .errors import NotFound, PermissionDenied, ValidationFailed
 
@@ -77,16 +77,28 @@ def _in_scope(*, disclosure_id, heading_id, date_from, date_to,
     conditions = [Opinion.moderation == "published"]
     if cluster_id is not None:
         conditions.append(Opinion.cluster_id == cluster_id)
-    if disclosure_id is not None:
-        conditions.append(Opinion.disclosure_id == disclosure_id)
-    if heading_id is not None:
-        conditions.append(Opinion.disclosure_id.in_(
-            select(Disclosure.id).where(Disclosure.heading_id.in_(heading_subtree(heading_id)))))
+    of_items = _item_condition(disclosure_id=disclosure_id, heading_id=heading_id)
+    if of_items is not None:
+        conditions.append(of_items(Opinion.disclosure_id))
     if date_from is not None:
         conditions.append(Opinion.created_at >= datetime.combine(date_from, time.min, timezone.utc))
     if date_to is not None:
         conditions.append(Opinion.created_at <= datetime.combine(date_to, time.max, timezone.utc))
     return conditions
+
+
+def _item_condition(*, disclosure_id, heading_id):
+    """The review's items as a condition on an item-id column (None: every item), for the
+    opinions and for their tallies alike."""
+    conditions = []
+    if disclosure_id is not None:
+        conditions.append(lambda column: column == disclosure_id)
+    if heading_id is not None:
+        items = select(Disclosure.id).where(Disclosure.heading_id.in_(heading_subtree(heading_id)))
+        conditions.append(lambda column: column.in_(items))
+    if not conditions:
+        return None
+    return lambda column: and_(*(condition(column) for condition in conditions))
 
 
 CONCERN_PAGE_SIZE = 50
@@ -159,11 +171,16 @@ class _Counts:
 def _count_by_concern(scope: list) -> _Counts:
     """One pass over the scope's opinions, grouped by concern, stance and department: the
     rows are as many as those combinations, whatever the number of opinions."""
+    return _counts_of(db.session.execute(
+        select(Opinion.cluster_id, Opinion.stance, Opinion.department_id, func.count(),
+               _count_if(Opinion.status.in_(ANSWERED)))
+        .where(*scope).group_by(Opinion.cluster_id, Opinion.stance, Opinion.department_id)))
+
+
+def _counts_of(rows) -> _Counts:
+    """_Counts from (cluster_id, stance, department_id, opinions, answered) rows."""
     counts = _Counts()
-    for cluster_id, stance, department_id, n, answered in db.session.execute(
-            select(Opinion.cluster_id, Opinion.stance, Opinion.department_id, func.count(),
-                   _count_if(Opinion.status.in_(ANSWERED)))
-            .where(*scope).group_by(Opinion.cluster_id, Opinion.stance, Opinion.department_id)):
+    for cluster_id, stance, department_id, n, answered in rows:
         counts.stances.setdefault(cluster_id, Counter())[stance] += n
         counts.answered[cluster_id] += answered
         if department_id is not None:
@@ -283,13 +300,24 @@ def review(*, disclosure_id: int | None = None, heading_id: int | None = None,
     them when None)."""
     scope = _in_scope(disclosure_id=disclosure_id, heading_id=heading_id, date_from=date_from,
                       date_to=date_to)
-    counts = _count_by_concern(scope)
+    # Counted ahead by the tallies (exact: kept in each changing transaction) unless the
+    # review is of a period, whose opinions are counted now.
+    tallied = date_from is None and date_to is None and tallies.in_use()
+    of_items = (_item_condition(disclosure_id=disclosure_id, heading_id=heading_id)
+                if tallied else None)
+    if tallied:
+        counts = _counts_of(tallies.by_concern(of_items))
+    else:
+        counts = _count_by_concern(scope)
     concerns, campaigns = _concerns_shown(scope, counts, concerns_page, concerns_size)
     summaries = _summarise_clusters(list(concerns) + campaigns, counts, scope, locale,
                                     with_sub_concerns=not public)  # the committee's view only
-    day = utc_day(Opinion.created_at)
-    volume = db.session.execute(
-        select(day, func.count()).where(*scope).group_by(day).order_by(day)).all()
+    if tallied:
+        volume = tallies.by_day(of_items)
+    else:
+        day = utc_day(Opinion.created_at)
+        volume = db.session.execute(
+            select(day, func.count()).where(*scope).group_by(day).order_by(day)).all()
     totals = Counter()
     for stances in counts.stances.values():
         totals.update(stances)

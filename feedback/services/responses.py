@@ -283,15 +283,19 @@ def apply_rating(opinion: Opinion, score: str, *, now: datetime | None = None) -
 def unsatisfied(*, page: int = 1, size: int = 20):
     """Opinions a resident was not satisfied with (reopened, or closed after a second
     "not satisfied"), newest first, with their current rating (for supervisors): one page."""
-    from sqlalchemy import or_
+    from sqlalchemy import union
     from sqlalchemy.orm import joinedload
 
     from ..models import Rating
     from . import paging
 
+    # The two kinds are found by their own indexes (a partial index of the reopened ones,
+    # the ratings by score), not by joining every opinion to its rating.
+    wanted = union(select(Opinion.id).where(Opinion.reopened_count > 0),
+                   select(Rating.opinion_id).where(Rating.score == "not_satisfied"))
     return paging.paginate(
         select(Opinion, Rating).outerjoin(Rating, Rating.opinion_id == Opinion.id)
-        .where(or_(Opinion.reopened_count > 0, Rating.score == "not_satisfied"))
+        .where(Opinion.id.in_(wanted))
         .order_by(Opinion.id.desc()), page=page, size=size, scalars=False,
         options=(joinedload(Opinion.department),))
 

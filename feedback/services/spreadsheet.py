@@ -8,6 +8,8 @@ an exported catalogue imports unchanged."""
 from __future__ import annotations
 
 import csv
+import io
+from typing import Iterable, Iterator
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -38,3 +40,21 @@ class _SafeWriter:
 def writer(out, **options) -> _SafeWriter:
     """`csv.writer(out, **options)` whose every text cell is `safe`."""
     return _SafeWriter(csv.writer(out, **options))
+
+
+def lines(rows: Iterable, *, bom: bool = True, **options) -> Iterator[str]:
+    """The CSV text of `rows`, one row at a time as each is written through `writer()`
+    (for a streamed response); with a UTF-8 byte order mark first, so that spreadsheet
+    programs open Chinese text correctly."""
+    out = io.StringIO()
+    safe_writer = writer(out, **options)
+    first = True
+    for row in rows:
+        safe_writer.writerow(row)
+        text = out.getvalue()
+        out.seek(0)
+        out.truncate()
+        yield ("\ufeff" + text) if first and bom else text
+        first = False
+    if first and bom:
+        yield "\ufeff"

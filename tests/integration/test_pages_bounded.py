@@ -206,6 +206,50 @@ def test_the_review_csv_is_sent_as_it_is_written(app, client, make, db):
     assert lines[0].lstrip("\ufeff").startswith("cluster_id,label") and len(lines) == 2
 
 
+def test_the_figures_csv_is_sent_as_it_is_written(app, client, make, db):
+    department = make.department()
+    add_opinions(db, 3, status="routed", department_id=department.id,
+                 due_on=date.today() - timedelta(days=2))
+    login(client, make.user(role="supervisor").username)
+    response = client.get("/figures/figures.csv")
+    assert response.is_streamed
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
+    text = response.get_data(as_text=True)
+    assert text.startswith("\ufeffdepartment,received,") and text.count("\ufeff") == 1
+    lines = text.splitlines()
+    assert len(lines) == 3  # the header, the department, the total
+    assert lines[1].split(",")[1:2] == ["3"] and lines[2].startswith("TOTAL,3,")
+    from feedback.services import figures
+
+    assert text.lstrip("\ufeff") == figures.as_csv(figures.service_figures())
+
+
+def test_the_unsatisfied_list_holds_the_reopened_and_the_not_satisfied_only(
+        app, client, make, db):
+    """Found by two indexes (the reopened ones, the ratings by score), not by joining every
+    opinion to its rating: the same opinions as before, newest first, with their rating."""
+    from feedback.services import responses
+
+    department = make.department()
+    answered = dict(status="answered", department_id=department.id, answered_at=utcnow())
+    satisfied, not_satisfied, unrated = (add_opinions(db, 1, **answered)[0] for _ in range(3))
+    reopened = add_opinions(db, 1, status="in_progress", department_id=department.id,
+                            reopened_count=1)[0]
+    reopened_and_rated = add_opinions(db, 1, **answered, reopened_count=2)[0]
+    db.session.add_all([Rating(opinion_id=satisfied.id, score="satisfied"),
+                        Rating(opinion_id=not_satisfied.id, score="not_satisfied"),
+                        Rating(opinion_id=reopened_and_rated.id, score="not_satisfied")])
+    db.session.commit()
+    page = responses.unsatisfied()
+    assert page.total == 3
+    assert [(o.id, r.score if r else None) for o, r in page.items] == [
+        (reopened_and_rated.id, "not_satisfied"), (reopened.id, None),
+        (not_satisfied.id, "not_satisfied")]
+    assert unrated.id not in {o.id for o, _ in page.items}
+    login(client, make.user(role="supervisor").username)
+    assert client.get("/figures/").status_code == 200
+
+
 # ---------------------------------------------------------------- residents
 
 def test_the_item_page_lists_opinions_a_page_at_a_time(app, client, make, db):
