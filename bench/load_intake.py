@@ -541,6 +541,9 @@ def bench_database(kind: str, args, workdir: Path) -> list[dict]:
     try:
         if prepared is not None:
             copy_prepared(prepared, workdir)
+            # a district saved by an older checkout gets this checkout's migrations
+            if flask(env, "db", "upgrade", stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).wait():
+                raise SystemExit("the prepared district could not be migrated (flask db upgrade)")
             print(f"{kind}: the district prepared in {prepared} (database {template})", flush=True)
         else:
             build_district(kind, args, env, database, workdir)
