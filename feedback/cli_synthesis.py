@@ -47,12 +47,18 @@ def cluster_rows(rows: list[tuple]) -> list[dict]:
 
     docs = []
     contexts: dict[str, list[str]] = {}
+    # A board repeats itself (campaigns, copied complaints, re-posts): each distinct text
+    # is cut by jieba once. The token lists are shared, never changed after this.
+    cut: dict[str, list[str]] = {}
     for index, (_, text, *context) in enumerate(rows):
         analysis = normalise(text)
         title = context[0] if context else ""
         if title not in contexts:
             contexts[title] = tokenise(title) if title else []
-        docs.append(OpinionDoc(id=index, tokens=tokenise(analysis, normalised=True), stance=None,
+        tokens = cut.get(analysis)
+        if tokens is None:
+            tokens = cut[analysis] = tokenise(analysis, normalised=True)
+        docs.append(OpinionDoc(id=index, tokens=tokens, stance=None,
                                created_at=None, text=analysis, context=contexts[title]))
     result = cluster_opinions(docs)
     answer: dict[int, tuple] = {}
