@@ -23,10 +23,10 @@ def index():
                            confirm_form=ConfirmForm())
 
 
-def _act(account_id: int, step, done: str, already: str | None = None):
+def _act(target, step, done: str, already: str | None = None):
     """Run `step(user=…, target=…)` after the confirmation form's CSRF check, then go
-    back to the list (303) with what happened, in the reader's language."""
-    target = accounts.account(user=current_user, account_id=account_id)
+    back to the list (303) with what happened, in the reader's language. A step that
+    returns False changed nothing (`already` says so)."""
     if not ConfirmForm().validate_on_submit():
         flash(_("The form expired or was sent from elsewhere. Please reload the page and try again."), "error")
     else:
@@ -39,27 +39,31 @@ def _act(account_id: int, step, done: str, already: str | None = None):
     return redirect(url_for("accounts_admin.index", page=request.args.get("page")), 303)
 
 
+def _target(account_id: int):
+    return accounts.account(user=current_user, account_id=account_id)
+
+
 @bp.post("/<int:account_id>/disable")
 @roles_required("admin")
 def disable(account_id: int):
-    name = accounts.account(user=current_user, account_id=account_id).display_name
-    return _act(account_id, accounts.disable,
-                _("%(name)s's account is disabled and logged out everywhere.", name=name),
-                _("%(name)s's account was already disabled.", name=name))
+    target = _target(account_id)
+    return _act(target, accounts.disable,
+                _("%(name)s's account is disabled and logged out everywhere.", name=target.display_name),
+                _("%(name)s's account was already disabled.", name=target.display_name))
 
 
 @bp.post("/<int:account_id>/enable")
 @roles_required("admin")
 def enable(account_id: int):
-    name = accounts.account(user=current_user, account_id=account_id).display_name
-    return _act(account_id, accounts.enable,
-                _("%(name)s's account is enabled: it can log in with its password again.", name=name),
-                _("%(name)s's account was already enabled.", name=name))
+    target = _target(account_id)
+    return _act(target, accounts.enable,
+                _("%(name)s's account is enabled: it can log in with its password again.", name=target.display_name),
+                _("%(name)s's account was already enabled.", name=target.display_name))
 
 
 @bp.post("/<int:account_id>/end-sessions")
 @roles_required("admin")
 def end_sessions(account_id: int):
-    name = accounts.account(user=current_user, account_id=account_id).display_name
-    return _act(account_id, accounts.end_sessions,
-                _("%(name)s is logged out on every device; the password is unchanged.", name=name))
+    target = _target(account_id)
+    return _act(target, accounts.end_sessions,
+                _("%(name)s is logged out on every device; the password is unchanged.", name=target.display_name))

@@ -19,6 +19,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db, limiter
 from ..forms import LoginForm
+from ..services import accounts
 from ..models import User
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
@@ -153,8 +154,6 @@ def create_command(username: str, role: str, display_name: str, department_key: 
 @click.argument("username")
 def end_sessions_command(username: str):
     """End every session of an account (a lost laptop, a shared password)."""
-    from ..services import accounts
-
     accounts.end_sessions(user=None, target=_account(username))
     click.echo(f"every session of {username} has ended")
 
@@ -164,8 +163,8 @@ def end_sessions_command(username: str):
 @click.password_option()
 def set_password_command(username: str, password: str):
     """Give an account a new password; its sessions end."""
-    if len(password) < 10:
-        raise click.ClickException("a password has at least 10 characters")
+    if len(password) < accounts.MIN_PASSWORD_CHARS:
+        raise click.ClickException(f"a password has at least {accounts.MIN_PASSWORD_CHARS} characters")
     _account(username).set_password(password)
     db.session.commit()
     click.echo(f"new password set for {username}; its sessions have ended")
@@ -175,8 +174,6 @@ def set_password_command(username: str, password: str):
 @click.argument("username")
 def disable_command(username: str):
     """Disable an account: it can no longer log in, and its sessions end at once."""
-    from ..services import accounts
-
     accounts.disable(user=None, target=_account(username))
     click.echo(f"{username} is disabled")
 
@@ -185,8 +182,6 @@ def disable_command(username: str):
 @click.argument("username")
 def enable_command(username: str):
     """Let a disabled account log in again with its password."""
-    from ..services import accounts
-
     accounts.enable(user=None, target=_account(username))
     click.echo(f"{username} is enabled")
 
