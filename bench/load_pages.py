@@ -58,8 +58,16 @@ def database_url(name: str = DB_NAME) -> str:
     return f"{base}/{name}"
 
 
+def demo_index_dir(instance: Path) -> Path:
+    return instance / "search_index_demo"
+
+
 def environment(instance: Path, name: str = DB_NAME) -> dict:
     env = dict(os.environ)
+    # The kept demo district searches its own index (set for both: fixtures_of and
+    # count_statements copy these variables into this process's environment).
+    env["FEEDBACK_SEARCH_INDEX_DIR"] = str(demo_index_dir(instance) if name == DEMO_DB_NAME
+                                           else instance / "search_index")
     env.update(FEEDBACK_DATABASE_URL=database_url(name), FEEDBACK_INSTANCE_DIR=str(instance),
                FEEDBACK_JOB_MODE="inline", FEEDBACK_OPINION_RATE_LIMIT="100000 per hour",
                FEEDBACK_SECRET_KEY="bench-pages", PYTHONPATH=str(ROOT))
@@ -88,9 +96,15 @@ def recreate_database() -> None:
         conn.execute(f'CREATE DATABASE "{DB_NAME}"')
 
 
-def copy_demo_database() -> None:
-    """Keep the demo district as it is (a copy) before it grows, to serve both at once."""
+def copy_demo_database(instance: Path) -> None:
+    """Keep the demo district as it is (a copy, its search index too) before it grows, to
+    serve both at once."""
+    import shutil
+
     import psycopg
+
+    shutil.rmtree(demo_index_dir(instance), ignore_errors=True)
+    shutil.copytree(instance / "search_index", demo_index_dir(instance))
 
     with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{DEMO_DB_NAME}" WITH (FORCE)')
@@ -102,7 +116,7 @@ def copy_demo_database() -> None:
 def pages(fixtures: dict) -> list[tuple[str, str | None, str]]:
     """(name, user or None, path) of every page measured."""
     item, cluster, code = fixtures["item"], fixtures["cluster"], fixtures["answered_code"]
-    return [
+    every = [
         ("department queue (housing.staff)", "housing.staff", "/department/queue"),
         ("department queue, page 20", "housing.staff", "/department/queue?status=all&page=20"),
         ("triage (dispatcher)", "dispatcher", "/dispatch/"),
@@ -121,7 +135,15 @@ def pages(fixtures: dict) -> list[tuple[str, str | None, str]]:
         (f"API item {item} with answers", None, f"/api/v1/disclosures/{item}"),
         ("API opinion (tracking code)", None, f"/api/v1/opinions/{code}"),
         ("search 电梯", None, "/search?q=" + urllib.parse.quote("电梯")),
+        ("search 电梯, page 5", None, "/search?page=5&q=" + urllib.parse.quote("电梯")),
+        ("search 电梯, newest first", None, "/search?sort=date&q=" + urllib.parse.quote("电梯")),
+        ("search 电梯 (housing.staff)", "housing.staff", "/search?q=" + urllib.parse.quote("电梯")),
+        ("API search 电梯", None, "/api/v1/search?q=" + urllib.parse.quote("电梯")),
     ]
+    return [page for page in every if not ONLY or any(word in page[0] for word in ONLY)]
+
+
+ONLY: list[str] = []  # --only: measure the pages whose name contains one of these words
 
 
 class Browser:
@@ -400,6 +422,8 @@ def table(demo: tuple[dict, dict], large: tuple[dict, dict], fixtures: dict,
              "| statements demo → large | status | KB at large |",
              "| --- | --- | --- | --- | --- | --- | --- |"]
     for name, _, _ in pages(fixtures):
+        if name not in demo[0] or name not in large[0]:
+            continue
         small_ms, _, _ = demo[0][name]
         large_ms, status, size = large[0][name]
         growth = large_ms / small_ms
@@ -477,7 +501,11 @@ def main() -> None:
     parser.add_argument("--interleaved", action="store_true",
                         help="keep a copy of the demo district and measure both sizes at the "
                              "same time, a request to each in turn (ratios under a varying load)")
+    parser.add_argument("--only", action="append", default=[], metavar="WORD",
+                        help="measure only the pages whose name contains WORD (repeatable), "
+                             "e.g. --only search --only queue")
     args = parser.parse_args()
+    ONLY.extend(args.only)
     instance = Path(args.instance or tempfile.mkdtemp(prefix="bench-pages-"))
     instance.mkdir(parents=True, exist_ok=True)
     results = instance / "results"
@@ -496,7 +524,7 @@ def main() -> None:
         if args.demo_only:
             return
         if args.interleaved:
-            copy_demo_database()
+            copy_demo_database(instance)
         grow_and_reindex(env, args.opinions, fixtures, reindex=not args.no_reindex)
     large = count_opinions(env)
     if args.interleaved:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-MAX_CACHED = 64  # (segment, field) pairs
+MAX_CACHED = 256  # (segment, field or term, kind) arrays
 
 
 @dataclass(frozen=True)
@@ -40,8 +40,21 @@ def numeric(subsearcher, fieldname: str) -> np.ndarray:
     return _cached(subsearcher, fieldname, "numeric", _build_numeric)
 
 
+def cached_array(subsearcher, name: str, kind: str, build):
+    """`build(reader, name)` of one segment, kept while the segment lives (matching.py
+    keeps filter terms' docnums and field lengths here)."""
+    return _cached(subsearcher, name, kind, build)
+
+
+def cached_reader_array(reader, name: str, kind: str, build):
+    return _cached_for_reader(reader, name, kind, build)
+
+
 def _cached(subsearcher, fieldname, kind, build):
-    reader = subsearcher.reader()
+    return _cached_for_reader(subsearcher.reader(), fieldname, kind, build)
+
+
+def _cached_for_reader(reader, fieldname, kind, build):
     key = (_segment_key(reader), fieldname, kind)
     with _lock:
         if key in _cache:

@@ -26,9 +26,9 @@ from whoosh.highlight import (
     PinpointFragmenter,
 )
 
-from search_index import columns
+from search_index import columns, matching
 from search_index.analysis import query_words, stem, word_spans
-from search_index.schema import KINDS, as_naive_utc, heading_path_prefixes
+from search_index.schema import KINDS, as_naive_utc, build_schema, heading_path_prefixes
 from search_index.storage import StaleSearcher, searcher_for
 
 MAX_PER_PAGE = 100
@@ -71,17 +71,22 @@ def query(index_or_dir, text: str, *, audiences: list[str], kinds=None, heading_
     index is missing or damaged; bad input gives an empty result.
     """
     page, per_page = _clamp_page(page), _clamp_per_page(per_page)
+    filters = dict(audiences=audiences, kinds=kinds, heading_id=heading_id,
+                   heading_path=heading_path, department_id=department_id, status=status,
+                   date_from=date_from, date_to=date_to)
     try:
         words = query_words(text)
-        whoosh_query = build_query(words, audiences=audiences, kinds=kinds, heading_id=heading_id,
-                                   heading_path=heading_path, department_id=department_id,
-                                   status=status, date_from=date_from, date_to=date_to)
+        plan = build_plan(words, **filters)
     except _NoResults:
         return SearchResult(facets={name: {} for name in FACETS} if facets else {}, page=page)
     for attempt in range(STALE_RETRIES + 1):
         try:
             with searcher_for(index_or_dir) as searcher:
-                matches = run_search(searcher, whoosh_query, sort=sort, limit=page * per_page)
+                try:
+                    matches = run_plan(searcher, plan, sort=sort, limit=page * per_page)
+                except matching.Unsupported:  # an index this module cannot read: Whoosh's way
+                    matches = run_search(searcher, build_query(words, **filters), sort=sort,
+                                         limit=page * per_page)
                 return _result(searcher, matches, words, page=page, per_page=per_page,
                                facets=facets)
         except StaleSearcher:
@@ -104,9 +109,9 @@ def build_query(words: list[str], *, audiences, kinds=None, heading_id=None, hea
     if not words:
         raise _NoResults
     content = q.And([_word_query(word) for word in words])
-    filters = [_any_of("visibility", _strings(audiences))]
-    filters += _optional_filters(kinds=kinds, heading_id=heading_id, heading_path=heading_path,
-                                 department_id=department_id, status=status)
+    filters = [_any_of(fieldname, values) for fieldname, values in _filter_groups(
+        audiences=audiences, kinds=kinds, heading_id=heading_id, heading_path=heading_path,
+        department_id=department_id, status=status)]
     dates = _date_filter(date_from, date_to)
     if dates is not None:
         filters.append(dates)
@@ -114,23 +119,41 @@ def build_query(words: list[str], *, audiences, kinds=None, heading_id=None, hea
     return q.And([content, q.ConstantScoreQuery(q.And(filters), 0.0)])
 
 
+def build_plan(words: list[str], *, audiences, kinds=None, heading_id=None, heading_path=None,
+               department_id=None, status=None, date_from=None, date_to=None) -> matching.Plan:
+    """The same words and filters as `build_query`, for matching.py."""
+    if not words:
+        raise _NoResults
+    groups = _filter_groups(audiences=audiences, kinds=kinds, heading_id=heading_id,
+                            heading_path=heading_path, department_id=department_id, status=status)
+    return matching.Plan(
+        words=tuple(words), title_boost=TITLE_BOOST,
+        filters=tuple(tuple((fieldname, value) for value in values) for fieldname, values in groups),
+        created=_created_bounds(date_from, date_to))
+
+
 def _word_query(word: str) -> q.Query:
     return q.Or([q.Term("title", word, boost=TITLE_BOOST), q.Term("body", word)])
 
 
-def _optional_filters(*, kinds, heading_id, heading_path, department_id, status) -> list[q.Query]:
-    filters = []
+def _filter_groups(*, audiences, kinds, heading_id, heading_path, department_id,
+                   status) -> list[tuple[str, list[str]]]:
+    """[(field, values)]: a document must hold one of the values of every field.
+    The audiences come first and are never optional."""
+    groups = [("visibility", _strings(audiences))]
     if kinds is not None:
-        filters.append(_any_of("kind", [k for k in _strings(kinds) if k in KINDS]))
+        groups.append(("kind", [k for k in _strings(kinds) if k in KINDS]))
     if heading_id is not None:
-        filters.append(q.Term("heading_id", _integer_text(heading_id)))
+        groups.append(("heading_id", [_integer_text(heading_id)]))
     if heading_path:
-        filters.append(q.Term("heading_path", heading_path_prefixes(heading_path)[-1]))
+        groups.append(("heading_path", [heading_path_prefixes(heading_path)[-1]]))
     if department_id is not None:
-        filters.append(q.Term("department_id", _integer_text(department_id)))
+        groups.append(("department_id", [_integer_text(department_id)]))
     if status is not None:
-        filters.append(_any_of("status", _strings(status)))
-    return filters
+        groups.append(("status", _strings(status)))
+    if any(not values for _fieldname, values in groups):
+        raise _NoResults
+    return groups
 
 
 def _any_of(fieldname: str, values: list[str]) -> q.Query:
@@ -161,6 +184,23 @@ def _date_filter(date_from, date_to) -> q.Query | None:
     if start is not None and end is not None and start > end:
         raise _NoResults
     return q.DateRange("created", start, end)
+
+
+_CREATED = build_schema()["created"]
+_NO_DATE = np.iinfo(np.uint64).max  # the column value of a document without a date
+
+
+def _created_bounds(date_from, date_to) -> tuple[int, int] | None:
+    """Inclusive bounds on the `created` column for the same dates as `_date_filter`;
+    a document without a date is outside any bounds (as outside any DateRange)."""
+    start, end = _as_datetime(date_from, end_of_day=False), _as_datetime(date_to, end_of_day=True)
+    if start is None and end is None:
+        return None
+    if start is not None and end is not None and start > end:
+        raise _NoResults
+    low = 0 if start is None else _CREATED.to_column_value(start)
+    high = int(_NO_DATE) - 1 if end is None else _CREATED.to_column_value(end)
+    return low, high
 
 
 def _as_datetime(value, *, end_of_day: bool) -> datetime | None:
@@ -252,6 +292,32 @@ def run_search(searcher, whoosh_query: q.Query, *, sort: str, limit: int) -> Mat
     best = sorted(recorder.items, reverse=True)  # (score, -docnum): ties by docnum
     segments = recorder.matched()
     return Matches([-negated for _score, negated in best], _total(segments), segments)
+
+
+def run_plan(searcher, plan: matching.Plan, *, sort: str, limit: int) -> Matches:
+    """The same as `run_search`, matched and scored a block of postings at a time."""
+    found = matching.match(searcher, plan)
+    segments = [(segment.subsearcher, segment.docnums) for segment in found]
+    if sort == "date":
+        top = _newest_first(searcher, segments, limit)
+    else:
+        top = _best_first(found, limit)
+    return Matches(top, _total(segments), segments)
+
+
+def _best_first(found: list, limit: int) -> list[int]:
+    """Global docnums by score descending, ties by docnum (as `run_search` orders)."""
+    if not found:
+        return []
+    scores = np.concatenate([segment.scores for segment in found])
+    docnums = np.concatenate([segment.docnums.astype(np.int64) + segment.offset
+                              for segment in found])
+    if limit < len(scores):  # only the best `limit` need sorting
+        threshold = -np.partition(-scores, limit - 1)[limit - 1]
+        chosen = scores >= threshold
+        scores, docnums = scores[chosen], docnums[chosen]
+    order = np.lexsort((docnums, -scores))
+    return [int(d) for d in docnums[order[:limit]]]
 
 
 def _total(segments) -> int:
