@@ -183,13 +183,12 @@ def field_lengths(reader, field: str) -> np.ndarray:
 
 def _build_lengths(reader, field: str) -> np.ndarray:
     perdoc = getattr(reader, "_perdoc", None)
-    column = perdoc._cached_reader(f"_{field}_L", _lengths_column()) if perdoc else None
+    column = perdoc._cached_reader(f"_{field}_len", _lengths_column()) if perdoc else None
     count = reader.doc_count_all()
     if column is None:
         return np.array([reader.doc_field_length(d, field) or 0 for d in range(count)],
                         dtype=np.float64)
-    codes = np.fromiter((column[d] for d in range(count)), dtype=np.uint8, count=count)
-    return _LENGTH_OF_BYTE[codes]
+    return _LENGTH_OF_BYTE[columns.numeric_values(column, count).astype(np.uint8)]
 
 
 def _lengths_column():

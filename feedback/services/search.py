@@ -65,8 +65,16 @@ def _opinion_visibility(opinion: Opinion) -> list[str]:
 
 def _answer_items(response: Response) -> list[Disclosure | None]:
     """The items an answer speaks about: its own and those of every opinion it answers
-    (a cluster's answer may cover opinions on several items)."""
-    return [response.disclosure, *(o.disclosure for o in response.opinions)]
+    (a cluster's answer may cover opinions on several items). One answer can reach
+    18,000 opinions: unless they are loaded already, only their distinct items are
+    read (index-only on ix_opinion_response_reach), not every opinion."""
+    if response.id is None or "opinions" not in inspect(response).unloaded:
+        return [response.disclosure, *(o.disclosure for o in response.opinions)]
+    item_ids = db.session.scalars(select(Opinion.disclosure_id).where(
+        Opinion.response_id == response.id).distinct()).all()
+    return [response.disclosure,
+            *(db.session.get(Disclosure, item_id) if item_id is not None else None
+              for item_id in item_ids)]
 
 
 def _answer_visibility(response: Response) -> list[str]:

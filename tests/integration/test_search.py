@@ -147,3 +147,31 @@ def test_an_opinion_found_links_by_the_title_of_the_item_it_is_about(app, client
     hit = page[page.index('class="result result-opinion"'):].split("</li>")[0]
     assert f'<a href="/items/{item.id}" lang="zh-CN">锦绣华庭停车位挖潜方案</a>' in hit
     assert not re.search(r"<a [^>]*>\s*</a>", page)  # no link without words
+
+
+def test_an_answer_is_public_only_while_every_item_of_its_opinions_is(app, make, db):
+    from feedback.models import Response
+    from feedback.services import search as search_service
+
+    department = make.department()
+    public_item, internal_item = make.item(title="公开事项"), make.item(title="内部事项", scope="internal")
+    answer = Response(department_id=department.id, disclosure_id=public_item.id, text="已安排加装电梯",
+                      status="published")
+    db.session.add(answer)
+    db.session.flush()
+    on_internal = [make.opinion(disclosure=item, response_id=answer.id, status="answered")
+                   for item in (public_item, public_item, internal_item)][-1]
+    answer_id = answer.id
+    db.session.expire_all()  # the answer's opinions are not loaded: read from the database
+
+    def public_after_reload():
+        db.session.expire_all()
+        return search_service.may_see(None, "answer", db.session.get(Response, answer_id))
+
+    assert not public_after_reload()
+    loaded = db.session.get(Response, answer_id)
+    assert len(loaded.opinions) == 3 and not search_service.may_see(None, "answer", loaded)
+    db.session.get(Opinion, on_internal.id).disclosure_id = public_item.id  # moved to the public item
+    db.session.commit()
+    assert public_after_reload()
+    assert search_service.may_see(None, "answer", db.session.get(Response, answer_id))
