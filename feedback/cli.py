@@ -107,6 +107,7 @@ def warm_up(app: Flask) -> None:
     from .synthesis import clustering, text  # noqa: F401  (imports scikit-learn)
 
     text.tokenise("预热分词词典")
+    import search_index
     from search_index.errors import SearchUnavailable
 
     with app.app_context():
@@ -114,6 +115,7 @@ def warm_up(app: Flask) -> None:
 
         try:
             search.search(user=None, text="预热")
+            search_index.warm(search.index_dir())
         except SearchUnavailable:  # no index yet: the search worker builds it
             pass
 

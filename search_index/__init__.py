@@ -6,7 +6,7 @@ directory (or an Index from `open_or_create`) to every function.
 """
 from search_index.errors import IndexLocked, SearchIndexError, SearchUnavailable
 from search_index.schema import KINDS, InvalidDocument, build_schema, doc_key
-from search_index.searching import SearchResult, query
+from search_index.searching import SearchResult, query, warm
 from search_index.storage import is_healthy, open_or_create
 from search_index.writing import delete, rebuild, upsert, usable_cores
 
@@ -26,4 +26,5 @@ __all__ = [
     "rebuild",
     "upsert",
     "usable_cores",
+    "warm",
 ]

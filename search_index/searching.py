@@ -95,6 +95,18 @@ def query(index_or_dir, text: str, *, audiences: list[str], kinds=None, heading_
     raise AssertionError("unreachable")
 
 
+def warm(index_or_dir) -> None:
+    """Read what the first query would read for each segment (facet and date columns,
+    field lengths), so that it does not wait for them: about 0.5 s at 100,000 documents."""
+    with searcher_for(index_or_dir) as searcher:
+        for sub, _offset in searcher.leaf_searchers():
+            for fieldname in FACETS.values():
+                columns.categorical(sub, fieldname)
+            columns.numeric(sub, "created")
+            for fieldname in matching.TEXT_FIELDS:
+                matching.field_lengths(sub.reader(), fieldname)
+
+
 # A searcher that went stale while reading is replaced and the query asked again: the
 # writer merged segments under it, which is no damage and no reason for an error page.
 STALE_RETRIES = 2

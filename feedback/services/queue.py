@@ -133,7 +133,7 @@ def department_queue(*, user: User, filters: QueueFilter | None = None, now: dat
         "received": (Opinion.created_at.desc(), Opinion.id.desc()),
         "status": (Opinion.status, Opinion.due_on.asc().nulls_last(), Opinion.id),
     }[f.sort if f.sort in SORTS else "due"]
-    return paging.paginate(query.order_by(*order), page=page, size=size, options=(
+    return paging.paginate(query.order_by(*order), page=page, size=size, key=Opinion.id, options=(
         joinedload(Opinion.disclosure), joinedload(Opinion.cluster), joinedload(Opinion.assignee)))
 
 

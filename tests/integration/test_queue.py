@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
+import pytest
+
 from feedback.models import Cluster, Opinion, Response
 from feedback.models.response_workflow import DeadlineExtension, OutboxMessage, Transfer
 from feedback.services import audit
@@ -425,3 +427,22 @@ def test_a_new_opinion_on_an_answered_concern_shows_that_answer_while_it_waits(
     for other in (earlier, elsewhere):  # answered itself / another department's opinion
         tracked = client.get(f"/track/{other.tracking_code}").get_data(as_text=True)
         assert 'data-testid="earlier-answer"' not in tracked
+
+
+@pytest.mark.parametrize("sort", ["due", "received", "status"])
+def test_queue_pages_after_the_first_hold_the_next_rows_in_order_each_once(app, make, db, sort):
+    from feedback.services.queue import QueueFilter, department_queue
+
+    department, other = make.department(), make.department()
+    clerk = make.user(role="department_staff", department_id=department.id)
+    for n in range(23):  # equal due dates on purpose: the id decides among them
+        make.opinion(department_id=department.id, due_on=date(2031, 1, 1 + n % 4),
+                     status=["routed", "in_progress", "answered"][n % 3], text="路灯坏了")
+        routed(make, other, due_on=date(2031, 1, 1))
+    filters = QueueFilter(status="all", sort=sort)
+    every = department_queue(user=clerk, filters=filters, size=100).items
+    pages = [department_queue(user=clerk, filters=filters, page=n, size=5) for n in range(1, 6)]
+    assert [o.id for p in pages for o in p.items] == [o.id for o in every]
+    assert len(every) == 23 and {o.department_id for o in every} == {department.id}
+    assert [p.number for p in pages] == [1, 2, 3, 4, 5] and pages[-1].total == 23
+    assert len(pages[-1].items) == 3

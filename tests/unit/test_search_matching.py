@@ -158,3 +158,16 @@ def test_filter_term_docnums_are_read_once_per_segment(index_dir):
         assert matching.term_docnums(sub, "visibility", "public") is first
         assert np.all(np.diff(first) > 0)
 
+
+
+def test_warming_reads_each_segments_columns_before_the_first_query(index_dir):
+    from search_index import columns
+
+    columns._cache.clear()
+    search_index.warm(index_dir)
+    with searcher_for(index_dir) as searcher:
+        segments = {columns._segment_key(sub.reader()) for sub, _offset in searcher.leaf_searchers()}
+    warmed = {(segment, name) for segment, name, _kind in columns._cache}
+    for segment in segments:
+        for name in ("kind", "heading_id", "department_id", "status", "created", "title", "body"):
+            assert (segment, name) in warmed
