@@ -119,6 +119,8 @@ def pages(fixtures: dict) -> list[tuple[str, str | None, str]]:
     every = [
         ("department queue (housing.staff)", "housing.staff", "/department/queue"),
         ("department queue, page 20", "housing.staff", "/department/queue?status=all&page=20"),
+        # Page 2 is full (50 rows) at both sizes; the demo's "page 20" is its last, of 13 rows.
+        ("department queue, page 2", "housing.staff", "/department/queue?status=all&page=2"),
         ("triage (dispatcher)", "dispatcher", "/dispatch/"),
         ("committee review, all opinions", "committee", "/committee/review"),
         (f"committee review, item {item}", "committee", f"/committee/review?item={item}"),
@@ -135,6 +137,8 @@ def pages(fixtures: dict) -> list[tuple[str, str | None, str]]:
         (f"API item {item} with answers", None, f"/api/v1/disclosures/{item}"),
         ("API opinion (tracking code)", None, f"/api/v1/opinions/{code}"),
         ("search 电梯", None, "/search?q=" + urllib.parse.quote("电梯")),
+        # The demo finds 39: page 2 shows 19 there, 20 at 100k; page 5 is empty at demo size.
+        ("search 电梯, page 2", None, "/search?page=2&q=" + urllib.parse.quote("电梯")),
         ("search 电梯, page 5", None, "/search?page=5&q=" + urllib.parse.quote("电梯")),
         ("search 电梯, newest first", None, "/search?sort=date&q=" + urllib.parse.quote("电梯")),
         ("search 电梯 (housing.staff)", "housing.staff", "/search?q=" + urllib.parse.quote("电梯")),

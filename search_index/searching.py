@@ -65,10 +65,12 @@ def query(index_or_dir, text: str, *, audiences: list[str], kinds=None, heading_
 
     Filters narrow the result (kinds: one or a list; heading_path: a code path
     prefix such as "A01"; date_from/date_to: dates or datetimes on `created`,
-    inclusive). sort is "relevance" or "date" (newest first). Facet counts are for
-    the whole filtered result; they make a query touch every match, so pass
-    facets=False where they are not shown. Raises SearchUnavailable when the
-    index is missing or damaged; bad input gives an empty result.
+    inclusive). sort is "relevance" or "date" (newest first). The total and the
+    facet counts are exact, for the whole filtered result: matching.py finds every
+    match a block of postings at a time, so they cost numpy work on arrays, not a
+    Python step per match (pass facets=False where they are not shown all the same).
+    Raises SearchUnavailable when the index is missing or damaged; bad input gives an
+    empty result.
     """
     page, per_page = _clamp_page(page), _clamp_per_page(per_page)
     filters = dict(audiences=audiences, kinds=kinds, heading_id=heading_id,
