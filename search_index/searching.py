@@ -142,7 +142,8 @@ def build_plan(words: list[str], *, audiences, kinds=None, heading_id=None, head
                             heading_path=heading_path, department_id=department_id, status=status)
     return matching.Plan(
         words=tuple(words), title_boost=TITLE_BOOST,
-        filters=tuple(tuple((fieldname, value) for value in values) for fieldname, values in groups),
+        filters=tuple(tuple((fieldname, value) for value in values)
+                      for fieldname, values in groups),
         created=_created_bounds(date_from, date_to))
 
 
