@@ -142,7 +142,13 @@ def postings(reader, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
     term = text.encode("utf-8")
     if (field, term) not in reader:
         return _EMPTY_IDS, _EMPTY_SCORES
-    matcher = _raw_matcher(reader, field, term)
+    terms = getattr(reader, "_terms", None)
+    if terms is None:
+        raise Unsupported(f"not a segment reader: {type(reader).__name__}")
+    info = terms.term_info(field, term)
+    if info.is_inlined():  # never written by Whoosh 2.7.4 (its inlining code is broken)
+        raise Unsupported(f"inlined postings of {field}:{text}")
+    matcher = _raw_matcher(terms, reader, field, term)
     ids, weights = [], []
     while True:
         if matcher._data is None:
@@ -156,10 +162,7 @@ def postings(reader, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
     return np.concatenate(ids), np.concatenate(weights)
 
 
-def _raw_matcher(reader, field: str, term: bytes):
-    terms = getattr(reader, "_terms", None)
-    if terms is None:
-        raise Unsupported(f"not a segment reader: {type(reader).__name__}")
+def _raw_matcher(terms, reader, field: str, term: bytes):
     matcher = terms.matcher(field, term, reader.schema[field].format)
     if type(matcher) is not W3LeafMatcher or matcher._byteids:
         raise Unsupported(f"postings of kind {type(matcher).__name__}")

@@ -171,3 +171,4 @@ def test_warming_reads_each_segments_columns_before_the_first_query(index_dir):
     for segment in segments:
         for name in ("kind", "heading_id", "department_id", "status", "created", "title", "body"):
             assert (segment, name) in warmed
+
