@@ -8,8 +8,9 @@
 one long-lived searcher, then the total (`len(results)`) and the page's docnums:
 the same query (analysed words, visibility filter inside the query), the same
 top 20 by BM25F, the same total and the same four facet counts (by Whoosh's own
-FieldFacet/Count), so the difference is what `query` does differently (its one
-pass that records matched docnums + numpy facet counts) and what it adds
+FieldFacet/Count), so the difference is what `query` does differently (matching.py:
+every match found and scored a block of postings at a time with numpy, numpy facet
+counts) and what it adds
 (analysing the text, resolving the index, reading stored fields, highlights).
 "bare, no facets" is the same without groupedby: the floor of matching and
 scoring in Whoosh. The rebuild line gives wall and CPU seconds of the process.
