@@ -14,7 +14,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
-from whoosh.columns import NumericColumn
+from whoosh.columns import NumericColumn, TranslatingColumnReader, VarBytesColumn
 
 MAX_CACHED = 256  # (segment, field or term, kind) arrays
 
@@ -81,6 +81,10 @@ def _build_codes(reader, fieldname) -> Codes:
     if not reader.has_column(fieldname):
         return Codes(np.zeros(count, dtype=np.int32), (None,))
     column = reader.column_reader(fieldname, translate=True)
+    raw = column.raw_column() if isinstance(column, TranslatingColumnReader) else column
+    if type(raw) is VarBytesColumn.Reader and count:
+        translate = column._translate if raw is not column else (lambda value: value)
+        return _varbytes_codes(raw, translate, count)
     index: dict = {None: 0, "": 0, b"": 0}
     values: list = [None]
     codes = np.empty(count, dtype=np.int32)
@@ -92,6 +96,31 @@ def _build_codes(reader, fieldname) -> Codes:
             values.append(value)
         codes[docnum] = code
     return Codes(codes, tuple(values))
+
+
+def _varbytes_codes(column, translate, count: int) -> Codes:
+    """Codes of a Whoosh 2.7.4 VarBytesColumn (how ID columns are stored) read as arrays:
+    its data in one read, each document's value cut out of it by its offset and length
+    (a new 100,000-document segment: ~0.1 s for the four facets instead of ~0.4 s)."""
+    lengths = np.asarray(column._lengths, dtype=np.int64)[:count]
+    offsets = np.asarray(column._offsets, dtype=np.int64)[:count]
+    width = int(lengths.max()) if len(lengths) else 0
+    if width == 0:
+        return Codes(np.zeros(count, dtype=np.int32), (None,))
+    data = np.frombuffer(column._dbfile.get(column._basepos, int((offsets + lengths).max())),
+                         dtype=np.uint8)
+    within = np.arange(width) < lengths[:, None]
+    cells = np.zeros((count, width), dtype=np.uint8)
+    cells[within] = data[(offsets[:, None] + np.arange(width))[within]]
+    uniques, inverse = np.unique(cells.view(f"S{width}").ravel(), return_inverse=True)
+    values: list = [None]
+    unique_codes = np.zeros(len(uniques), dtype=np.int32)
+    for position, unique in enumerate(uniques):
+        value = translate(bytes(unique)) if unique else None
+        if value not in (None, "", b""):
+            unique_codes[position] = len(values)
+            values.append(value)
+    return Codes(unique_codes[inverse], tuple(values))
 
 
 def _build_numeric(reader, fieldname) -> np.ndarray:

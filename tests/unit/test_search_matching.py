@@ -172,3 +172,23 @@ def test_warming_reads_each_segments_columns_before_the_first_query(index_dir):
         for name in ("kind", "heading_id", "department_id", "status", "created", "title", "body"):
             assert (segment, name) in warmed
 
+
+
+def test_facet_and_date_columns_read_as_arrays_hold_each_documents_value(index_dir):
+    from search_index import columns
+
+    columns._cache.clear()
+    with searcher_for(index_dir) as searcher:
+        for sub, _offset in searcher.leaf_searchers():
+            reader = sub.reader()
+            for fieldname in ("kind", "status", "department_id", "heading_id"):
+                codes = columns.categorical(sub, fieldname)
+                column = reader.column_reader(fieldname, translate=True)
+                assert [codes.values[code] for code in codes.codes] == [
+                    column[d] or None for d in range(reader.doc_count_all())]
+            created = reader.column_reader("created", translate=False)
+            assert columns.numeric(sub, "created").tolist() == [
+                created[d] for d in range(reader.doc_count_all())]
+            lengths = matching.field_lengths(reader, "body")
+            assert lengths.tolist() == [reader.doc_field_length(d, "body") or 0
+                                        for d in range(reader.doc_count_all())]
