@@ -5,7 +5,8 @@ documents and turned into terms here, so no input (quotes, AND, "*", 5,000
 characters) can make a query fail. Every word must match, in the title (counted
 double) or the body. The audiences the caller belongs to are a filter inside the
 query, so totals, pages and facet counts only ever count documents the caller may
-see.
+see. matching.py finds and scores the matches a block of postings at a time;
+Whoosh's own collector (`run_search`) is the fallback and the reference in tests.
 """
 from __future__ import annotations
 
