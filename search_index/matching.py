@@ -128,7 +128,7 @@ def _word(reader, word: str, title_boost: float, statistics: _Statistics):
 
 
 def _bm25(reader, field, word, ids, weights, statistics: _Statistics) -> np.ndarray:
-    lengths = field_lengths(reader, field)[ids]
+    lengths = _LENGTH_OF_BYTE[field_length_bytes(reader, field)[ids]]
     B, K1 = statistics.B, statistics.K1
     idf, avgfl = statistics.idf[(field, word)], statistics.avgfl[field]
     return idf * ((weights * (K1 + 1)) / (weights + K1 * ((1 - B) + B * lengths / avgfl)))
@@ -173,7 +173,7 @@ def term_docnums(sub, field: str, text: str) -> np.ndarray:
     """The docnums holding a filter term in one segment (cached: a segment's postings
     never change; its deletions are applied apart)."""
     return columns.cached_array(sub, f"{field}\x00{text}", "term",
-                                lambda reader, _: postings(reader, field, text)[0])
+                                lambda reader, _: postings(reader, field, text)[0].astype(np.int32))
 
 
 _LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
@@ -181,17 +181,21 @@ _LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.flo
 
 def field_lengths(reader, field: str) -> np.ndarray:
     """Each document's length in `field` as Whoosh stores and scores it."""
-    return columns.cached_reader_array(reader, field, "lengths", _build_lengths)
+    return _LENGTH_OF_BYTE[field_length_bytes(reader, field)]
 
 
-def _build_lengths(reader, field: str) -> np.ndarray:
+def field_length_bytes(reader, field: str) -> np.ndarray:
+    """The byte Whoosh keeps for each document's length in `field` (kept: 1 byte a
+    document; `_LENGTH_OF_BYTE` turns it into the length)."""
+    return columns.cached_reader_array(reader, field, "lengths", _build_length_bytes)
+
+
+def _build_length_bytes(reader, field: str) -> np.ndarray:
     perdoc = getattr(reader, "_perdoc", None)
     column = perdoc._cached_reader(f"_{field}_len", _lengths_column()) if perdoc else None
-    count = reader.doc_count_all()
-    if column is None:
-        return np.array([reader.doc_field_length(d, field) or 0 for d in range(count)],
-                        dtype=np.float64)
-    return _LENGTH_OF_BYTE[columns.numeric_values(column, count).astype(np.uint8)]
+    if column is None:  # no document of the segment has the field: every length is 0
+        return np.zeros(reader.doc_count_all(), dtype=np.uint8)
+    return columns.numeric_values(column, reader.doc_count_all()).astype(np.uint8)
 
 
 def _lengths_column():

@@ -107,7 +107,7 @@ def warm(index_or_dir) -> None:
                 columns.categorical(sub, fieldname)
             columns.numeric(sub, "created")
             for fieldname in matching.TEXT_FIELDS:
-                matching.field_lengths(sub.reader(), fieldname)
+                matching.field_length_bytes(sub.reader(), fieldname)
 
 
 # A searcher that went stale while reading is replaced and the query asked again: the

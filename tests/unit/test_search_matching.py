@@ -192,3 +192,14 @@ def test_facet_and_date_columns_read_as_arrays_hold_each_documents_value(index_d
             lengths = matching.field_lengths(reader, "body")
             assert lengths.tolist() == [reader.doc_field_length(d, "body") or 0
                                         for d in range(reader.doc_count_all())]
+
+
+def test_a_segment_without_titles_is_matched_and_warmed(tmp_path):
+    index_dir = str(tmp_path / "search_index")
+    search_index.rebuild(index_dir, [{"kind": "item", "obj_id": 1, "title": "电梯加装", "body": "方案",
+                                      "visibility": ["public"]}], procs=1)
+    search_index.upsert(index_dir, [{"kind": "opinion", "obj_id": n, "body": "电梯太旧",
+                                     "visibility": ["public"]} for n in range(2, 5)])
+    search_index.warm(index_dir)
+    ours, whoosh, _keys = _both(index_dir, "电梯", ["public"], {}, "relevance", limit=20)
+    assert ours.total == whoosh.total == 4 and ours.top == whoosh.top
