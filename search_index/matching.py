@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.filedb.structfile import BufferFile
 from whoosh.scoring import BM25F
 from whoosh.util.numeric import byte_to_length
 
@@ -79,23 +80,23 @@ TEXT_FIELDS = ("title", "body")
 
 
 def _match_segment(sub, offset: int, plan: Plan, statistics: _Statistics) -> SegmentMatches:
+    """Dense per segment: a score and a "has every word so far" flag per document (a
+    segment of 50,000 documents is 400 KB of scores; cheaper than merging id lists)."""
     reader = sub.reader()
-    docnums, scores = _EMPTY_IDS, _EMPTY_SCORES
-    for position, word in enumerate(plan.words):
-        ids, word_scores = _word(reader, word, plan.title_boost, statistics)
-        if position == 0:
-            docnums, scores = ids, word_scores
-        else:
-            docnums, mine, theirs = np.intersect1d(docnums, ids, assume_unique=True,
-                                                   return_indices=True)
-            scores = scores[mine] + word_scores[theirs]
-        if not len(docnums):
-            break
-    keep = _allowed(sub, reader, plan)[docnums]
+    count = reader.doc_count_all()
+    scores, matched = np.zeros(count), np.ones(count, dtype=bool)
+    for word in plan.words:
+        word_scores, has_word = _word(reader, word, plan.title_boost, statistics, count)
+        matched &= has_word
+        if not matched.any():
+            return SegmentMatches(sub, offset, np.zeros(0, dtype=np.int32), _EMPTY_SCORES)
+        scores += word_scores  # word after word: Whoosh's order of addition
+    matched &= _allowed(sub, reader, plan)
     deleted = _deleted(reader)
-    if deleted is not None and len(docnums):
-        keep &= ~np.isin(docnums, deleted)
-    return SegmentMatches(sub, offset, docnums[keep].astype(np.int32), scores[keep] + FILTER_SCORE)
+    if deleted is not None:
+        matched[deleted] = False
+    docnums = np.flatnonzero(matched)
+    return SegmentMatches(sub, offset, docnums.astype(np.int32), scores[docnums] + FILTER_SCORE)
 
 
 # What Whoosh adds for the filters: its ConstantScoreQuery(…, 0.0) lists the filter's
@@ -108,23 +109,16 @@ _EMPTY_IDS = np.zeros(0, dtype=np.int64)
 _EMPTY_SCORES = np.zeros(0, dtype=np.float64)
 
 
-def _word(reader, word: str, title_boost: float, statistics: _Statistics):
-    """(docnums, scores) of one word in a segment: title score × boost + body score."""
-    parts = []
-    for field in TEXT_FIELDS:
+def _word(reader, word: str, title_boost: float, statistics: _Statistics, count: int):
+    """(score, holds the word) per document of a segment: title score × boost + body score."""
+    scores, has_word = np.zeros(count), np.zeros(count, dtype=bool)
+    for field in TEXT_FIELDS:  # title first, then body: Whoosh's order of addition
         ids, weights = postings(reader, field, word)
         if len(ids):
             score = _bm25(reader, field, word, ids, weights, statistics)
-            parts.append((ids, score * title_boost if field == "title" else score))
-    if not parts:
-        return _EMPTY_IDS, _EMPTY_SCORES
-    if len(parts) == 1:
-        return parts[0]
-    ids = np.union1d(parts[0][0], parts[1][0])
-    scores = np.zeros(len(ids), dtype=np.float64)
-    for part_ids, part_scores in parts:  # title first, then body: Whoosh's order of addition
-        scores[np.searchsorted(ids, part_ids)] += part_scores
-    return ids, scores
+            scores[ids] += score * title_boost if field == "title" else score
+            has_word[ids] = True
+    return scores, has_word
 
 
 def _bm25(reader, field, word, ids, weights, statistics: _Statistics) -> np.ndarray:
@@ -148,7 +142,7 @@ def postings(reader, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
     info = terms.term_info(field, term)
     if info.is_inlined():  # never written by Whoosh 2.7.4 (its inlining code is broken)
         raise Unsupported(f"inlined postings of {field}:{text}")
-    matcher = _raw_matcher(terms, reader, field, term)
+    matcher = _block_reader(terms, info, reader.schema[field].format)
     ids, weights = [], []
     while True:
         if matcher._data is None:
@@ -162,11 +156,17 @@ def postings(reader, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
     return np.concatenate(ids), np.concatenate(weights)
 
 
-def _raw_matcher(terms, reader, field: str, term: bytes):
-    matcher = terms.matcher(field, term, reader.schema[field].format)
-    if type(matcher) is not W3LeafMatcher or matcher._byteids:
-        raise Unsupported(f"postings of kind {type(matcher).__name__}")
-    return matcher
+def _block_reader(terms, info, format_) -> W3LeafMatcher:
+    """Whoosh's block reader over the term's postings read in one piece: its many small
+    reads per block (the pickled block header) then come from memory, not from the
+    segment file (searchers open it without mmap, see storage._open_searcher)."""
+    postfile = getattr(terms, "_postfile", None)
+    if postfile is None or type(terms).__name__ != "W3TermsReader":
+        raise Unsupported(f"terms of kind {type(terms).__name__}")
+    offset, length = info.extent()
+    if isinstance(length, tuple):  # as the bulk writer's term infos carry it
+        (length,) = length
+    return W3LeafMatcher(BufferFile(memoryview(postfile.get(offset, length))), 0, length, format_)
 
 
 def term_docnums(sub, field: str, text: str) -> np.ndarray:
