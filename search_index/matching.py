@@ -7,8 +7,9 @@ audience is nearly the whole index). At 100,000 opinions a common word (电梯)
 matches thousands of documents, and that walk was 95 % of the search page.
 
 Here the postings of each query word (title and body) and of each filter term are
-read a block at a time (the block's ids and weights decoded as arrays), the words
-are intersected with numpy, the filters are one boolean mask per segment, and the
+read in one piece and decoded a block at a time (the block's ids and weights as
+arrays); each segment keeps a dense score and a "has every word" flag per document,
+the filters are one boolean mask per segment, and the
 BM25F score of every match is computed as Whoosh computes it: the same idf and
 average field length from the whole index, the field length of each document as
 Whoosh stores it (one byte, lossy), the title boost, and a word's title and body
@@ -17,8 +18,8 @@ those of Whoosh's own collector (tests/unit/test_search_matching.py compares the
 nothing is estimated or capped, so no count can include a document the caller may
 not see.
 
-Reads Whoosh 2.7.4's posting blocks (W3LeafMatcher) below its public matcher API,
-as bulk.py writes them; `match` raises Unsupported when the index is not of that
+Reads Whoosh 2.7.4's posting blocks (with its W3LeafMatcher) below its public matcher
+API, as bulk.py writes them; `match` raises Unsupported when the index is not of that
 kind, and the caller then uses Whoosh's collector.
 """
 from __future__ import annotations
