@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import os
 import random
 import re
 import resource
@@ -53,21 +54,36 @@ def sample(size: int, seed: int = 7):
     return opinions, docs
 
 
+def _processor_seconds() -> float:
+    """Processor time of this process and of its children that have ended (user + system):
+    on a shared machine the steadier figure, and it counts work done in other processes."""
+    spent = os.times()
+    return spent.user + spent.system + spent.children_user + spent.children_system
+
+
+LAST_PROCESSOR_SECONDS = 0.0  # of the last `measured` call
+
+
 def measured(function):
-    """(value, seconds, peak MiB). With --rss, the peak is the growth of the process's
-    peak resident set (tracemalloc slows allocation-heavy Python several times over
-    at 100k); the baseline then runs first, so each growth is its own."""
+    """(value, seconds, peak MiB); the processor seconds go to LAST_PROCESSOR_SECONDS.
+    With --rss, the peak is the growth of the process's peak resident set (tracemalloc
+    slows allocation-heavy Python several times over at 100k); the baseline then runs
+    first, so each growth is its own."""
+    global LAST_PROCESSOR_SECONDS
+    processor = _processor_seconds()
     if USE_RSS:
         before = _current_rss_mib()
         started = time.perf_counter()
         value = function()
         seconds = time.perf_counter() - started
+        LAST_PROCESSOR_SECONDS = _processor_seconds() - processor
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 - before
         return value, seconds, max(0.0, peak)
     tracemalloc.start()
     started = time.perf_counter()
     value = function()
     seconds = time.perf_counter() - started
+    LAST_PROCESSOR_SECONDS = _processor_seconds() - processor
     peak = tracemalloc.get_traced_memory()[1] / 2**20
     tracemalloc.stop()
     return value, seconds, peak
@@ -177,23 +193,30 @@ def baseline_from_text(texts: list[str], clusters: int):
 
 
 def run_real(path: Path, size: int) -> None:
+    load_at_start = os.getloadavg()[0]
     texts = real_texts(path, size)
     from feedback.synthesis.text import tokenise as load_jieba_once
 
     load_jieba_once("加载")  # both methods use a loaded jieba: its start is neither's cost
     if USE_RSS:
         _, base_s, base_mb = measured(lambda: baseline_from_text(texts, BASELINE_K))
+        base_cpu = LAST_PROCESSOR_SECONDS
         records, ours_s, ours_mb = measured(lambda: cluster_texts(texts))
+        ours_cpu = LAST_PROCESSOR_SECONDS
     else:
         records, ours_s, ours_mb = measured(lambda: cluster_texts(texts))
+        ours_cpu = LAST_PROCESSOR_SECONDS
         _, base_s, base_mb = measured(lambda: baseline_from_text(texts, BASELINE_K))
+        base_cpu = LAST_PROCESSOR_SECONDS
     found = Counter(r["cluster"] for r in records if r["cluster"] is not None)
     largest = max(found.values(), default=0)
     print(f"\n## {size} texts from clauses of {path.name}: {len(found)} clusters, "
           f"largest {largest}, "
-          f"{sum(r['cluster'] is None for r in records)} unclustered; baseline k = {BASELINE_K}")
+          f"{sum(r['cluster'] is None for r in records)} unclustered; baseline k = {BASELINE_K}; "
+          f"load average (1 min) {load_at_start:.1f} at the start, {os.getloadavg()[0]:.1f} at the end")
     print(f"{'':28}{'ours':>12}{'baseline':>12}{'ratio':>8}")
     for name, ours, base in [("full run from text (s)", ours_s, base_s),
+                             ("processor time (s)", ours_cpu, base_cpu),
                              ("peak memory (MiB)", ours_mb, base_mb)]:
         print(f"{name:28}{ours:12.2f}{base:12.2f}{ours / base if base else float('nan'):8.2f}")
 
