@@ -174,11 +174,11 @@ def real_texts(path: Path, size: int, seed: int = 7) -> list[str]:
     return texts
 
 
-def cluster_texts(texts: list[str]):
+def cluster_texts(texts: list[str], processes: int | None = None):
     """The product's run from text on (`flask synthesis cluster`'s path)."""
     from feedback.cli_synthesis import cluster_rows
 
-    return cluster_rows([(i, text) for i, text in enumerate(texts)])
+    return cluster_rows([(i, text) for i, text in enumerate(texts)], processes)
 
 
 def baseline_from_text(texts: list[str], clusters: int):
@@ -192,7 +192,7 @@ def baseline_from_text(texts: list[str], clusters: int):
     return MiniBatchKMeans(clusters, random_state=0, n_init=3, batch_size=4096).fit(vectors).labels_
 
 
-def run_real(path: Path, size: int) -> None:
+def run_real(path: Path, size: int, one_process_too: bool = False) -> None:
     load_at_start = os.getloadavg()[0]
     texts = real_texts(path, size)
     from feedback.synthesis.text import tokenise as load_jieba_once
@@ -208,6 +208,13 @@ def run_real(path: Path, size: int) -> None:
         ours_cpu = LAST_PROCESSOR_SECONDS
         _, base_s, base_mb = measured(lambda: baseline_from_text(texts, BASELINE_K))
         base_cpu = LAST_PROCESSOR_SECONDS
+    rows = [("full run from text (s)", ours_s, base_s), ("processor time (s)", ours_cpu, base_cpu),
+            ("peak memory (MiB)", ours_mb, base_mb)]
+    children_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    if one_process_too:  # the same run with the texts cut in this process only
+        _, alone_s, _ = measured(lambda: cluster_texts(texts, processes=1))
+        rows[2:2] = [("  in one process (s)", alone_s, base_s),
+                     ("  its processor time (s)", LAST_PROCESSOR_SECONDS, base_cpu)]
     found = Counter(r["cluster"] for r in records if r["cluster"] is not None)
     largest = max(found.values(), default=0)
     print(f"\n## {size} texts from clauses of {path.name}: {len(found)} clusters, "
@@ -215,10 +222,9 @@ def run_real(path: Path, size: int) -> None:
           f"{sum(r['cluster'] is None for r in records)} unclustered; baseline k = {BASELINE_K}; "
           f"load average (1 min) {load_at_start:.1f} at the start, {os.getloadavg()[0]:.1f} at the end")
     print(f"{'':28}{'ours':>12}{'baseline':>12}{'ratio':>8}")
-    for name, ours, base in [("full run from text (s)", ours_s, base_s),
-                             ("processor time (s)", ours_cpu, base_cpu),
-                             ("peak memory (MiB)", ours_mb, base_mb)]:
+    for name, ours, base in rows:
         print(f"{name:28}{ours:12.2f}{base:12.2f}{ours / base if base else float('nan'):8.2f}")
+    print(f"peak resident set of the tokenising child (with the pages it shares): {children_peak:.0f} MiB")
 
 
 BASELINE_K = 60  # with --rss the baseline runs first and cannot take k from our result
@@ -230,6 +236,8 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000])
     parser.add_argument("--rss", action="store_true", help="peak RSS growth instead of tracemalloc")
     parser.add_argument("--real", type=Path, help="a CSV of real messages (column text)")
+    parser.add_argument("--one-process-too", action="store_true",
+                        help="with --real: time ours once more with the texts cut in one process")
     arguments = parser.parse_args()
     USE_RSS = arguments.rss
     if arguments.real and not arguments.real.exists():
@@ -237,7 +245,7 @@ def main() -> None:
               "nothing to measure.")
         return
     for size in arguments.sizes:
-        run_real(arguments.real, size) if arguments.real else run(size)
+        run_real(arguments.real, size, arguments.one_process_too) if arguments.real else run(size)
 
 
 if __name__ == "__main__":

@@ -1257,18 +1257,27 @@ def _covering_terms(uses: sparse.csr_matrix, counts: sparse.csr_matrix, specific
                     labelable: np.ndarray, terms: Sequence[str], top: int,
                     covered_weight: float = COVERED_WEIGHT) -> list[str]:
     """Greedy: the best-scoring term by the summed weight of the opinions using it, then
-    those opinions weigh `covered_weight` times less for the next pick."""
+    those opinions weigh `covered_weight` times less for the next pick.
+
+    Over the terms the cluster's opinions use only (`uses` and `counts` share one
+    sparsity pattern): a cluster of 50 uses a few hundred of 60,000 terms, and sums,
+    transposes and products over all columns, five picks for each of 1,000 clusters,
+    were most of the labels' time at 100,000 texts."""
+    columns = np.unique(uses.indices)
+    local = np.searchsorted(columns, uses.indices)
+    uses = sparse.csr_matrix((uses.data, local, uses.indptr), shape=(uses.shape[0], len(columns)))
+    said = np.bincount(local, weights=counts.data, minlength=len(columns))
+    specificity, labelable = specificity[columns], labelable[columns]
     weights = np.ones(uses.shape[0])
-    candidates = np.flatnonzero(labelable & (uses.getnnz(axis=0) > 0))
-    said = np.asarray(counts.sum(axis=0)).ravel()
+    candidates = np.flatnonzero(labelable)
     by_term = uses.tocsc()
     picked: list[str] = []
     while len(candidates) and len(picked) < top:
         mass = uses.T @ weights
         scores = np.round(mass[candidates] * specificity[candidates], 9)
         tied = candidates[scores == scores.max()]
-        best = max(tied, key=lambda t: (said[t], len(terms[t]), terms[t]))
-        picked.append(terms[best])
+        best = max(tied, key=lambda t: (said[t], len(terms[columns[t]]), terms[columns[t]]))
+        picked.append(terms[columns[best]])
         candidates = candidates[candidates != best]
         weights[by_term.indices[by_term.indptr[best]:by_term.indptr[best + 1]]] *= covered_weight
     return picked
