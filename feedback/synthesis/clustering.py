@@ -240,11 +240,19 @@ class OpinionVectoriser:
 
     @staticmethod
     def _stack(words, chars):
-        blocks = [normalize(block) * math.sqrt(weight) for block, weight in ((words, WORD_WEIGHT), (chars, CHAR_WEIGHT))
-                  if block.shape[1]]
+        """The blocks (this call's own: changed in place, 100 MB and more each at 100,000
+        texts) normalised, weighted, side by side, normalised again."""
+        blocks = []
+        for block, weight in ((words, WORD_WEIGHT), (chars, CHAR_WEIGHT)):
+            if block.shape[1]:
+                block = normalize(block, copy=False)
+                block.data *= np.float32(math.sqrt(weight))
+                blocks.append(block)
         if not blocks:  # no term is used twice (60 opinions of one character each): nothing to compare by
             return sparse.csr_matrix((words.shape[0], 1), dtype=np.float32)
-        return normalize(sparse.hstack(blocks, format="csr"))
+        stacked = sparse.hstack(blocks, format="csr")
+        del blocks
+        return normalize(stacked, copy=False)
 
 
 def _fitted_svd(matrix, components: int) -> TruncatedSVD:
