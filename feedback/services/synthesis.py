@@ -15,6 +15,7 @@ from functools import lru_cache
 import joblib
 import numpy as np
 from flask import current_app
+from scipy import sparse
 from scipy.optimize import linear_sum_assignment
 from sqlalchemy import bindparam, event, func, select, update
 from sqlalchemy.orm import Session
@@ -104,13 +105,34 @@ def _overlap(a: set, b: set) -> float:
 
 
 def match_identities(previous: dict[int, set], found: list[set]) -> dict[int, int]:
-    """new group index → previous cluster id, by the best one-to-one member overlap."""
+    """new group index → previous cluster id, by the best one-to-one member overlap
+    (`_overlap`, the Jaccard index of the member sets)."""
     if not previous or not found:
         return {}
     old_ids = list(previous)
-    scores = np.array([[_overlap(members, previous[old]) for old in old_ids] for members in found])
+    scores = _overlaps(found, [previous[old] for old in old_ids])
     rows, cols = linear_sum_assignment(-scores)
     return {r: old_ids[c] for r, c in zip(rows, cols) if scores[r, c] >= MIN_OVERLAP_TO_KEEP_IDENTITY}
+
+
+def _overlaps(found: list[set], previous: list[set]) -> np.ndarray:
+    """found × previous `_overlap`s, the common members counted by one sparse product
+    (a set intersection per pair took 8 s for the 1,058 campaigns of a 100,000 district)."""
+    members = sorted(set().union(*found, *previous))
+    column = {member: i for i, member in enumerate(members)}
+
+    def membership(sets: list[set]) -> sparse.csr_matrix:
+        rows = np.repeat(np.arange(len(sets)), [len(s) for s in sets])
+        columns = np.fromiter((column[m] for s in sets for m in s), dtype=np.int64, count=len(rows))
+        return sparse.csr_matrix((np.ones(len(rows), np.int64), (rows, columns)),
+                                 shape=(len(sets), len(members)))
+
+    common = (membership(found) @ membership(previous).T).toarray()
+    sizes_found = np.array([len(s) for s in found], dtype=np.int64)[:, np.newaxis]
+    sizes_previous = np.array([len(s) for s in previous], dtype=np.int64)[np.newaxis, :]
+    union = sizes_found + sizes_previous - common
+    # an empty set overlaps nothing (as `_overlap` says)
+    return np.where((sizes_found > 0) & (sizes_previous > 0), common / np.maximum(union, 1), 0.0)
 
 
 def _majority(values) -> int | None:

@@ -305,3 +305,17 @@ def test_opinions_on_an_item_are_read_in_its_title_context(app, make, db, monkey
     monkeypatch.setattr(clustering, "cluster_opinions", recording)
     synthesis.recluster()
     assert "加装电梯" in seen[on_item.id] and seen[general.id] == []
+
+
+def test_member_overlaps_counted_at_once_are_those_of_each_pair_of_sets():
+    import random
+
+    import numpy as np
+
+    rng = random.Random(1)
+    for _ in range(100):
+        found = [set(rng.sample(range(60), rng.randint(0, 12))) for _ in range(rng.randint(1, 8))]
+        previous = [set(rng.sample(range(60), rng.randint(0, 12))) for _ in range(rng.randint(1, 8))]
+        one_by_one = np.array([[synthesis._overlap(f, p) for p in previous] for f in found])
+        assert np.array_equal(synthesis._overlaps(found, previous), one_by_one)
+    assert synthesis.match_identities({7: {1, 2, 3}, 9: {4, 5}}, [{4, 5, 6}, {1, 2}]) == {0: 9, 1: 7}
