@@ -605,8 +605,7 @@ def _grouped_through_sample(vectors, rows: np.ndarray, random: np.random.RandomS
         return labels
     centroids = sparse_group_centroids(sample, labels[seen])
     unseen = np.flatnonzero(~seen)
-    labels[unseen] = nearest_centroid(vectors[rows[unseen]], np.arange(len(unseen)), centroids,
-                                      similarity * ASSIGN_SHARE)
+    labels[unseen] = nearest_centroid(vectors, rows[unseen], centroids, similarity * ASSIGN_SHARE)
     return labels
 
 
@@ -1085,9 +1084,11 @@ def refine_by_centroids(vectors, labels: np.ndarray, rows: np.ndarray, similarit
 def nearest_centroid(vectors, rows: np.ndarray, centroids: np.ndarray, threshold: float) -> np.ndarray:
     """For each of `rows`, the index of its most similar centroid, or -1 below `threshold`."""
     nearest = np.full(len(rows), -1, dtype=np.int64)
+    # transposed once, not for each block (a sparse product converts a CSC operand to CSR)
+    by_feature = centroids.T.tocsr() if sparse.issparse(centroids) else centroids.T
     for start in range(0, len(rows), 4 * BLOCK_ROWS):
         block = rows[start:start + 4 * BLOCK_ROWS]
-        scores = _dense(vectors[block] @ centroids.T)
+        scores = _dense(vectors[block] @ by_feature)
         best = scores.argmax(axis=1)
         nearest[start:start + len(block)] = np.where(scores[np.arange(len(block)), best] >= threshold, best, -1)
     return nearest
