@@ -433,7 +433,7 @@ def _cluster_opinions(docs: Sequence[OpinionDoc], similarity: float, min_cluster
                                                     min_cluster_size)
             labels[organic] = settle_by_distinctive_words(vectors[organic], labels[organic], min_cluster_size)
     if own_words is not features:
-        labels = attach_by_own_words(docs, own_words, labels, organic, similarity)
+        labels = attach_by_own_words(docs, own_words, labels, organic, similarity, sparse_centroids=at_scale)
     clusters, assignments = _with_campaigns(docs, vectors, own_words, labels, in_campaign, len(campaigns),
                                             sparse_centroids=at_scale)
     if at_scale and clusters:
@@ -1139,20 +1139,27 @@ def nearest_group_of_others(vectors, labels: np.ndarray, threshold: float,
 
 
 def attach_by_own_words(docs: Sequence[OpinionDoc], own_words: TokenTable, labels: np.ndarray,
-                        rows: np.ndarray, similarity: float) -> np.ndarray:
+                        rows: np.ndarray, similarity: float, sparse_centroids: bool = False) -> np.ndarray:
     """Give a left-over opinion without context (a general opinion, not on an item) to
     the cluster whose members *said* the most similar things. Centroids that include the
-    item's title are out of its reach although it speaks of the same concern."""
+    item's title are out of its reach although it speaks of the same concern.
+
+    With `sparse_centroids` (at scale), the centroids stay sparse and are scored block by
+    block: dense, 1,000 clusters over the 400,000 columns of 100,000 opinions' own words
+    would be 1.6 GB."""
     if labels.max(initial=-1) < 0:
         return labels
-    own = OpinionVectoriser().fit_table(own_words)
-    centroids = group_centroids(own, labels)
     waiting = np.array([i for i in rows if labels[i] < 0 and not docs[i].context], dtype=np.int64)
     if not len(waiting):
         return labels
+    own = OpinionVectoriser().fit_table(own_words)
+    attached = labels.copy()
+    if sparse_centroids:
+        attached[waiting] = nearest_centroid(own, waiting, sparse_group_centroids(own, labels), similarity)
+        return attached
+    centroids = group_centroids(own, labels)
     scores = _dense(own[waiting] @ centroids.T)
     best = scores.argmax(axis=1)
-    attached = labels.copy()
     close = scores[np.arange(len(waiting)), best] >= similarity
     attached[waiting[close]] = best[close]
     return attached

@@ -168,3 +168,19 @@ def test_a_clusters_label_picked_among_its_own_terms_is_the_one_picked_among_all
         assert clustering._covering_terms(uses[rows], counts[rows], specificity, labelable,
                                           table.terms, 5) == expected
         assert expected  # each topic has words to be labelled by
+
+
+def test_left_over_opinions_attach_by_sparse_centroids_as_by_dense_ones():
+    from feedback.synthesis.counting import TokenTable
+
+    opinions = generate_opinions(HOT, background=300, campaign=0, seed=12)
+    docs = _docs(opinions)
+    topics = sorted(HOT)
+    rng = np.random.RandomState(2)
+    labels = np.array([topics.index(o.topic) if o.topic in HOT and rng.rand() < 0.7 else -1 for o in opinions])
+    rows = np.arange(len(docs))
+    own_words = TokenTable([d.tokens for d in docs])
+    dense = clustering.attach_by_own_words(docs, own_words, labels, rows, 0.15)
+    sparse_ = clustering.attach_by_own_words(docs, own_words, labels, rows, 0.15, sparse_centroids=True)
+    assert (dense == sparse_).all()
+    assert (dense[labels >= 0] == labels[labels >= 0]).all() and (dense >= 0).sum() > (labels >= 0).sum()
