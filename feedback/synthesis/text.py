@@ -205,7 +205,12 @@ def tokenise_distinct(analysis_texts: Iterable[str], processes: int | None = Non
     receiving, sending = multiprocessing.get_context("fork").Pipe(duplex=False)
     child = multiprocessing.get_context("fork").Process(target=_cut_in_child, args=(jieba, theirs, sending),
                                                         daemon=True)
-    child.start()
+    try:
+        child.start()
+    except (AssertionError, OSError):  # a daemonic process may not have children; no process left
+        receiving.close()
+        sending.close()
+        return dict(zip(distinct, _content_words_of(jieba, distinct)))
     sending.close()
     our_tokens = _content_words_of(jieba, ours)
     try:

@@ -184,3 +184,27 @@ def test_left_over_opinions_attach_by_sparse_centroids_as_by_dense_ones():
     sparse_ = clustering.attach_by_own_words(docs, own_words, labels, rows, 0.15, sparse_centroids=True)
     assert (dense == sparse_).all()
     assert (dense[labels >= 0] == labels[labels >= 0]).all() and (dense >= 0).sum() > (labels >= 0).sum()
+
+
+def _tokenise_in_a_daemon(texts, sending):
+    from feedback.synthesis import text
+
+    sending.send(text.tokenise_distinct(texts, processes=2))
+    sending.close()
+
+
+def test_a_daemonic_process_that_may_not_fork_cuts_the_texts_itself(monkeypatch):
+    """A daemonic process (a pool's worker) may not start children: the texts are cut in it."""
+    import multiprocessing
+
+    from feedback.synthesis import text
+
+    texts = [normalise(o.text) for o in generate_opinions(HOT, background=50, campaign=0, seed=3)]
+    monkeypatch.setattr(text, "PARALLEL_FROM", 10)  # inherited by the forked daemon
+    context = multiprocessing.get_context("fork")
+    receiving, sending = context.Pipe(duplex=False)
+    daemon = context.Process(target=_tokenise_in_a_daemon, args=(texts, sending), daemon=True)
+    daemon.start()
+    found = receiving.recv()
+    daemon.join()
+    assert daemon.exitcode == 0 and found == {t: tokenise(t, normalised=True) for t in texts}
