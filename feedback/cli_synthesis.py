@@ -38,27 +38,26 @@ def _read_rows(path: str, text_column: str, id_column: str,
             for row in reader]
 
 
-def cluster_rows(rows: list[tuple]) -> list[dict]:
+def cluster_rows(rows: list[tuple], processes: int | None = None) -> list[dict]:
     """One {"id", "cluster", "label", "campaign"} per input row (id, text[, context]),
     in input order. A context (e.g. the title of the item the message is about) is read
-    as in the app: what the message is about, even where it does not say so."""
+    as in the app: what the message is about, even where it does not say so. `processes`:
+    how many may cut the texts (`text.tokenise_distinct`; default: the cores)."""
     from .synthesis.clustering import OpinionDoc, cluster_opinions
-    from .synthesis.text import normalise, tokenise
+    from .synthesis.text import normalise, tokenise, tokenise_distinct
 
-    docs = []
-    contexts: dict[str, list[str]] = {}
     # A board repeats itself (campaigns, copied complaints, re-posts): each distinct text
-    # is cut by jieba once. The token lists are shared, never changed after this.
-    cut: dict[str, list[str]] = {}
+    # is normalised and cut by jieba once. The token lists are shared, never changed after this.
+    analysis_of = {text: normalise(text) for text in dict.fromkeys(row[1] for row in rows)}
+    tokens_of = tokenise_distinct(analysis_of.values(), processes)
+    contexts: dict[str, list[str]] = {}
+    docs = []
     for index, (_, text, *context) in enumerate(rows):
-        analysis = normalise(text)
+        analysis = analysis_of[text]
         title = context[0] if context else ""
         if title not in contexts:
             contexts[title] = tokenise(title) if title else []
-        tokens = cut.get(analysis)
-        if tokens is None:
-            tokens = cut[analysis] = tokenise(analysis, normalised=True)
-        docs.append(OpinionDoc(id=index, tokens=tokens, stance=None,
+        docs.append(OpinionDoc(id=index, tokens=tokens_of[analysis], stance=None,
                                created_at=None, text=analysis, context=contexts[title]))
     result = cluster_opinions(docs)
     answer: dict[int, tuple] = {}

@@ -98,15 +98,21 @@ class TokenTable:
 def sorted_unique(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """`np.unique(values, return_inverse=True)` by one sort. numpy 2 finds unique values by
     hashing, which on the 6 million character n-gram keys of 100,000 texts took 13–36 s
-    (and `searchsorted` for the inverse 5–28 s) against about 1 s for this."""
+    (and `searchsorted` for the inverse 5–28 s) against about 1 s for this. Each large
+    array is let go as soon as it has served (this is the peak of a clustering run)."""
     order = np.argsort(values)
     ordered = values[order]
     first = np.empty(len(ordered), dtype=bool)
     first[:1] = True
     np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+    found = ordered[first]
+    del ordered
+    ranks = np.cumsum(first, dtype=np.int64)
+    del first
+    ranks -= 1
     inverse = np.empty(len(values), dtype=np.int64)
-    inverse[order] = np.cumsum(first) - 1
-    return ordered[first], inverse
+    inverse[order] = ranks
+    return found, inverse
 
 
 def _unpacked(key: int, length: int) -> list[int]:
@@ -149,14 +155,17 @@ class _CountedTfidf:
         if counts.shape[1] == 0:  # no term is frequent enough: every vector is empty
             self.idf_ = np.zeros(0)
             return counts.astype(np.float32)
-        weighted = self._weighting.fit_transform(counts).astype(np.float32)
+        # In place: the counts are this call's own, and at 100,000 texts each copy of
+        # them is 100 MB or more at the run's peak.
+        self._weighting.fit(counts)
+        weighted = self._weighting.transform(counts, copy=False).astype(np.float32, copy=False)
         self.idf_ = self._weighting.idf_
         return weighted
 
     def _weighted(self, counts: sparse.csr_matrix) -> sparse.csr_matrix:
         if counts.shape[1] == 0:
             return counts.astype(np.float32)
-        return self._weighting.transform(counts).astype(np.float32)
+        return self._weighting.transform(counts, copy=False).astype(np.float32, copy=False)
 
 
 class TokenTfidf(_CountedTfidf):
@@ -205,11 +214,14 @@ class CharGramTfidf(_CountedTfidf):
         """Fitted on texts given as their code points, one after another, and lengths."""
         rows, keys = gram_keys(codes, lengths, self.sizes)
         self.keys_, columns = sorted_unique(keys)
+        del keys
         counts = _count_matrix(rows, columns, (len(lengths), len(self.keys_)))
+        del rows, columns
         kept = _frequent_columns(counts, self.min_df)
         self.keys_ = self.keys_[kept]
         self._vocabulary = None
-        return self._weighted_fit(counts[:, kept])
+        counts = counts[:, kept]  # the full counts let go before weighting
+        return self._weighted_fit(counts)
 
     def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
         codes, _, lengths = _code_points(texts)
@@ -261,21 +273,36 @@ class GramColumns:
 def gram_keys(codes: np.ndarray, lengths: np.ndarray, sizes: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
     """(row, key) of every character n-gram of every text, for each n in `sizes`; texts
     are given as their code points, one after another, and their lengths. A key is the
-    n-gram's code points packed into a uint64 (`gram_key`)."""
-    text_end = np.repeat(np.cumsum(lengths), lengths)  # end offset of each character's text
-    text_row = np.repeat(np.arange(len(lengths)), lengths)
-    positions = np.arange(len(codes))
-    all_rows, all_keys = [], []
-    for n in sizes:
-        starts = positions[positions + n <= text_end]  # n-grams stay inside their text
-        key = np.full(len(starts), _FILLER if n < MAX_GRAM else 0, dtype=np.uint64)
+    n-gram's code points packed into a uint64 (`gram_key`).
+
+    Written into arrays made once, through masks rather than index arrays: at 100,000
+    opinions of a district (7 million characters) the index arrays, their per-size copies
+    and the concatenation were most of a re-clustering's peak memory."""
+    lengths = np.asarray(lengths, dtype=np.int64)
+    row_type = np.int32 if len(lengths) < 2 ** 31 else np.int64
+    # characters left in its text from each one on: an n-gram starts where n are left
+    left = np.repeat(np.cumsum(lengths), lengths) - np.arange(len(codes))
+    left = left.astype(np.int32) if len(codes) < 2 ** 31 else left
+    text_row = np.repeat(np.arange(len(lengths), dtype=row_type), lengths)
+    counts = [int(np.count_nonzero(left >= n)) for n in sizes]
+    all_rows = np.empty(sum(counts), dtype=row_type)
+    all_keys = np.empty(sum(counts), dtype=np.uint64)
+    bits = np.uint64(_CODE_BITS)
+    end = 0
+    for n, count in zip(sizes, counts):
+        start, end = end, end + count
+        starts = left >= n  # n-grams stay inside their text
+        key = all_keys[start:end]
+        key[:] = _FILLER if n < MAX_GRAM else 0
         for _ in range(MAX_GRAM - n - 1):
-            key = (key << np.uint64(_CODE_BITS)) | np.uint64(_FILLER)
+            np.left_shift(key, bits, out=key)
+            np.bitwise_or(key, np.uint64(_FILLER), out=key)
         for offset in range(n):
-            key = (key << np.uint64(_CODE_BITS)) | codes[starts + offset]
-        all_rows.append(text_row[starts])
-        all_keys.append(key)
-    return np.concatenate(all_rows), np.concatenate(all_keys)
+            np.left_shift(key, bits, out=key)
+            # the code `offset` after each start; a start is never within n of the end
+            np.bitwise_or(key, codes[offset:][starts[:len(codes) - offset]], out=key)
+        all_rows[start:end] = text_row[starts]
+    return all_rows, all_keys
 
 
 def gram_key(gram: str) -> int:

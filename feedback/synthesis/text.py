@@ -6,14 +6,17 @@ everywhere. The original text is always kept; this module only derives.
 """
 from __future__ import annotations
 
+import gc
 import logging
 import marshal
+import multiprocessing
 import os
 import re
 import tempfile
 import threading
 import unicodedata
 import zlib
+from collections.abc import Iterable
 from functools import lru_cache
 from importlib import resources
 
@@ -172,6 +175,82 @@ def tokenise(text: str, *, normalised: bool = False) -> list[str]:
     """Content words of a text (jieba precise mode), stop words and punctuation dropped."""
     analysis = text if normalised else normalise(text)
     return [t for t in _load_jieba().lcut(analysis) if _is_content_token(t)]
+
+
+# From this many distinct texts on, `tokenise_distinct` cuts half of them in a second
+# process (forked: jieba's dictionary is shared, not loaded again) while this one cuts the
+# other half. Below, starting the process and passing the tokens back cost more than it saves.
+PARALLEL_FROM = 20_000
+
+
+def tokenise_distinct(analysis_texts: Iterable[str], processes: int | None = None) -> dict[str, list[str]]:
+    """{text: `tokenise(text, normalised=True)`} for many analysis texts, each distinct one
+    cut once, and whether a word is a content word decided once per distinct word (a
+    clustering run's 100,000 texts say 1.2 million words, of some 60,000 kinds). The
+    lists may be shared between callers: never change them.
+
+    jieba is pure Python and most of a clustering run's time: from `PARALLEL_FROM` distinct
+    texts on, with `processes` above 1, a forked child cuts every other text. The tokens are
+    the same either way. By default (`processes` None) that is when a core is idle
+    (`_idle_cores`): on a busy machine the kernel gives a session's processes one share
+    together (autogroup), and the second process only added its cost (about 1 s of processor
+    time at 100,000 texts) without shortening the run."""
+    distinct = list(dict.fromkeys(analysis_texts))
+    jieba = _load_jieba()
+    if processes is None:
+        processes = 2 if _idle_cores() >= 1 else 1
+    if processes < 2 or len(distinct) < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
+        return dict(zip(distinct, _content_words_of(jieba, distinct)))
+    theirs, ours = distinct[0::2], distinct[1::2]
+    receiving, sending = multiprocessing.get_context("fork").Pipe(duplex=False)
+    child = multiprocessing.get_context("fork").Process(target=_cut_in_child, args=(jieba, theirs, sending),
+                                                        daemon=True)
+    try:
+        child.start()
+    except (AssertionError, OSError):  # a daemonic process may not have children; no process left
+        receiving.close()
+        sending.close()
+        return dict(zip(distinct, _content_words_of(jieba, distinct)))
+    sending.close()
+    our_tokens = _content_words_of(jieba, ours)
+    try:
+        their_tokens = marshal.loads(receiving.recv_bytes())
+    except (EOFError, OSError, ValueError):  # the child died: cut its half here
+        their_tokens = _content_words_of(jieba, theirs)
+    finally:
+        receiving.close()
+        child.join()
+    return {**dict(zip(theirs, their_tokens)), **dict(zip(ours, our_tokens))}
+
+
+def _idle_cores() -> float:
+    """Cores this process may use less the runnable tasks (1-minute load average)."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return cores - os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
+
+
+def _cut_in_child(jieba, texts: list[str], sending) -> None:
+    """`_content_words_of` in a forked child, sent back marshalled (a list of lists of
+    strings: several times faster to write and read than pickle)."""
+    gc.disable()  # the child makes no cycles; a collection would touch (copy) the parent's pages
+    sending.send_bytes(marshal.dumps(_content_words_of(jieba, texts)))
+    sending.close()
+
+
+def _content_words_of(jieba, texts: Iterable[str]) -> list[list[str]]:
+    """`tokenise(text, normalised=True)` of each text, each word's test made once."""
+    content: dict[str, bool] = {}
+    found = []
+    for text in texts:
+        kept = []
+        for word in jieba.lcut(text):
+            is_content = content.get(word)
+            if is_content is None:
+                is_content = content[word] = _is_content_token(word)
+            if is_content:
+                kept.append(word)
+        found.append(kept)
+    return found
 
 
 def tokenise_for_search(text: str, *, normalised: bool = False) -> list[str]:

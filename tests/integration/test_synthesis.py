@@ -269,3 +269,53 @@ def test_a_member_that_fails_alone_does_not_hold_back_its_batch(app, db, redis):
     assert batching.process_pending("test", handle) == 3
     assert sorted(done) == ["1", "2", "3"]
     assert redis.scard(batching.taken_key("test")) == redis.scard(batching.pending_key("test")) == 0
+
+
+def test_opinions_stored_without_tokens_are_clustered_and_keep_the_tokens_found(app, make, db):
+    """The re-clustering reads rows, not ORM objects: tokens it has to find are written
+    back, and the concerns are those found with stored tokens."""
+    topics = _store_sample(make, campaign=0)
+    for opinion in db.session.query(Opinion).all():
+        opinion.tokens = []
+    db.session.commit()
+    report = synthesis.recluster()
+    db.session.expire_all()
+    assert report.opinions == len(topics)
+    assert all(o.tokens for o in db.session.query(Opinion).all())
+    for topic in HOT:
+        cluster_id, share = _main_cluster(topics, topic, db)
+        assert cluster_id is not None and share >= 0.8, (topic, share)
+
+
+def test_opinions_on_an_item_are_read_in_its_title_context(app, make, db, monkeypatch):
+    """The item's title tokens are each opinion's context (`OpinionDoc.context`), read for
+    all items at once."""
+    from feedback.synthesis import clustering
+
+    item = make.item(title="关于加装电梯的征求意见稿")
+    on_item = make.opinion(text="一楼的补偿怎么算？", disclosure=item)
+    general = make.opinion(text="一楼的补偿怎么算？")
+    seen = {}
+    original = clustering.cluster_opinions
+
+    def recording(docs, *args, **options):
+        seen.update({d.id: d.context for d in docs})
+        return original(docs, *args, **options)
+
+    monkeypatch.setattr(clustering, "cluster_opinions", recording)
+    synthesis.recluster()
+    assert "加装电梯" in seen[on_item.id] and seen[general.id] == []
+
+
+def test_member_overlaps_counted_at_once_are_those_of_each_pair_of_sets():
+    import random
+
+    import numpy as np
+
+    rng = random.Random(1)
+    for _ in range(100):
+        found = [set(rng.sample(range(60), rng.randint(0, 12))) for _ in range(rng.randint(1, 8))]
+        previous = [set(rng.sample(range(60), rng.randint(0, 12))) for _ in range(rng.randint(1, 8))]
+        one_by_one = np.array([[synthesis._overlap(f, p) for p in previous] for f in found])
+        assert np.array_equal(synthesis._overlaps(found, previous), one_by_one)
+    assert synthesis.match_identities({7: {1, 2, 3}, 9: {4, 5}}, [{4, 5, 6}, {1, 2}]) == {0: 9, 1: 7}

@@ -119,3 +119,92 @@ def test_function_words_are_those_jieba_tags_so_also_when_read_from_the_cache():
     text.words_of_classes.cache_clear()
     assert text.words_of_classes(FUNCTION_WORD_CLASSES) == expected  # read from the file written
     assert "怎么" not in text.words_of_classes(FUNCTION_WORD_CLASSES) or text.word_class("怎么") in FUNCTION_WORD_CLASSES
+
+
+def test_texts_cut_in_two_processes_get_the_tokens_each_gets_alone(monkeypatch):
+    from feedback.synthesis import text
+
+    opinions = generate_opinions(HOT, background=200, campaign=6, seed=8)
+    texts = [normalise(o.text) for o in opinions] + ["", "您好，谢谢！"]
+    monkeypatch.setattr(text, "PARALLEL_FROM", 10)  # a forked child cuts every other text
+    in_two = text.tokenise_distinct(texts, processes=2)
+    alone = text.tokenise_distinct(texts, processes=1)
+    assert in_two == alone == {t: tokenise(t, normalised=True) for t in texts}
+
+
+def _covering_terms_over_all_columns(uses, counts, specificity, labelable, terms, top, covered_weight):
+    """The label picking as it was, over every column of the corpus (the reference)."""
+    weights = np.ones(uses.shape[0])
+    candidates = np.flatnonzero(labelable & (uses.getnnz(axis=0) > 0))
+    said = np.asarray(counts.sum(axis=0)).ravel()
+    by_term = uses.tocsc()
+    picked = []
+    while len(candidates) and len(picked) < top:
+        mass = uses.T @ weights
+        scores = np.round(mass[candidates] * specificity[candidates], 9)
+        tied = candidates[scores == scores.max()]
+        best = max(tied, key=lambda t: (said[t], len(terms[t]), terms[t]))
+        picked.append(terms[best])
+        candidates = candidates[candidates != best]
+        weights[by_term.indices[by_term.indptr[best]:by_term.indptr[best + 1]]] *= covered_weight
+    return picked
+
+
+def test_a_clusters_label_picked_among_its_own_terms_is_the_one_picked_among_all():
+    from feedback.synthesis.counting import TokenTable
+
+    opinions = generate_opinions(HOT, background=300, campaign=6, seed=9)
+    table = TokenTable([tokenise(o.text) for o in opinions])
+    counts = table.counts()
+    uses = counts.copy()
+    uses.data[:] = 1.0
+    specificity = np.log(1 + 50 / np.maximum(np.bincount(uses.indices, minlength=len(table.terms)), 1))
+    labelable = np.array([clustering._can_label(t) for t in table.terms])
+    topics = sorted({o.topic for o in opinions})
+    for topic in topics:
+        rows = np.array([i for i, o in enumerate(opinions) if o.topic == topic])
+        expected = _covering_terms_over_all_columns(uses[rows], counts[rows], specificity, labelable,
+                                                    table.terms, 5, clustering.COVERED_WEIGHT)
+        assert clustering._covering_terms(uses[rows], counts[rows], specificity, labelable,
+                                          table.terms, 5) == expected
+        assert expected  # each topic has words to be labelled by
+
+
+def test_left_over_opinions_attach_by_sparse_centroids_as_by_dense_ones():
+    from feedback.synthesis.counting import TokenTable
+
+    opinions = generate_opinions(HOT, background=300, campaign=0, seed=12)
+    docs = _docs(opinions)
+    topics = sorted(HOT)
+    rng = np.random.RandomState(2)
+    labels = np.array([topics.index(o.topic) if o.topic in HOT and rng.rand() < 0.7 else -1 for o in opinions])
+    rows = np.arange(len(docs))
+    own_words = TokenTable([d.tokens for d in docs])
+    dense = clustering.attach_by_own_words(docs, own_words, labels, rows, 0.15)
+    sparse_ = clustering.attach_by_own_words(docs, own_words, labels, rows, 0.15, sparse_centroids=True)
+    assert (dense == sparse_).all()
+    assert (dense[labels >= 0] == labels[labels >= 0]).all() and (dense >= 0).sum() > (labels >= 0).sum()
+
+
+def _tokenise_in_a_daemon(texts, sending):
+    from feedback.synthesis import text
+
+    sending.send(text.tokenise_distinct(texts, processes=2))
+    sending.close()
+
+
+def test_a_daemonic_process_that_may_not_fork_cuts_the_texts_itself(monkeypatch):
+    """A daemonic process (a pool's worker) may not start children: the texts are cut in it."""
+    import multiprocessing
+
+    from feedback.synthesis import text
+
+    texts = [normalise(o.text) for o in generate_opinions(HOT, background=50, campaign=0, seed=3)]
+    monkeypatch.setattr(text, "PARALLEL_FROM", 10)  # inherited by the forked daemon
+    context = multiprocessing.get_context("fork")
+    receiving, sending = context.Pipe(duplex=False)
+    daemon = context.Process(target=_tokenise_in_a_daemon, args=(texts, sending), daemon=True)
+    daemon.start()
+    found = receiving.recv()
+    daemon.join()
+    assert daemon.exitcode == 0 and found == {t: tokenise(t, normalised=True) for t in texts}
