@@ -82,6 +82,9 @@ def _init_limiter(app: Flask, limiter) -> None:
         app.config["RATELIMIT_STORAGE_URI"] = "memory://"
     limiter.init_app(app)
     _check_app_wide_limits_only_when_there_are_some(app, limiter)
+    from . import rate_limits
+
+    rate_limits.init_app(app)  # intake's counters, on the same storage
 
 
 def _check_app_wide_limits_only_when_there_are_some(app: Flask, limiter) -> None:

@@ -7,7 +7,8 @@ import click
 from flask import Blueprint, current_app, jsonify, request, send_file
 from flask_babel import gettext as _
 
-from ..extensions import csrf, limiter
+from .. import rate_limits
+from ..extensions import csrf
 from ..i18n import localised_name
 from ..links import public_url
 from ..params import MAX_ID
@@ -125,7 +126,7 @@ def _check_types(payload: dict) -> None:
 
 @bp.post("/opinions")
 @opinions_per_address(exempt_when=_has_channel_key)
-@limiter.limit(channel_rate_limit, key_func=_channel_key_id, exempt_when=lambda: not _has_channel_key())
+@rate_limits.counted(channel_rate_limit, key=_channel_key_id, exempt_when=lambda: not _has_channel_key())
 def create_opinion():
     """Public clients are limited per address; a channel key is limited per key and
     records its channel (sms, wechat, …) on the opinion."""
