@@ -17,7 +17,7 @@ def _submit(text="小区东门的路灯坏了很久，晚上回家很不安全�
     return opinions.submit_opinion(text=text, **fields)
 
 
-def test_a_submission_sends_the_repeat_check_and_two_inserts_and_nothing_else(app, db):
+def test_a_submission_sends_the_repeat_check_and_its_two_rows_and_nothing_else(app, db):
     sent = []
 
     from sqlalchemy import event
@@ -31,8 +31,12 @@ def test_a_submission_sends_the_repeat_check_and_two_inserts_and_nothing_else(ap
     finally:
         event.remove(db.engine, "before_cursor_execute", remember)
     kinds = [re.sub(r"\s+", " ", s).strip().split(" ")[0].upper() for s in sent]
-    assert kinds == ["SELECT", "INSERT", "INSERT"], sent
-    assert "opinion" in sent[1].split("(")[0] and "audit_event" in sent[2].split("(")[0]
+    if db.engine.dialect.name == "postgresql":  # both rows in one data-modifying WITH
+        assert kinds == ["SELECT", "WITH"], sent
+        assert "INSERT INTO opinion" in sent[1] and "INSERT INTO audit_event" in sent[1]
+    else:
+        assert kinds == ["SELECT", "INSERT", "INSERT"], sent
+        assert "opinion" in sent[1].split("(")[0] and "audit_event" in sent[2].split("(")[0]
     assert submission.created
 
 
