@@ -15,7 +15,8 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, cast, insert, literal, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm import configure_mappers, make_transient_to_detached
+from sqlalchemy.orm.instrumentation import manager_of_class
 
 from ..extensions import db
 from ..models import AuditEvent, Cluster, Disclosure, Opinion, Response
@@ -212,20 +213,21 @@ def submit_opinion(
                        disclosure=disclosure, now=now)
     if errors:
         raise ValidationFailed(errors)
-    opinion = new_opinion(
+    values = _received_values(
         text=text, stance=stance, channel=channel, created_at=now, idempotency_key=idempotency_key,
         disclosure_id=disclosure.id if disclosure else None, contact=contact,
         contact_name=_clean_text(contact_name)[:80] or None, source=source,
         tracking_code=_reserved_or_new_code(tracking_code),
     )
-    held_for = moderation.screen(analysis_text=opinion.analysis_text, source=source, now=now)
+    held_for = moderation.screen(analysis_text=values["analysis_text"], source=source, now=now)
     with _one_writer_at_a_time():
         race = None
         try:
             if held_for:
+                opinion = Opinion(**values)
                 _store_held(opinion, channel, held_for)
             else:
-                _store_received(opinion, channel)
+                opinion = _store_received(values, channel)
         except IntegrityError as error:  # a concurrent retry with the same key won the race
             db.session.rollback()
             race = error
@@ -252,14 +254,32 @@ def new_opinion(*, text: str, stance: str, channel: str, created_at: datetime,
                 source: str | None = None, tracking_code: str | None = None) -> Opinion:
     """A received opinion of validated, cleaned fields, with its tracking code and
     analysis text (not yet added to the session). The intake and imports share it."""
+    return Opinion(**_received_fields(
+        text=text, stance=stance, channel=channel, created_at=created_at, idempotency_key=idempotency_key,
+        disclosure_id=disclosure_id, contact=contact, contact_name=contact_name, source=source,
+        tracking_code=tracking_code))
+
+
+def _received_fields(*, text, stance, channel, created_at, idempotency_key, disclosure_id, contact,
+                     contact_name, source, tracking_code) -> dict:
     analysis_text = normalise(text)
-    return Opinion(
+    return dict(
         tracking_code=tracking_code or new_tracking_code(), idempotency_key=idempotency_key or None,
         disclosure_id=disclosure_id, text=text, analysis_text=analysis_text, stance=stance,
         channel=channel, contact=contact, contact_name=contact_name, status="received",
         source=source, repeat_digest=moderation.repeat_digest(source, analysis_text, created_at),
         created_at=created_at,
     )
+
+
+def _received_values(**fields) -> dict:
+    """Every column of a received opinion but its id: the fields as `new_opinion` sets
+    them, the others at the defaults the ORM would give them."""
+    values = _received_fields(**fields)
+    for key, default in _OPINION_DEFAULTS:
+        if key not in values:
+            values[key] = default()
+    return values
 
 
 _OPINION_TABLE = Opinion.__table__
@@ -292,6 +312,7 @@ def _column_defaults() -> list[tuple[str, object]]:
 
 
 _OPINION_DEFAULTS = _column_defaults()
+_OPINION_CLASS = manager_of_class(Opinion)
 
 
 def _opinion_and_step_insert():
@@ -315,28 +336,29 @@ def _opinion_and_step_insert():
 _OPINION_AND_STEP_INSERT = _opinion_and_step_insert()
 
 
-def _store_received(opinion: Opinion, channel: str) -> None:
+def _store_received(values: dict, channel: str) -> Opinion:
     """A published opinion (no rule tripped; nearly all of them): the row and its
-    "received" step in two Core INSERTs on the session's transaction, without the ORM's
-    unit of work, which cost more than both statements. The opinion then joins the
-    session as a loaded row (no SELECT, no UPDATE), so callers use it as before.
-    Nothing is indexed or queued here: the router finds the committed row."""
-    fields = opinion.__dict__
-    values = {}
-    for key, default in _OPINION_DEFAULTS:
-        if key not in fields:
-            setattr(opinion, key, default())
-        values[key] = fields[key]
+    "received" step in Core INSERTs on the session's transaction, without the ORM's
+    unit of work, which cost more than the statements. The opinion then joins the
+    session as a loaded row (no SELECT, no UPDATE), so callers use it as before; it is
+    built as the ORM builds a row it loads (its columns set as loaded values, without
+    the change tracking of a new object). Nothing is indexed or queued here: the
+    router finds the committed row."""
     connection = db.session.connection()
     if connection.dialect.name == "postgresql":  # one round trip for both rows
         step = {"step_detail": {"channel": channel}, "step_created_at": utcnow()}
-        opinion.id = connection.execute(_OPINION_AND_STEP_INSERT, {**values, **step}).scalar_one()
+        opinion_id = connection.execute(_OPINION_AND_STEP_INSERT, {**values, **step}).scalar_one()
     else:
-        opinion.id = connection.execute(_OPINION_INSERT, values).inserted_primary_key[0]
-        audit.insert_row(connection, subject_type="opinion", subject_id=opinion.id, action="received",
+        opinion_id = connection.execute(_OPINION_INSERT, values).inserted_primary_key[0]
+        audit.insert_row(connection, subject_type="opinion", subject_id=opinion_id, action="received",
                          to_state="received", channel=channel)
+    if not Opinion.__mapper__.configured:  # as the ORM's constructor would, on first use
+        configure_mappers()
+    opinion = _OPINION_CLASS.new_instance()
+    opinion.__dict__.update(values, id=opinion_id)  # loaded values: no history to flush
     make_transient_to_detached(opinion)
     db.session.add(opinion)
+    return opinion
 
 
 def _store_held(opinion: Opinion, channel: str, held_for: list[str]) -> None:
