@@ -114,3 +114,25 @@ def test_an_app_wide_default_limit_is_still_enforced(database_url, _migrated_app
     finally:  # the limiter is one object for every app of the test run
         limiter.limit_manager.set_default_limits([])
     assert answers == [200, 200, 429]
+
+
+def test_the_session_serializer_is_kept_only_while_the_secret_keys_stay_the_same(app):
+    import pytest
+    from itsdangerous import BadSignature
+
+    sessions = app.session_interface
+    first = sessions.get_signing_serializer(app)
+    assert sessions.get_signing_serializer(app) is first  # built once, not per request
+    cookie = first.dumps({"_user_id": "1"})
+    old_key = app.secret_key
+    try:
+        app.secret_key = old_key + "-rotated"
+        rotated = sessions.get_signing_serializer(app)
+        assert rotated is not first
+        with pytest.raises(BadSignature):
+            rotated.loads(cookie)  # a cookie signed with the old key is not taken
+        app.config["SECRET_KEY_FALLBACKS"] = [old_key]
+        assert sessions.get_signing_serializer(app).loads(cookie) == {"_user_id": "1"}
+    finally:
+        app.secret_key = old_key
+        app.config["SECRET_KEY_FALLBACKS"] = []
