@@ -10,6 +10,7 @@ sweep finds anything left behind.
 from __future__ import annotations
 
 import logging
+import time
 
 import redis
 from flask import current_app
@@ -100,11 +101,37 @@ return members
 """
 
 
+GATHER_STEP_SECONDS = 0.75  # about one router pass (0.5 s apart, plus its work)
+GATHER_MAX_SECONDS = 3.0
+
+
+def gather(name: str, batch_size: int) -> int:
+    """While a burst is still adding members, let the batch grow (up to a full batch or
+    GATHER_MAX_SECONDS) before taking it: fewer, larger jobs. Each job is a fork of the
+    worker and a writer commit; during a burst the workers took as much processor time
+    per opinion as intake, half of it in those per-job costs. The flag stays set
+    meanwhile, so what arrives is added to this job, not given one of its own. Stops as
+    soon as nothing new arrives (a lone opinion waits one step). How many are pending."""
+    seconds = current_app.config.get("BATCH_GATHER_SECONDS", GATHER_MAX_SECONDS)
+    connection = _redis()
+    size = connection.scard(pending_key(name))
+    deadline = time.monotonic() + seconds
+    while 0 < size < batch_size and time.monotonic() + GATHER_STEP_SECONDS <= deadline:
+        time.sleep(GATHER_STEP_SECONDS)
+        grown = connection.scard(pending_key(name))
+        if grown <= size:
+            break
+        size = grown
+    return size
+
+
 def drain_pending(name: str, *, batch_size: int = 500):
-    """For the job: clear the flag first (so later additions get a job of their own),
-    then yield the pending members in batches until none is left. A batch counts as
-    done when the caller asks for the next one; what an earlier job took and never
-    finished is pending again first. Members are done at least once (jobs are idempotent)."""
+    """For the job: let a burst's batch grow (`gather`), clear the flag (so later
+    additions get a job of their own), then yield the pending members in batches until
+    none is left. A batch counts as done when the caller asks for the next one; what an
+    earlier job took and never finished is pending again first. Members are done at
+    least once (jobs are idempotent)."""
+    gather(name, batch_size)
     clear(name)
     connection = _redis()
     pending, taken = pending_key(name), taken_key(name)
