@@ -101,17 +101,18 @@ return members
 """
 
 
-GATHER_STEP_SECONDS = 0.75  # about one router pass (0.5 s apart, plus its work)
-GATHER_MAX_SECONDS = 3.0
+GATHER_STEP_SECONDS = 0.5  # a router pass: 0.5 s apart, plus its work
+GATHER_MAX_SECONDS = 2.0
 
 
 def gather(name: str, batch_size: int) -> int:
     """While a burst is still adding members, let the batch grow (up to a full batch or
-    GATHER_MAX_SECONDS) before taking it: fewer, larger jobs. Each job is a fork of the
-    worker and a writer commit; during a burst the workers took as much processor time
-    per opinion as intake, half of it in those per-job costs. The flag stays set
+    BATCH_GATHER_SECONDS, 2 s) before taking it: fewer, larger jobs. Each job is a fork of the
+    worker and a writer commit; during a burst the two workers took about as much
+    processor time as the web process (bench/RESULTS-load.md). The flag stays set
     meanwhile, so what arrives is added to this job, not given one of its own. Stops as
-    soon as nothing new arrives (a lone opinion waits one step). How many are pending."""
+    soon as nothing new arrives (a lone opinion waits one step), and never waits with a
+    full batch in hand (a worker that is behind does not idle). How many are pending."""
     seconds = current_app.config.get("BATCH_GATHER_SECONDS", GATHER_MAX_SECONDS)
     connection = _redis()
     size = connection.scard(pending_key(name))

@@ -13,7 +13,7 @@ from datetime import datetime
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, cast, insert, literal, select
+from sqlalchemy import String, bindparam, cast, insert, literal, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import configure_mappers, make_transient_to_detached
 from sqlalchemy.orm.instrumentation import manager_of_class
@@ -219,15 +219,22 @@ def submit_opinion(
         contact_name=_clean_text(contact_name)[:80] or None, source=source,
         tracking_code=_reserved_or_new_code(tracking_code),
     )
-    held_for = moderation.screen(analysis_text=values["analysis_text"], source=source, now=now)
+    analysis_text = values["analysis_text"]
+    held_for = moderation.screen(analysis_text=analysis_text, source=source, now=now, repeated=False)
+    if held_for:  # a rule on the text trips (rare): is it a repeat too? Then it is held.
+        held_for = moderation.screen(analysis_text=analysis_text, source=source, now=now)
     with _one_writer_at_a_time():
         race = None
         try:
-            if held_for:
+            opinion = None
+            if not held_for:  # stored unless it repeats: the repeat check is in the INSERT
+                opinion = _store_received(values, channel, moderation.repeat_parameters(source, analysis_text, now))
+                if opinion is None:
+                    held_for = moderation.screen(analysis_text=analysis_text, source=source, now=now,
+                                                 repeated=True)
+            if opinion is None:
                 opinion = Opinion(**values)
                 _store_held(opinion, channel, held_for)
-            else:
-                opinion = _store_received(values, channel)
         except IntegrityError as error:  # a concurrent retry with the same key won the race
             db.session.rollback()
             race = error
@@ -283,7 +290,6 @@ def _received_values(**fields) -> dict:
 
 
 _OPINION_TABLE = Opinion.__table__
-_OPINION_INSERT = insert(_OPINION_TABLE)
 _BY_IDEMPOTENCY_KEY = (select(_OPINION_TABLE.c.id)
                        .where(_OPINION_TABLE.c.idempotency_key == bindparam("key")))
 
@@ -315,13 +321,29 @@ _OPINION_DEFAULTS = _column_defaults()
 _OPINION_CLASS = manager_of_class(Opinion)
 
 
-def _opinion_and_step_insert():
-    """PostgreSQL: the opinion and its "received" step (the row `audit.insert_row` writes)
-    in one statement, a data-modifying WITH: one round trip instead of two."""
-    steps = AuditEvent.__table__
+def _insert_unless_repeated(dialect: str):
+    """INSERT INTO opinion (…) SELECT <its values> WHERE NOT EXISTS (<the repeat check>)
+    RETURNING id: the repeat check and the row in one statement, no row for a repeat.
+    PostgreSQL types the values by a CAST (lengthless for text, so that a value too long
+    is still refused by the column, not cut); SQLite needs none."""
     columns = [c for c in _OPINION_TABLE.columns if not c.primary_key]
-    new = (insert(_OPINION_TABLE).values({c.key: bindparam(c.key, type_=c.type) for c in columns})
-           .returning(_OPINION_TABLE.c.id).cte("new_opinion"))
+
+    def value(column):
+        parameter = bindparam(column.key, type_=column.type)
+        if dialect != "postgresql":
+            return parameter
+        return cast(parameter, String() if isinstance(column.type, String) else column.type)
+
+    rows = select(*[value(c) for c in columns]).where(~moderation.SENT_BEFORE)
+    return insert(_OPINION_TABLE).from_select([c.key for c in columns], rows).returning(_OPINION_TABLE.c.id)
+
+
+def _opinion_and_step_insert():
+    """PostgreSQL: that INSERT and the opinion's "received" step (the row
+    `audit.insert_row` writes) in one statement, a data-modifying WITH: one round trip
+    for the repeat check and both rows. No row at all for a repeat."""
+    steps = AuditEvent.__table__
+    new = _insert_unless_repeated("postgresql").cte("new_opinion")
     step = select(
         literal("opinion", steps.c.subject_type.type), new.c.id, literal("received", steps.c.action.type),
         literal(None, steps.c.actor_id.type), literal("resident", steps.c.actor_label.type),
@@ -334,24 +356,30 @@ def _opinion_and_step_insert():
 
 
 _OPINION_AND_STEP_INSERT = _opinion_and_step_insert()
+_OPINION_INSERT_UNLESS_REPEATED = _insert_unless_repeated("sqlite")
 
 
-def _store_received(values: dict, channel: str) -> Opinion:
-    """A published opinion (no rule tripped; nearly all of them): the row and its
-    "received" step in Core INSERTs on the session's transaction, without the ORM's
-    unit of work, which cost more than the statements. The opinion then joins the
-    session as a loaded row (no SELECT, no UPDATE), so callers use it as before; it is
-    built as the ORM builds a row it loads (its columns set as loaded values, without
-    the change tracking of a new object). Nothing is indexed or queued here: the
-    router finds the committed row."""
+def _store_received(values: dict, channel: str, repeat: dict) -> Opinion | None:
+    """An opinion no rule on its text holds (nearly all of them): stored with its
+    "received" step unless the repeat check (`repeat`: moderation.repeat_parameters)
+    finds the same text from the same source, in Core statements on the session's
+    transaction, without the ORM's unit of work, which cost more than the statements.
+    None for a repeat (nothing written). The opinion then joins the session as a loaded
+    row (no SELECT, no UPDATE), so callers use it as before; it is built as the ORM
+    builds a row it loads (its columns set as loaded values, without the change
+    tracking of a new object). Nothing is indexed or queued here: the router finds the
+    committed row."""
     connection = db.session.connection()
-    if connection.dialect.name == "postgresql":  # one round trip for both rows
+    if connection.dialect.name == "postgresql":  # one round trip for the check and both rows
         step = {"step_detail": {"channel": channel}, "step_created_at": utcnow()}
-        opinion_id = connection.execute(_OPINION_AND_STEP_INSERT, {**values, **step}).scalar_one()
+        opinion_id = connection.execute(_OPINION_AND_STEP_INSERT, {**values, **repeat, **step}).scalar()
     else:
-        opinion_id = connection.execute(_OPINION_INSERT, values).inserted_primary_key[0]
-        audit.insert_row(connection, subject_type="opinion", subject_id=opinion_id, action="received",
-                         to_state="received", channel=channel)
+        opinion_id = connection.execute(_OPINION_INSERT_UNLESS_REPEATED, {**values, **repeat}).scalar()
+        if opinion_id is not None:
+            audit.insert_row(connection, subject_type="opinion", subject_id=opinion_id, action="received",
+                             to_state="received", channel=channel)
+    if opinion_id is None:
+        return None
     if not Opinion.__mapper__.configured:  # as the ORM's constructor would, on first use
         configure_mappers()
     opinion = _OPINION_CLASS.new_instance()

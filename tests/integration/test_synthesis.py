@@ -279,7 +279,7 @@ def test_a_job_lets_a_batch_that_is_still_growing_grow_before_taking_it(app, red
 
     from feedback.services import batching
 
-    app.config["BATCH_GATHER_SECONDS"] = 3
+    app.config["BATCH_GATHER_SECONDS"] = 2
     redis.sadd(batching.pending_key("assign"), "1")
 
     def router_pass():
