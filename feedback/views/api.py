@@ -69,7 +69,7 @@ class Unauthorised(ServiceError):
 
 def _presented_key():
     """(key row or None, refused) for this request, looked up once. Never raises: the
-    rate limiter calls this, and an exception there would switch it to its fallback."""
+    rate limits call this before the view (a refused key is the view's 401)."""
     if not hasattr(request, "channel_key"):  # once per request (g may outlive it in tests)
         header = request.headers.get("Authorization", "")
         secret = header[7:].strip() if header.lower().startswith("bearer ") else None
