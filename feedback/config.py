@@ -50,9 +50,6 @@ class Config:
         # "auto": RQ when Redis answers, else in-process after commit; "rq"; "inline".
         self.JOB_MODE = os.environ.get("FEEDBACK_JOB_MODE", "auto")
         self.RQ_QUEUES = ["default", "synthesis", "search"]
-        # A search or clustering job waits up to this long while a burst still adds to its
-        # batch (services/batching.gather): fewer, larger jobs; 0 takes what is there.
-        self.BATCH_GATHER_SECONDS = float(os.environ.get("FEEDBACK_BATCH_GATHER_SECONDS", "2"))
 
         self.SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
         self.WTF_CSRF_TIME_LIMIT = None  # tokens live as long as the session

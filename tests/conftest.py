@@ -78,7 +78,6 @@ def test_config(database_url: str, **overrides) -> dict:
         "SEARCH_INDEX_DIR": str(_TMP / "search_index"),
         "ROUTER_MODEL_PATH": str(_TMP / "router_model.joblib"),
         "SERVER_NAME": None,
-        "BATCH_GATHER_SECONDS": 0,  # jobs take what is pending at once (no burst to wait for)
     }
     config.update(overrides)
     return config

@@ -10,7 +10,6 @@ sweep finds anything left behind.
 from __future__ import annotations
 
 import logging
-import time
 
 import redis
 from flask import current_app
@@ -101,38 +100,11 @@ return members
 """
 
 
-GATHER_STEP_SECONDS = 0.5  # a router pass: 0.5 s apart, plus its work
-GATHER_MAX_SECONDS = 2.0
-
-
-def gather(name: str, batch_size: int) -> int:
-    """While a burst is still adding members, let the batch grow (up to a full batch or
-    BATCH_GATHER_SECONDS, 2 s) before taking it: fewer, larger jobs. Each job is a fork of the
-    worker and a writer commit; during a burst the two workers took about as much
-    processor time as the web process (bench/RESULTS-load.md). The flag stays set
-    meanwhile, so what arrives is added to this job, not given one of its own. Stops as
-    soon as nothing new arrives (a lone opinion waits one step), and never waits with a
-    full batch in hand (a worker that is behind does not idle). How many are pending."""
-    seconds = current_app.config.get("BATCH_GATHER_SECONDS", GATHER_MAX_SECONDS)
-    connection = _redis()
-    size = connection.scard(pending_key(name))
-    deadline = time.monotonic() + seconds
-    while 0 < size < batch_size and time.monotonic() + GATHER_STEP_SECONDS <= deadline:
-        time.sleep(GATHER_STEP_SECONDS)
-        grown = connection.scard(pending_key(name))
-        if grown <= size:
-            break
-        size = grown
-    return size
-
-
 def drain_pending(name: str, *, batch_size: int = 500):
-    """For the job: let a burst's batch grow (`gather`), clear the flag (so later
-    additions get a job of their own), then yield the pending members in batches until
-    none is left. A batch counts as done when the caller asks for the next one; what an
-    earlier job took and never finished is pending again first. Members are done at
-    least once (jobs are idempotent)."""
-    gather(name, batch_size)
+    """For the job: clear the flag first (so later additions get a job of their own),
+    then yield the pending members in batches until none is left. A batch counts as
+    done when the caller asks for the next one; what an earlier job took and never
+    finished is pending again first. Members are done at least once (jobs are idempotent)."""
     clear(name)
     connection = _redis()
     pending, taken = pending_key(name), taken_key(name)

@@ -269,29 +269,3 @@ def test_a_member_that_fails_alone_does_not_hold_back_its_batch(app, db, redis):
     assert batching.process_pending("test", handle) == 3
     assert sorted(done) == ["1", "2", "3"]
     assert redis.scard(batching.taken_key("test")) == redis.scard(batching.pending_key("test")) == 0
-
-
-def test_a_job_lets_a_batch_that_is_still_growing_grow_before_taking_it(app, redis):
-    """During a burst, what the router hands over while the job gathers joins the same
-    batch (one fork and one writer commit instead of several)."""
-    import threading
-    import time
-
-    from feedback.services import batching
-
-    app.config["BATCH_GATHER_SECONDS"] = 2
-    redis.sadd(batching.pending_key("assign"), "1")
-
-    def router_pass():
-        time.sleep(0.2)
-        redis.sadd(batching.pending_key("assign"), "2", "3")
-
-    arriving = threading.Thread(target=router_pass)
-    arriving.start()
-    try:
-        batches = [sorted(batch) for batch in batching.drain_pending("assign", batch_size=500)]
-    finally:
-        arriving.join()
-    assert batches == [["1", "2", "3"]]
-    assert redis.scard(batching.pending_key("assign")) == 0
-    assert redis.scard(batching.taken_key("assign")) == 0
