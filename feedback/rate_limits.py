@@ -18,7 +18,7 @@ import functools
 import logging
 import threading
 import time
-from typing import Callable
+from collections.abc import Callable
 
 from flask import Flask, current_app, request
 from limits import RateLimitItem, parse_many
@@ -71,7 +71,7 @@ class Counters:
     def _backend_answers(self) -> bool:
         try:
             return bool(self.backend.check())
-        except Exception:
+        except Exception:  # noqa: BLE001  (any failure means: not back yet)
             return False
 
     def _schedule_next_try(self) -> None:

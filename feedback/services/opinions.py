@@ -270,13 +270,13 @@ def new_opinion(*, text: str, stance: str, channel: str, created_at: datetime,
 def _received_fields(*, text, stance, channel, created_at, idempotency_key, disclosure_id, contact,
                      contact_name, source, tracking_code) -> dict:
     analysis_text = normalise(text)
-    return dict(
-        tracking_code=tracking_code or new_tracking_code(), idempotency_key=idempotency_key or None,
-        disclosure_id=disclosure_id, text=text, analysis_text=analysis_text, stance=stance,
-        channel=channel, contact=contact, contact_name=contact_name, status="received",
-        source=source, repeat_digest=moderation.repeat_digest(source, analysis_text, created_at),
-        created_at=created_at,
-    )
+    return {
+        "tracking_code": tracking_code or new_tracking_code(), "idempotency_key": idempotency_key or None,
+        "disclosure_id": disclosure_id, "text": text, "analysis_text": analysis_text, "stance": stance,
+        "channel": channel, "contact": contact, "contact_name": contact_name, "status": "received",
+        "source": source, "repeat_digest": moderation.repeat_digest(source, analysis_text, created_at),
+        "created_at": created_at,
+    }
 
 
 def _received_values(**fields) -> dict:

@@ -202,10 +202,11 @@ def test_intake_counts_in_memory_while_the_counter_store_does_not_answer(databas
     still limited, counted in this process, with Retry-After on the refusal."""
     import socket
 
+    from limits.storage import storage_from_string
+
     from feedback import create_app
     from feedback.extensions import db
     from feedback.rate_limits import Counters
-    from limits.storage import storage_from_string
     from tests.conftest import _empty_tables, test_config
 
     with socket.socket() as s:  # a port nobody listens on

@@ -3,7 +3,6 @@ as it starts, so that the first search is not the one that waits for them."""
 from __future__ import annotations
 
 
-
 def test_the_warm_up_runs_on_an_empty_site_without_error(app):
     from feedback import cli
     from feedback.synthesis import text
