@@ -5,15 +5,50 @@ import logging
 from pathlib import Path
 
 from flask import Flask
+from flask.sessions import SecureCookieSessionInterface
 
 from .config import PROJECT_ROOT, Config
 
 log = logging.getLogger("feedback")
 
 
+class SessionCookies(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions; the signing serializer is kept while the keys stay
+    the same (Flask builds it anew for every request, with a cookie or without)."""
+
+    _kept: tuple = (None, None)
+
+    def get_signing_serializer(self, app):
+        keys = (app.secret_key, tuple(app.config.get("SECRET_KEY_FALLBACKS") or ()))
+        kept_keys, serializer = self._kept
+        if kept_keys != keys:
+            serializer = super().get_signing_serializer(app)
+            self._kept = (keys, serializer)
+        return serializer
+
+
+class FeedbackApp(Flask):
+    """Flask, asking once per function whether a hook or view is a coroutine (Flask asks
+    `inspect` for each of a dozen hooks on every request)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.session_interface = SessionCookies()  # one per app: its keys are the app's
+        self._sync_functions: dict = {}
+
+    def ensure_sync(self, func):
+        try:
+            return self._sync_functions[func]
+        except KeyError:
+            synchronous = self._sync_functions[func] = super().ensure_sync(func)
+            return synchronous
+        except TypeError:  # an unhashable callable: asked each time, as Flask does
+            return super().ensure_sync(func)
+
+
 def create_app(config: dict | None = None) -> Flask:
     """Build the app: nothing connects to a database or Redis at import time."""
-    app = Flask(
+    app = FeedbackApp(
         __name__,
         template_folder=str(PROJECT_ROOT / "templates"),
         instance_path=str(Config().INSTANCE_DIR),
@@ -82,6 +117,9 @@ def _init_limiter(app: Flask, limiter) -> None:
         app.config["RATELIMIT_STORAGE_URI"] = "memory://"
     limiter.init_app(app)
     _check_app_wide_limits_only_when_there_are_some(app, limiter)
+    from . import rate_limits
+
+    rate_limits.init_app(app)  # intake's counters, on the same storage
 
 
 def _check_app_wide_limits_only_when_there_are_some(app: Flask, limiter) -> None:

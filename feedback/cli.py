@@ -120,8 +120,8 @@ def warm_up(app: Flask) -> None:
             pass
 
 
-def _warm_up_in_the_background(app: Flask) -> None:
-    """`warm_up` on a thread, so that the port opens at once."""
+def _warm_up_in_the_background(app: Flask):
+    """`warm_up` on a thread, so that the port opens at once (the thread is returned)."""
     import threading
 
     def run():
@@ -130,7 +130,9 @@ def _warm_up_in_the_background(app: Flask) -> None:
         except Exception:  # a cold first request is slower, never broken
             app.logger.exception("warm-up failed; the first requests load what they need")
 
-    threading.Thread(target=run, name="warm-up", daemon=True).start()
+    thread = threading.Thread(target=run, name="warm-up", daemon=True)
+    thread.start()
+    return thread
 
 
 def _interrupt(signum, frame):

@@ -128,8 +128,9 @@ def init_app(app: Flask) -> None:
         allowed = getattr(error, "valid_methods", None)  # 405 says what the address accepts
         if allowed:
             headers["Allow"] = ", ".join(allowed)
-        if error.code == 429:
-            headers["Retry-After"] = _seconds_until_reset()
+        if error.code == 429:  # intake's counters know it; Flask-Limiter's limits are asked
+            retry_after = getattr(error, "retry_after", None)
+            headers["Retry-After"] = str(retry_after) if retry_after else _seconds_until_reset()
         return response, status, headers
 
     @app.errorhandler(Exception)

@@ -12,7 +12,7 @@ from collections import Counter
 from datetime import datetime, timedelta, timezone
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, exists, select
 
 from ..extensions import db
 from ..models import Opinion, User
@@ -61,15 +61,19 @@ def _is_repetitive(compact: str) -> bool:
                for n in range(2, 5))
 
 
-def screen(*, analysis_text: str, source: str | None, now: datetime | None = None) -> list[str]:
-    """The rules an opinion trips, by key of RULE_LABELS; empty when it may be published."""
+def screen(*, analysis_text: str, source: str | None, now: datetime | None = None,
+           repeated: bool | None = None) -> list[str]:
+    """The rules an opinion trips, by key of RULE_LABELS; empty when it may be published.
+    `repeated` is the repeat check's answer when the caller already has it (None: look)."""
     compact = _compact(analysis_text)
     reasons = []
     if any(word in compact for word in ABUSIVE_WORDS):
         reasons.append("abusive")
     if LINK_PATTERN.search(EMAIL_PATTERN.sub(" ", analysis_text)):  # a resident's own e-mail is no advert
         reasons.append("link")
-    if source and _sent_before(analysis_text, source, (now or utcnow()) - REPEAT_WINDOW):
+    if repeated is None:
+        repeated = bool(source) and _sent_before(analysis_text, source, (now or utcnow()) - REPEAT_WINDOW)
+    if repeated:
         reasons.append("repeated")
     if _is_repetitive(compact):
         reasons.append("repetitive")
@@ -93,12 +97,27 @@ _SENT_BEFORE = (select(_OPINION.c.id)
                 .limit(1))
 
 
+# The same condition for a statement that inserts an opinion only when it is not a repeat
+# (the intake's hot path: opinions.py), with the parameters of `repeat_parameters`.
+SENT_BEFORE = exists().where(
+    _OPINION.c.repeat_digest.in_(bindparam("repeat_digests", expanding=True)),
+    _OPINION.c.created_at >= bindparam("repeat_since", type_=_OPINION.c.created_at.type))
+
+
+def repeat_parameters(source: str | None, analysis_text: str, now: datetime) -> dict:
+    """What the repeat check looks up: the digests of the text from this source for the
+    UTC days the window spans (none without a source), and the window's start."""
+    since = now - REPEAT_WINDOW
+    days = {since, since + timedelta(days=1), now}
+    digests = sorted({repeat_digest(source, analysis_text, day) for day in days}) if source else []
+    return {"repeat_digests": digests, "repeat_since": since}
+
+
 def _sent_before(analysis_text: str, source: str, since: datetime) -> bool:
     """The same text from the same source since `since` (within the days it spans): one
     Core statement built once (the session still flushes what is pending first)."""
-    days = {since, since + timedelta(days=1), since + REPEAT_WINDOW}
-    digests = sorted({repeat_digest(source, analysis_text, day) for day in days})
-    found = db.session.execute(_SENT_BEFORE, {"digests": digests, "since": since})
+    looked_up = repeat_parameters(source, analysis_text, since + REPEAT_WINDOW)
+    found = db.session.execute(_SENT_BEFORE, {"digests": looked_up["repeat_digests"], "since": since})
     return found.first() is not None
 
 

@@ -7,7 +7,8 @@ import click
 from flask import Blueprint, current_app, jsonify, request, send_file
 from flask_babel import gettext as _
 
-from ..extensions import csrf, limiter
+from .. import rate_limits
+from ..extensions import csrf
 from ..i18n import localised_name
 from ..links import public_url
 from ..params import MAX_ID
@@ -68,7 +69,7 @@ class Unauthorised(ServiceError):
 
 def _presented_key():
     """(key row or None, refused) for this request, looked up once. Never raises: the
-    rate limiter calls this, and an exception there would switch it to its fallback."""
+    rate limits call this before the view (a refused key is the view's 401)."""
     if not hasattr(request, "channel_key"):  # once per request (g may outlive it in tests)
         header = request.headers.get("Authorization", "")
         secret = header[7:].strip() if header.lower().startswith("bearer ") else None
@@ -125,7 +126,7 @@ def _check_types(payload: dict) -> None:
 
 @bp.post("/opinions")
 @opinions_per_address(exempt_when=_has_channel_key)
-@limiter.limit(channel_rate_limit, key_func=_channel_key_id, exempt_when=lambda: not _has_channel_key())
+@rate_limits.counted(channel_rate_limit, key=_channel_key_id, exempt_when=lambda: not _has_channel_key())
 def create_opinion():
     """Public clients are limited per address; a channel key is limited per key and
     records its channel (sms, wechat, …) on the opinion."""

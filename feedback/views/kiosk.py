@@ -19,7 +19,8 @@ import segno
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from ..extensions import csrf, db, limiter
+from .. import rate_limits
+from ..extensions import csrf, db
 from ..forms import stance_choices
 from ..links import public_url
 from ..models.base import utcnow
@@ -145,7 +146,7 @@ def _json_payload() -> dict:
 
 @bp.post("/opinions")
 @csrf.exempt  # authenticated by the X-Kiosk-Token header, which a browser never adds on its own
-@limiter.limit(kiosk_rate_limit, key_func=_device_limit_key)
+@rate_limits.counted(kiosk_rate_limit, key=_device_limit_key)
 def submit():
     device = current_device()
     try:

@@ -13,6 +13,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
+from .. import rate_limits
 from ..extensions import db, limiter
 from ..forms import OpinionForm, RatingForm, TrackForm, outcome_choices, rating_choices
 from ..i18n import current_locale
@@ -35,7 +36,7 @@ def opinion_rate_limit() -> str:
 def opinions_per_address(**options):
     """The README's promise: OPINION_RATE_LIMIT per address across the web forms and
     the API together (one shared counter, one Redis call per submit)."""
-    return limiter.shared_limit(opinion_rate_limit, scope="opinions", methods=["POST"], **options)
+    return rate_limits.counted(opinion_rate_limit, scope="opinions", **options)
 
 
 def _tracking_lookup_limit() -> str:

@@ -172,3 +172,55 @@ def test_an_opinion_is_indexed_once_when_routed_not_at_intake_nor_when_clustered
     row.tokens, row.cluster_id = ["电梯", "绿化带"], cluster.id  # what joining a cluster changes
     db.session.commit()
     assert redis.smembers(batching.pending_key("search")) == set()
+
+
+def test_intake_counts_in_redis_under_flask_limiters_key_and_refuses_with_retry_after(limited_app, redis):
+    """The intake routes count on their own (one call per submission) but on the same
+    counter Flask-Limiter kept: same storage, same key, a window that starts with its
+    first hit; the refusal says how long is left of that window."""
+    client = limited_app.test_client()
+    for n in range(3):
+        answer = client.post("/api/v1/opinions", json={"text": f"第{n}条：路口红绿灯时间太短。",
+                                                       "stance": "suggestion"})
+        assert answer.status_code == 201
+    (key,) = redis.keys("*LIMITER/*/opinions/3/1/hour")
+    assert key.decode().endswith("LIMITER/127.0.0.1/opinions/3/1/hour")
+    assert int(redis.get(key)) == 3 and 0 < redis.ttl(key) <= 3600
+    redis.expire(key, 125)  # the window ends in about two minutes
+    refused = client.post("/api/v1/opinions", json={"text": "第四条：人行道被占用。", "stance": "suggestion"},
+                          headers={"Accept-Language": "en"})
+    assert refused.status_code == 429
+    assert 60 < int(refused.headers["Retry-After"]) <= 125
+    assert "Too many submissions (limit: 3 times per hour)" in refused.get_json()["error"]
+    redis.delete(key)  # a new window: allowed again
+    again = client.post("/api/v1/opinions", json={"text": "第五条：小区门口积水。", "stance": "suggestion"})
+    assert again.status_code == 201
+
+
+def test_intake_counts_in_memory_while_the_counter_store_does_not_answer(database_url, _migrated_app):
+    """Redis away (nothing listens at its address): submissions are still accepted and
+    still limited, counted in this process, with Retry-After on the refusal."""
+    import socket
+
+    from limits.storage import storage_from_string
+
+    from feedback import create_app
+    from feedback.extensions import db
+    from feedback.rate_limits import Counters
+    from tests.conftest import _empty_tables, test_config
+
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    app = create_app(test_config(database_url, OPINION_RATE_LIMIT="2 per hour", JOB_MODE="inline"))
+    app.extensions["feedback.counters"] = Counters(storage_from_string(
+        f"redis://127.0.0.1:{port}/0", socket_timeout=0.2, socket_connect_timeout=0.2))
+    with app.app_context():
+        _empty_tables(db)
+        client = app.test_client()
+        statuses = [client.post("/api/v1/opinions", json={"text": f"第{n}条：夜间路灯太暗。",
+                                                          "stance": "suggestion"}) for n in range(3)]
+        assert [s.status_code for s in statuses] == [201, 201, 429]
+        assert 3500 < int(statuses[2].headers["Retry-After"]) <= 3600
+        assert db.session.query(Opinion).count() == 2
+        db.session.remove()

@@ -48,6 +48,21 @@ def test_the_same_text_again_from_the_same_sender_is_held(app, client):
     assert again.moderation == "held" and "repeated" in again.moderation_reason
 
 
+def test_a_repeat_is_held_with_its_steps_and_a_repeated_advert_names_both_rules(app, client, db):
+    """The repeat check runs inside the INSERT: a repeat writes no published row, but is
+    kept as a held opinion with its received and held steps, like any held opinion."""
+    first = _submit(client, "请尽快修复三号楼前的路灯。")
+    again = _submit(client, "请尽快修复三号楼前的路灯。")
+    assert db.session.query(Opinion).count() == 2 and again.id != first.id
+    steps = [e.action for e in db.session.query(AuditEvent).filter_by(subject_id=again.id)
+             .order_by(AuditEvent.id)]
+    assert steps == ["received", "held"]
+    advert = "优惠活动请访问 http://example.com 了解详情"
+    assert _submit(client, advert).moderation_reason.count("repeated") == 0
+    twice = _submit(client, advert)
+    assert "link" in twice.moderation_reason and "repeated" in twice.moderation_reason
+
+
 def test_the_same_text_from_different_residents_is_a_campaign_not_spam(app, db):
     from feedback.services import opinions
 
