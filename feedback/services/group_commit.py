@@ -49,46 +49,61 @@ class _Waiting:
     def __init__(self, row):
         self.row = row
         self.done = threading.Event()
-        self.outcome = ALONE
+        self.outcome = None
         self.leads = False
 
 
-class GroupCommit:
-    """One per app. `connect()` gives the batch's connection (a SQLAlchemy Connection);
-    `write(connection, row)` stores one row in the batch's transaction and answers its
-    opinion id, or None for a repeat; `writer()` is held while a batch writes (SQLite's
-    one writer in this process)."""
+class _Raised:
+    __slots__ = ("error",)
 
-    def __init__(self, connect: Callable, write: Callable,
-                 writer: Callable[[], contextlib.AbstractContextManager]):
-        self._connect, self._write, self._writer = connect, write, writer
+    def __init__(self, error: BaseException):
+        self.error = error
+
+
+class LeaderFollower:
+    """Rows of several threads handled together: a thread that finds nobody at work
+    handles its row at once; rows arriving meanwhile wait, and the first of them then
+    handles all that wait by then (at most `max_batch`), in one `_run(rows)`, which
+    answers one outcome per row. What `_run` raises, each row's thread raises."""
+
+    max_batch = MAX_BATCH
+
+    def __init__(self):
         self._lock = threading.Lock()
         self._waiting: list[_Waiting] = []
-        self._writing = False
-        self.batches = 0  # batches committed and the rows in them (for tests and benches)
+        self._busy = False
+        self.batches = 0  # batches run and the rows in them (for tests and benches)
         self.rows = 0
 
-    def store(self, row) -> object:
-        """The row's opinion id once it is committed, REPEATED or ALONE; raises what the
-        COMMIT raised when the batch's COMMIT failed (its outcome is not known)."""
+    def _run(self, rows: list) -> list:
+        raise NotImplementedError
+
+    def submit(self, row):
         me = _Waiting(row)
         with self._lock:
             self._waiting.append(me)
-            leads = not self._writing
-            self._writing = True
+            leads = not self._busy
+            self._busy = True
         if not leads:
             me.done.wait()
             if not me.leads:
                 return _answer(me.outcome)
         with self._lock:  # leading: everyone waiting by now is in this batch
-            batch, self._waiting = self._waiting[:MAX_BATCH], self._waiting[MAX_BATCH:]
+            batch, self._waiting = self._waiting[:self.max_batch], self._waiting[self.max_batch:]
         try:
-            self._write_batch(batch)
+            try:
+                outcomes = self._run([waiting.row for waiting in batch])
+            except BaseException as error:  # noqa: BLE001  (each thread of the batch raises it)
+                outcomes = [_Raised(error)] * len(batch)
+            self.batches += 1
+            self.rows += len(batch)
+            for waiting, outcome in zip(batch, outcomes):
+                waiting.outcome = outcome
         finally:
             with self._lock:
                 following = self._waiting[0] if self._waiting else None
                 if following is None:
-                    self._writing = False
+                    self._busy = False
             for waiting in batch:
                 if waiting is not me:
                     waiting.done.set()
@@ -97,46 +112,51 @@ class GroupCommit:
                 following.done.set()
         return _answer(me.outcome)
 
-    def _write_batch(self, batch: list[_Waiting]) -> None:
-        """Every outcome stays ALONE unless the batch commits (or its COMMIT fails)."""
+
+def _answer(outcome):
+    if isinstance(outcome, _Raised):
+        raise outcome.error
+    return outcome
+
+
+class GroupCommit(LeaderFollower):
+    """One per app. `connect()` gives the batch's connection (a SQLAlchemy Connection);
+    `write(connection, row)` stores one row in the batch's transaction and answers its
+    opinion id, or None for a repeat; `writer()` is held while a batch writes (SQLite's
+    one writer in this process)."""
+
+    def __init__(self, connect: Callable, write: Callable,
+                 writer: Callable[[], contextlib.AbstractContextManager]):
+        super().__init__()
+        self._connect, self._write, self._writer = connect, write, writer
+        self.committed = 0  # batches committed
+
+    def store(self, row) -> object:
+        """The row's opinion id once it is committed, REPEATED or ALONE; raises what the
+        COMMIT raised when the batch's COMMIT failed (its outcome is not known)."""
+        return self.submit(row)
+
+    def _run(self, rows: list) -> list:
+        """ALONE for every row unless the batch commits (or its COMMIT fails: raised)."""
+        alone = [ALONE] * len(rows)
         with self._writer():
             try:
                 connection = self._connect()
             except Exception as error:  # noqa: BLE001  (each is written on its own, and answered)
-                log.info("no connection for a batch of %d (%s)", len(batch), type(error).__name__)
-                return
+                log.info("no connection for a batch of %d (%s)", len(rows), type(error).__name__)
+                return alone
             try:
                 transaction = connection.begin()
                 try:
-                    outcomes = [self._write(connection, waiting.row) for waiting in batch]
+                    ids = [self._write(connection, row) for row in rows]
                 except Exception as error:  # noqa: BLE001
                     transaction.rollback()
-                    if len(batch) > 1:
+                    if len(rows) > 1:
                         log.info("a batch of %d submissions failed (%s): writing each on its own",
-                                 len(batch), type(error).__name__)
-                    return
-                try:
-                    transaction.commit()
-                except Exception as error:  # noqa: BLE001  (committed or not: unknown, as alone)
-                    for waiting in batch:
-                        waiting.outcome = _CommitFailed(error)
-                    return
+                                 len(rows), type(error).__name__)
+                    return alone
+                transaction.commit()  # raises: committed or not is unknown, as for one alone
             finally:
                 connection.close()
-        self.batches += 1
-        self.rows += len(batch)
-        for waiting, opinion_id in zip(batch, outcomes):
-            waiting.outcome = REPEATED if opinion_id is None else opinion_id
-
-
-class _CommitFailed:
-    __slots__ = ("error",)
-
-    def __init__(self, error: Exception):
-        self.error = error
-
-
-def _answer(outcome):
-    if isinstance(outcome, _CommitFailed):
-        raise outcome.error
-    return outcome
+        self.committed += 1
+        return [REPEATED if opinion_id is None else opinion_id for opinion_id in ids]

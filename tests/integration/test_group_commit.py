@@ -88,7 +88,7 @@ def _in_one_batch(app, gate, submissions: dict) -> dict:
     results, committed = {}, {}
     gate.first = True
     threads = [_submit_in_thread(app, results, "first", committed, text=TEXT.format(n=0), source="ip:first")]
-    while gate.committer._writing is False:  # the first one leads and waits at the gate
+    while gate.committer._busy is False:  # the first one leads and waits at the gate
         time.sleep(0.01)
     for name, fields in submissions.items():
         threads.append(_submit_in_thread(app, results, name, committed, **fields))
@@ -113,7 +113,7 @@ def _steps(db, opinion_id) -> list[str]:
 def test_submissions_arriving_together_are_committed_in_one_batch_each_with_its_step(app, db, gate):
     submissions = {f"s{n}": {"text": TEXT.format(n=n), "source": f"ip:{n}"} for n in range(1, 7)}
     results = _in_one_batch(app, gate, submissions)
-    assert (gate.committer.batches, gate.committer.rows) == (2, 7)  # the first alone, then six in one
+    assert (gate.committer.committed, gate.committer.rows) == (2, 7)  # the first alone, then six in one
     ids = {results[name][1] for name in results}
     assert len(ids) == 7 and all(results[name][0] for name in results)  # all created, distinct
     db.session.expire_all()
@@ -158,7 +158,7 @@ def test_a_key_used_twice_in_one_batch_replays_the_first_and_the_others_are_stor
     created = sorted(results[name][0] for name in ("k1", "k2"))
     assert created == [False, True]
     assert results["k1"][1:3] == results["k2"][1:3]  # the same opinion, the same tracking code
-    assert gate.committer.batches == 1  # the first one's; the failed batch was written one by one
+    assert gate.committer.committed == 1  # the first one's; the failed batch was written one by one
     for name in others:
         assert results[name][0] and _steps(db, results[name][1]) == ["received"]
     assert db.session.scalar(select(func.count()).select_from(Opinion)) == 5  # first, keyed, three others
