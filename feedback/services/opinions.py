@@ -423,6 +423,12 @@ def _note_flush(session, *_) -> None:
     session.info[_FLUSHED] = True
 
 
+def _note_statement(state) -> None:
+    """An INSERT, UPDATE or DELETE sent through the session (not a flush) writes too."""
+    if state.is_insert or state.is_update or state.is_delete:
+        state.session.info[_FLUSHED] = True
+
+
 def _forget_flush(session, transaction) -> None:
     if transaction.parent is None:
         session.info.pop(_FLUSHED, None)
@@ -435,6 +441,7 @@ def install_flush_tracking() -> None:
 
     if not event.contains(Session, "after_flush", _note_flush):
         event.listen(Session, "after_flush", _note_flush)
+        event.listen(Session, "do_orm_execute", _note_statement)
         event.listen(Session, "after_transaction_end", _forget_flush)
 
 

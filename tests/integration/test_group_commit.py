@@ -213,3 +213,25 @@ def test_concurrent_submissions_through_the_api_are_each_stored_once(app, db):
     steps = db.session.execute(select(AuditEvent.subject_id, func.count()).where(
         AuditEvent.action == "received").group_by(AuditEvent.subject_id)).all()
     assert sorted(n for _, n in steps) == [1] * 48
+
+
+def test_a_session_that_wrote_leaves_nothing_to_a_batch(app, db):
+    """A session whose transaction wrote (a flush, or a statement sent through it) holds
+    SQLite's write lock: its opinion is written in that transaction, not by a batch."""
+    from sqlalchemy import update
+
+    from feedback.models import ChannelKey
+    from feedback.services import channels
+
+    key, _ = channels.create_channel_key(user=None, name="短信平台", channel="sms")
+    db.session.commit()
+    committer = opinions._group_commit()
+    assert opinions._may_join_a_batch(db.session())
+    db.session.execute(update(ChannelKey).where(ChannelKey.id == key.id).values(name="短信"))
+    assert not opinions._may_join_a_batch(db.session())
+    batches = committer.batches
+    opinion = opinions.submit_opinion(text=TEXT.format(n=2), stance="suggestion", source="key:2").opinion
+    assert committer.batches == batches
+    assert opinions._may_join_a_batch(db.session())  # committed: clean again
+    db.session.remove()
+    assert db.session.get(ChannelKey, key.id).name == "短信" and _steps(db, opinion.id) == ["received"]
