@@ -15,7 +15,12 @@ opinion id, or REPEATED (the repeat check found the text: nothing written for it
 When the batch fails (a key taken by a concurrent retry, the database away, anything
 else), it is rolled back whole and every submission of it is answered ALONE: it is
 written again on its own, by the one-by-one path, which answers it as before (a replay,
-a 503, a held repeat …). Nobody is lost and nobody gets another's answer.
+a 503, a held repeat …). Nobody is lost and nobody gets another's answer. Only a failed
+COMMIT is not retried (whether it committed is not known): each submission of the batch
+raises its error, as a submission alone did.
+
+`LeaderFollower` is the same pattern for any work of concurrent requests that one call
+can do for all of them (rate_limits.GroupedIncrements: one Redis pipeline).
 """
 from __future__ import annotations
 
@@ -26,7 +31,7 @@ from collections.abc import Callable
 
 log = logging.getLogger(__name__)
 
-MAX_BATCH = 64  # rows a transaction takes at most (8 waitress threads: 8 at most)
+MAX_BATCH = 64  # rows a batch takes at most (with waitress's 8 threads there are 8 at most)
 
 
 class _Alone:

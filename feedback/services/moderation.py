@@ -87,7 +87,8 @@ def with_repeat(rules: list[str], repeated: bool) -> list[str]:
     """`text_rules` with the repeat check's answer in its place (before "repetitive")."""
     if not repeated:
         return list(rules)
-    return [r for r in rules if r != "repetitive"] + ["repeated"] + (["repetitive"] if "repetitive" in rules else [])
+    first = [r for r in rules if r != "repetitive"]
+    return first + ["repeated"] + (["repetitive"] if "repetitive" in rules else [])
 
 
 def repeat_digest(source: str | None, analysis_text: str, when: datetime) -> str | None:
@@ -126,7 +127,8 @@ def repeat_parameters(source: str | None, analysis_text: str, now: datetime) -> 
 def sent_before(repeat: dict) -> bool:
     """Whether the repeat check (`repeat`: `repeat_parameters`) finds the text: one Core
     statement built once (the session still flushes what is pending first)."""
-    found = db.session.execute(_SENT_BEFORE, {"digests": repeat["repeat_digests"], "since": repeat["repeat_since"]})
+    found = db.session.execute(_SENT_BEFORE, {"digests": repeat["repeat_digests"],
+                                              "since": repeat["repeat_since"]})
     return found.first() is not None
 
 

@@ -451,7 +451,8 @@ def _group_commit() -> group_commit.GroupCommit:
     committer = extensions.get("feedback.group_commit")
     if committer is None:
         committer = extensions.setdefault("feedback.group_commit", group_commit.GroupCommit(
-            connect=lambda: db.engine.connect(), write=lambda connection, row: _insert_received(connection, *row),
+            connect=lambda: db.engine.connect(),
+            write=lambda connection, row: _insert_received(connection, *row),
             writer=_one_writer_at_a_time))
     return committer
 
