@@ -103,6 +103,9 @@ def _init_extensions(app: Flask) -> None:
 
     install_change_tracking()
     install_live_assignment()
+    from .services.opinions import install_flush_tracking
+
+    install_flush_tracking()  # which sessions may leave their opinion to a group commit
 
     from .views.auth import user_from_session
 

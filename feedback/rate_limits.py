@@ -11,6 +11,14 @@ time left: one more call, only when refusing). When the counter store does not a
 counting goes on in memory and Redis is tried again after 1, 2, 4 … 32 s, as Flask-
 Limiter does. Login and tracking look-ups keep Flask-Limiter (they count only some
 answers: `deduct_when`).
+
+Counts of concurrent requests share a round trip (`GroupedIncrements`): a request that
+finds no call to Redis under way sends its own at once; those arriving meanwhile wait,
+and the first of them sends all of theirs in one pipeline. Every request still gets its
+own counter's exact value back before its view runs: no count is estimated or deferred,
+so a limit shared by several processes through Redis is kept exactly as before (no
+overshoot). Limits of several items ("10/hour;100/day") are counted one item after the
+other as before, not grouped.
 """
 from __future__ import annotations
 
@@ -22,8 +30,11 @@ from collections.abc import Callable
 
 from flask import Flask, current_app, request
 from limits import RateLimitItem, parse_many
-from limits.storage import MemoryStorage, Storage, storage_from_string
+from limits.storage import MemoryStorage, RedisStorage, Storage, storage_from_string
+from redis.exceptions import NoScriptError
 from werkzeug.exceptions import TooManyRequests
+
+from .services.group_commit import LeaderFollower
 
 log = logging.getLogger(__name__)
 RETRY_BACKEND_AFTER = (1, 2, 4, 8, 16, 32)  # seconds, while the counter store is away
@@ -43,11 +54,42 @@ def _items(limit_text: str) -> tuple[RateLimitItem, ...]:
     return tuple(sorted(parse_many(limit_text)))
 
 
+class GroupedIncrements(LeaderFollower):
+    """`storage.incr(key, expiry)` of a RedisStorage (its INCR-and-EXPIRE script) for
+    the rows (key, expiry) of concurrent requests, in one pipeline: one round trip."""
+
+    def __init__(self, storage: RedisStorage):
+        super().__init__()
+        self.storage = storage
+
+    def incr(self, key: str, expiry: int) -> int:
+        return self.submit((key, expiry))
+
+    def _run(self, rows: list) -> list:
+        script = self.storage.lua_incr_expire
+        if len(rows) == 1:  # alone: the script call itself (it loads the script if needed)
+            key, expiry = rows[0]
+            return [int(script([self.storage.prefixed_key(key)], [expiry, 1]))]
+        pipeline = self.storage.get_connection().pipeline(transaction=False)
+        for key, expiry in rows:  # EVALSHA directly: a Script on a pipeline asks SCRIPT EXISTS first
+            pipeline.evalsha(script.sha, 1, self.storage.prefixed_key(key), expiry, 1)
+        answers = pipeline.execute(raise_on_error=False)
+        counts = []
+        for (key, expiry), answer in zip(rows, answers):
+            if isinstance(answer, NoScriptError):  # Redis restarted empty: the script loads it
+                answer = script([self.storage.prefixed_key(key)], [expiry, 1])
+            elif isinstance(answer, Exception):
+                raise answer
+            counts.append(int(answer))
+        return counts
+
+
 class Counters:
     """The per-app counter store, with its in-memory fallback."""
 
     def __init__(self, storage: Storage, key_prefix: str = ""):
         self.backend = storage
+        self.grouped = GroupedIncrements(storage) if isinstance(storage, RedisStorage) else None
         self.fallback = MemoryStorage()
         self.key_prefix = key_prefix
         self._away_since_tries: int | None = None  # None while the backend answers
@@ -99,9 +141,11 @@ class Counters:
 
     def _hit(self, storage: Storage, items, identifiers) -> tuple[RateLimitItem, int] | None:
         prefix = (self.key_prefix,) if self.key_prefix else ()
+        grouped = self.grouped if storage is self.backend and len(items) == 1 else None
         for item in items:
             key = item.key_for(*prefix, *identifiers)
-            if storage.incr(key, item.get_expiry()) > item.amount:
+            count = grouped.incr(key, item.get_expiry()) if grouped else storage.incr(key, item.get_expiry())
+            if count > item.amount:
                 return item, max(1, int(storage.get_expiry(key) - time.time()))
         return None
 

@@ -65,19 +65,30 @@ def screen(*, analysis_text: str, source: str | None, now: datetime | None = Non
            repeated: bool | None = None) -> list[str]:
     """The rules an opinion trips, by key of RULE_LABELS; empty when it may be published.
     `repeated` is the repeat check's answer when the caller already has it (None: look)."""
+    if repeated is None:
+        repeated = bool(source) and _sent_before(analysis_text, source, (now or utcnow()) - REPEAT_WINDOW)
+    return with_repeat(text_rules(analysis_text), repeated)
+
+
+def text_rules(analysis_text: str) -> list[str]:
+    """The rules on the text alone (all but the repeat check), in RULE_LABELS' order."""
     compact = _compact(analysis_text)
     reasons = []
     if any(word in compact for word in ABUSIVE_WORDS):
         reasons.append("abusive")
     if LINK_PATTERN.search(EMAIL_PATTERN.sub(" ", analysis_text)):  # a resident's own e-mail is no advert
         reasons.append("link")
-    if repeated is None:
-        repeated = bool(source) and _sent_before(analysis_text, source, (now or utcnow()) - REPEAT_WINDOW)
-    if repeated:
-        reasons.append("repeated")
     if _is_repetitive(compact):
         reasons.append("repetitive")
     return reasons
+
+
+def with_repeat(rules: list[str], repeated: bool) -> list[str]:
+    """`text_rules` with the repeat check's answer in its place (before "repetitive")."""
+    if not repeated:
+        return list(rules)
+    first = [r for r in rules if r != "repetitive"]
+    return first + ["repeated"] + (["repetitive"] if "repetitive" in rules else [])
 
 
 def repeat_digest(source: str | None, analysis_text: str, when: datetime) -> str | None:
@@ -113,12 +124,17 @@ def repeat_parameters(source: str | None, analysis_text: str, now: datetime) -> 
     return {"repeat_digests": digests, "repeat_since": since}
 
 
-def _sent_before(analysis_text: str, source: str, since: datetime) -> bool:
-    """The same text from the same source since `since` (within the days it spans): one
-    Core statement built once (the session still flushes what is pending first)."""
-    looked_up = repeat_parameters(source, analysis_text, since + REPEAT_WINDOW)
-    found = db.session.execute(_SENT_BEFORE, {"digests": looked_up["repeat_digests"], "since": since})
+def sent_before(repeat: dict) -> bool:
+    """Whether the repeat check (`repeat`: `repeat_parameters`) finds the text: one Core
+    statement built once (the session still flushes what is pending first)."""
+    found = db.session.execute(_SENT_BEFORE, {"digests": repeat["repeat_digests"],
+                                              "since": repeat["repeat_since"]})
     return found.first() is not None
+
+
+def _sent_before(analysis_text: str, source: str, since: datetime) -> bool:
+    """The same text from the same source since `since` (within the days it spans)."""
+    return sent_before(repeat_parameters(source, analysis_text, since + REPEAT_WINDOW))
 
 
 def describe(reasons: str | None) -> str:

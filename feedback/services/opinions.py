@@ -13,18 +13,18 @@ from datetime import datetime
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import String, bindparam, cast, insert, literal, select
+from sqlalchemy import String, bindparam, cast, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import configure_mappers, make_transient_to_detached
 from sqlalchemy.orm.instrumentation import manager_of_class
 
 from ..extensions import db
-from ..models import AuditEvent, Cluster, Disclosure, Opinion, Response
+from ..models import Cluster, Disclosure, Opinion, Response
 from ..models.base import utcnow
 from ..models.channels import RATING_SCORES, Rating
 from ..models.opinions import CHANNELS, STANCES
 from ..synthesis.text import normalise, strip_control_characters
-from . import audit, moderation
+from . import audit, group_commit, moderation
 from .errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 
 TRACKING_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L
@@ -220,31 +220,26 @@ def submit_opinion(
         tracking_code=_reserved_or_new_code(tracking_code),
     )
     analysis_text = values["analysis_text"]
-    held_for = moderation.screen(analysis_text=analysis_text, source=source, now=now, repeated=False)
-    if held_for:  # a rule on the text trips (rare): is it a repeat too? Then it is held.
-        held_for = moderation.screen(analysis_text=analysis_text, source=source, now=now)
-    with _one_writer_at_a_time():
-        race = None
-        try:
-            opinion = None
-            if not held_for:  # stored unless it repeats: the repeat check is in the INSERT
-                opinion = _store_received(values, channel, moderation.repeat_parameters(source, analysis_text, now))
-                if opinion is None:
-                    held_for = moderation.screen(analysis_text=analysis_text, source=source, now=now,
-                                                 repeated=True)
-            if opinion is None:
-                opinion = Opinion(**values)
-                _store_held(opinion, channel, held_for)
-        except IntegrityError as error:  # a concurrent retry with the same key won the race
-            db.session.rollback()
-            race = error
-        else:
-            _commit_keeping_what_was_written()
-    if race is not None:
-        existing = _by_idempotency_key(idempotency_key)
-        if existing is None:
-            raise race
-        return _replay(existing, text=text, stance=stance, disclosure_id=disclosure_id)
+    rules = moderation.text_rules(analysis_text)  # the rules on the text, checked once
+    repeat = moderation.repeat_parameters(source, analysis_text, now)
+    held_for, opinion = None, None
+    if rules:  # a rule on the text trips (rare): is it a repeat too? Then it says so.
+        held_for = moderation.with_repeat(rules, bool(source) and moderation.sent_before(repeat))
+    else:
+        session = db.session()
+        if _may_join_a_batch(session):  # written with the submissions of other threads
+            outcome = _group_commit().store((values, channel, repeat))
+            if outcome is group_commit.REPEATED:
+                held_for = moderation.with_repeat(rules, True)
+            elif outcome is not group_commit.ALONE:
+                in_transaction = session.in_transaction()
+                opinion = _joined_as_loaded(values, outcome)
+                if in_transaction:  # what it read before (an item, a user): ended as before
+                    _commit_keeping_what_was_written()
+    if opinion is None:
+        opinion, replay = _store_alone(values, channel, repeat, held_for)
+        if replay is not None:
+            return _replay(replay, text=text, stance=stance, disclosure_id=disclosure_id)
     with_router = current_app.extensions.get("feedback.job_mode") == "rq"
     if opinion.moderation == "published" and not with_router:
         from . import routing
@@ -339,47 +334,36 @@ def _insert_unless_repeated(dialect: str):
 
 
 def _opinion_and_step_insert():
-    """PostgreSQL: that INSERT and the opinion's "received" step (the row
-    `audit.insert_row` writes) in one statement, a data-modifying WITH: one round trip
-    for the repeat check and both rows. No row at all for a repeat."""
-    steps = AuditEvent.__table__
-    new = _insert_unless_repeated("postgresql").cte("new_opinion")
-    step = select(
-        literal("opinion", steps.c.subject_type.type), new.c.id, literal("received", steps.c.action.type),
-        literal(None, steps.c.actor_id.type), literal("resident", steps.c.actor_label.type),
-        literal(None, steps.c.from_state.type), literal("received", steps.c.to_state.type),
-        cast(bindparam("step_detail", type_=steps.c.detail.type), steps.c.detail.type),
-        cast(bindparam("step_created_at", type_=steps.c.created_at.type), steps.c.created_at.type))
-    return (insert(steps).from_select(["subject_type", "subject_id", "action", "actor_id", "actor_label",
-                                       "from_state", "to_state", "detail", "created_at"], step)
-            .returning(steps.c.subject_id))
+    """PostgreSQL: that INSERT and the opinion's "received" step in one statement, a
+    data-modifying WITH: one round trip for the repeat check and both rows. No row at all
+    for a repeat."""
+    return audit.received_steps_for(_insert_unless_repeated("postgresql").cte("new_opinion").c.id)
 
 
 _OPINION_AND_STEP_INSERT = _opinion_and_step_insert()
 _OPINION_INSERT_UNLESS_REPEATED = _insert_unless_repeated("sqlite")
 
 
-def _store_received(values: dict, channel: str, repeat: dict) -> Opinion | None:
-    """An opinion no rule on its text holds (nearly all of them): stored with its
-    "received" step unless the repeat check (`repeat`: moderation.repeat_parameters)
-    finds the same text from the same source, in Core statements on the session's
-    transaction, without the ORM's unit of work, which cost more than the statements.
-    None for a repeat (nothing written). The opinion then joins the session as a loaded
-    row (no SELECT, no UPDATE), so callers use it as before; it is built as the ORM
-    builds a row it loads (its columns set as loaded values, without the change
-    tracking of a new object). Nothing is indexed or queued here: the router finds the
-    committed row."""
-    connection = db.session.connection()
+def _insert_received(connection, values: dict, channel: str, repeat: dict) -> int | None:
+    """An opinion no rule on its text holds (nearly all of them), written on `connection`
+    (the session's transaction, or a group commit's) with its "received" step unless the
+    repeat check (`repeat`: moderation.repeat_parameters) finds the same text from the
+    same source: Core statements, without the ORM's unit of work, which cost more than
+    the statements. Its id, or None for a repeat (nothing written). Nothing is indexed
+    or queued here: the router finds the committed row."""
     if connection.dialect.name == "postgresql":  # one round trip for the check and both rows
-        step = {"step_detail": {"channel": channel}, "step_created_at": utcnow()}
-        opinion_id = connection.execute(_OPINION_AND_STEP_INSERT, {**values, **repeat, **step}).scalar()
-    else:
-        opinion_id = connection.execute(_OPINION_INSERT_UNLESS_REPEATED, {**values, **repeat}).scalar()
-        if opinion_id is not None:
-            audit.insert_row(connection, subject_type="opinion", subject_id=opinion_id, action="received",
-                             to_state="received", channel=channel)
-    if opinion_id is None:
-        return None
+        step = audit.received_step_parameters(channel)
+        return connection.execute(_OPINION_AND_STEP_INSERT, {**values, **repeat, **step}).scalar()
+    opinion_id = connection.execute(_OPINION_INSERT_UNLESS_REPEATED, {**values, **repeat}).scalar()
+    if opinion_id is not None:
+        audit.insert_received_step(connection, opinion_id, channel)
+    return opinion_id
+
+
+def _joined_as_loaded(values: dict, opinion_id: int) -> Opinion:
+    """The stored opinion joins the session as a loaded row (no SELECT, no UPDATE), so
+    callers use it as before; it is built as the ORM builds a row it loads (its columns
+    set as loaded values, without the change tracking of a new object)."""
     if not Opinion.__mapper__.configured:  # as the ORM's constructor would, on first use
         configure_mappers()
     opinion = _OPINION_CLASS.new_instance()
@@ -387,6 +371,90 @@ def _store_received(values: dict, channel: str, repeat: dict) -> Opinion | None:
     make_transient_to_detached(opinion)
     db.session.add(opinion)
     return opinion
+
+
+def _store_received(values: dict, channel: str, repeat: dict) -> Opinion | None:
+    """`_insert_received` on the session's transaction; None for a repeat."""
+    opinion_id = _insert_received(db.session.connection(), values, channel, repeat)
+    return None if opinion_id is None else _joined_as_loaded(values, opinion_id)
+
+
+def _store_alone(values: dict, channel: str, repeat: dict,
+                 held_for: list[str] | None) -> tuple[Opinion | None, Opinion | None]:
+    """One submission in the session's own transaction (one writer at a time on SQLite):
+    (the stored opinion, None), or (None, the opinion a concurrent retry with the same
+    key stored first)."""
+    with _one_writer_at_a_time():
+        race = None
+        try:
+            opinion = None
+            if not held_for:  # stored unless it repeats: the repeat check is in the INSERT
+                opinion = _store_received(values, channel, repeat)
+                if opinion is None:
+                    held_for = moderation.with_repeat(moderation.text_rules(values["analysis_text"]), True)
+            if opinion is None:
+                opinion = Opinion(**values)
+                _store_held(opinion, channel, held_for)
+        except IntegrityError as error:  # a concurrent retry with the same key won the race
+            db.session.rollback()
+            race = error
+        else:
+            _commit_keeping_what_was_written()
+    if race is None:
+        return opinion, None
+    existing = _by_idempotency_key(values["idempotency_key"])
+    if existing is None:
+        raise race
+    return None, existing
+
+
+def _may_join_a_batch(session) -> bool:
+    """A group commit writes on a connection of its own: only a session with nothing
+    of its own to write may leave its opinion to it (a kiosk's or a channel key's
+    "last seen" is committed with the opinion, one by one; a session that flushed holds
+    SQLite's write lock, which the batch would wait for)."""
+    return not (session.new or session.deleted or session.info.get(_FLUSHED) or session.dirty)
+
+
+_FLUSHED = "feedback.flushed"
+
+
+def _note_flush(session, *_) -> None:
+    session.info[_FLUSHED] = True
+
+
+def _note_statement(state) -> None:
+    """An INSERT, UPDATE or DELETE sent through the session (not a flush) writes too."""
+    if state.is_insert or state.is_update or state.is_delete:
+        state.session.info[_FLUSHED] = True
+
+
+def _forget_flush(session, transaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(_FLUSHED, None)
+
+
+def install_flush_tracking() -> None:
+    """Idempotent: every session notes whether its transaction has written (flushed)."""
+    from sqlalchemy import event
+    from sqlalchemy.orm import Session
+
+    if not event.contains(Session, "after_flush", _note_flush):
+        event.listen(Session, "after_flush", _note_flush)
+        event.listen(Session, "do_orm_execute", _note_statement)
+        event.listen(Session, "after_transaction_end", _forget_flush)
+
+
+def _group_commit() -> group_commit.GroupCommit:
+    """The app's group commit (made on first use; dict.setdefault keeps one per app)."""
+    extensions = current_app.extensions
+    committer = extensions.get("feedback.group_commit")
+    if committer is None:
+        committer = extensions.setdefault("feedback.group_commit", group_commit.GroupCommit(
+            connect=lambda: db.engine.connect(),
+            write=lambda connection, row: _insert_received(connection, *row),
+            writer=_one_writer_at_a_time))
+    return committer
 
 
 def _store_held(opinion: Opinion, channel: str, held_for: list[str]) -> None:

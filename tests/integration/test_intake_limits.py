@@ -224,3 +224,99 @@ def test_intake_counts_in_memory_while_the_counter_store_does_not_answer(databas
         assert 3500 < int(statuses[2].headers["Retry-After"]) <= 3600
         assert db.session.query(Opinion).count() == 2
         db.session.remove()
+
+
+class _GatedIncrements:
+    """GroupedIncrements whose first round trip waits until `n` other requests queue
+    behind it: the next round trip then carries all of theirs in one pipeline."""
+
+    def __init__(self, storage, n):
+        import threading
+
+        from feedback.rate_limits import GroupedIncrements
+
+        gate, queued = threading.Event(), n
+
+        class Gated(GroupedIncrements):
+            first = True
+
+            def _run(self, rows):
+                if Gated.first:
+                    Gated.first = False
+                    while len(self._waiting) < queued:
+                        gate.wait(0.01)
+                return super()._run(rows)
+
+        self.grouped = Gated(storage)
+
+
+def _hits_in_threads(counters, items, clients):
+    import threading
+
+    answers, threads = [], []
+    for client in clients:
+        thread = threading.Thread(target=lambda c=client: answers.append((c, counters.hit(items, c, "opinions"))))
+        thread.start()
+        threads.append(thread)
+    for thread in threads:
+        thread.join(60)
+    return answers
+
+
+def test_concurrent_counts_share_a_round_trip_and_each_gets_its_exact_count(redis):
+    """Six requests at once: the first alone, the five behind it in one pipeline; the
+    five of one address end its counter at exactly five and the limit of 4 refuses exactly
+    one of them, with the window's time left; the other address's counter is its own."""
+    from limits.storage import storage_from_string
+
+    from feedback.rate_limits import Counters, _items
+    from tests.conftest import TEST_REDIS_URL
+
+    counters = Counters(storage_from_string(TEST_REDIS_URL))
+    counters.grouped = _GatedIncrements(counters.backend, 5).grouped
+    answers = _hits_in_threads(counters, _items("4 per hour"), ["10.0.0.1"] * 5 + ["10.0.0.2"])
+    assert (counters.grouped.batches, counters.grouped.rows) == (2, 6)
+    (key,) = redis.keys("*LIMITER/10.0.0.1/opinions/4/1/hour")
+    assert int(redis.get(key)) == 5 and 0 < redis.ttl(key) <= 3600
+    assert int(redis.get(key.replace(b"10.0.0.1", b"10.0.0.2"))) == 1
+    refused = [answer for client, answer in answers if answer is not None]
+    assert len(refused) == 1 and all(client == "10.0.0.1" for client, a in answers if a is not None)
+    assert 0 < refused[0][1] <= 3600 and refused[0][0].amount == 4
+
+
+def test_a_grouped_count_after_redis_forgot_its_scripts_still_counts(redis):
+    from limits.storage import storage_from_string
+
+    from feedback.rate_limits import Counters, _items
+    from tests.conftest import TEST_REDIS_URL
+
+    counters = Counters(storage_from_string(TEST_REDIS_URL))
+    items = _items("100 per hour")
+    counters.hit(items, "10.0.0.3", "opinions")  # loads the script
+    redis.script_flush()  # as after a restart: EVALSHA answers NOSCRIPT
+    counters.grouped = _GatedIncrements(counters.backend, 3).grouped
+    _hits_in_threads(counters, items, ["10.0.0.3", "10.0.0.4", "10.0.0.5", "10.0.0.6"])
+    assert counters.grouped.rows == 4 and counters.grouped.batches == 2
+    assert int(redis.get(redis.keys("*LIMITER/10.0.0.3/opinions/100/1/hour")[0])) == 2
+    assert counters._away_since_tries is None  # still counting in Redis
+
+
+def test_a_grouped_round_trip_that_fails_counts_each_request_in_memory(redis):
+    """Redis away during a grouped round trip: every request of it is counted in memory
+    (none refused for it, none lost), as a lone request is."""
+    import socket
+
+    from limits.storage import storage_from_string
+
+    from feedback.rate_limits import Counters, _items
+
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    counters = Counters(storage_from_string(f"redis://127.0.0.1:{port}/0", socket_timeout=0.2,
+                                            socket_connect_timeout=0.2))
+    counters.grouped = _GatedIncrements(counters.backend, 3).grouped
+    answers = _hits_in_threads(counters, _items("2 per hour"), ["10.0.0.7", "10.0.0.8", "10.0.0.9", "10.0.1.0"])
+    assert [answer for _, answer in answers] == [None] * 4  # allowed, each counted once
+    assert counters._away_since_tries is not None  # counting in memory now
+    assert counters.fallback.get(_items("2 per hour")[0].key_for("10.0.0.7", "opinions")) == 1
