@@ -91,6 +91,7 @@ class Served:
 
     def __init__(self, database_url: str, redis_url: str, directory: Path):
         self.port = _free_port()
+        self.directory = directory
         env = dict(
             os.environ,
             FEEDBACK_DATABASE_URL=database_url,
@@ -298,6 +299,79 @@ def test_a_killed_router_is_started_again_by_serve(product):
     assert after, "serve did not start a new router"
     assert after["worker"] == before["worker"]
     print(f"router killed: {len(texts)} sent, all routed {time.monotonic() - killed:.1f} s after")
+
+
+def _policy(tid: int) -> tuple[int, int]:
+    return os.sched_getscheduler(tid), os.getpriority(os.PRIO_PROCESS, tid)
+
+
+def test_intake_first_the_deferrable_workers_run_at_the_idle_policy(product):
+    """The router keeps the normal policy (routing is promised within seconds); the
+    search worker and the worker for default+synthesis run every thread at SCHED_IDLE
+    (their nice value kept for when a job is raised); all stay in serve's session."""
+    served, _, _ = product
+    children = served.children()
+    assert set(children) == {"router", "worker", "search"}
+    assert _policy(children["router"]) == (os.SCHED_OTHER, 0)
+    session = os.getsid(served.process.pid)
+    for name, pid in children.items():
+        assert os.getsid(pid) == session, f"{name} left serve's session"
+    for name in ("worker", "search"):
+        threads = [int(t) for t in os.listdir(f"/proc/{children[name]}/task")]
+        assert len(threads) > 1  # the promoter at least
+        names = {tid: Path(f"/proc/{children[name]}/task/{tid}/comm").read_text().strip()
+                 for tid in threads}
+        for tid in threads:
+            policy, nice = _policy(tid)
+            assert nice == 5, (name, names[tid])
+            if names[tid] == "promoter":
+                assert policy == os.SCHED_OTHER  # it must wake whatever the load
+            else:
+                assert policy == os.SCHED_IDLE, (name, names[tid], policy)
+
+
+def test_a_search_worker_killed_mid_batch_loses_nothing(product):
+    """The search worker indexes a burst's batches in its own process now (no work horse
+    per job): SIGKILL it while it holds a batch (the batch sits in Redis's taken set), and
+    every opinion of the burst is still found by search once serve has started a new one."""
+    import redis as redis_client
+    import search_index
+
+    served, redis, engine = product
+    before = served.children()
+    connection = redis_client.Redis.from_url(redis.url)
+    texts = [f"KILLSEARCH-{n} 小区东门路灯不亮，晚上回家很不安全。" for n in range(240)]
+    seen_taken = []
+
+    def kill_mid_batch():
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if connection.scard("feedback:pending-taken:search"):
+                os.kill(before["search"], signal.SIGKILL)
+                seen_taken.append(True)
+                return
+            time.sleep(0.002)
+
+    with ThreadPoolExecutor(8) as pool:
+        killer = pool.submit(kill_mid_batch)
+        answers = list(pool.map(served.submit, texts[:160]))
+        killer.result()
+        answers += list(pool.map(served.submit, texts[160:]))  # later batches: a new job
+    assert seen_taken, "no batch was ever in hand"
+    assert {status for status, _, _ in answers} == {201}
+    assert _wait_until(lambda: _all_routed(engine, texts), RECOVERY_SECONDS), _counts(engine, texts)
+    after = _wait_until(lambda: (now := served.children()).get("search") not in (None, before["search"]) and now, 30)
+    assert after, "serve did not start a new search worker"
+
+    def found() -> int:
+        try:
+            return search_index.query(str(served.directory / "index"), "KILLSEARCH",
+                                      audiences=["opinions:all"], per_page=1, facets=False).total
+        except search_index.SearchIndexError:
+            return 0
+
+    assert _wait_until(lambda: found() == len(texts), RECOVERY_SECONDS), (found(), len(texts))
+    assert not connection.scard("feedback:pending-taken:search")
 
 
 def test_sigterm_stops_serve_and_every_background_process(database_url, _migrated_app):
