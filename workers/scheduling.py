@@ -1,5 +1,12 @@
-"""Intake first: the deferrable background work (indexing, clustering, notifications)
-runs at the kernel's idle policy while it is young, and at normal priority once it is not.
+"""Intake first, opt-in (`FEEDBACK_WORKER_POLICY=idle`): the deferrable background work
+(indexing, clustering, notifications) runs at the kernel's idle policy while it is young,
+and at normal priority once it is not.
+
+Off by default: on this shared machine (load 9-14) it did not raise intake's ratio to the
+baseline clearly, and at 100,000 stored opinions it left a 60 s burst unassigned for 59 s
+after its end (18 s at the normal policy in the same hour): see bench/RESULTS-load.md,
+"Background work's share of a burst". It is meant for a machine with processor time to
+spare, where the idle policy costs intake nothing.
 
 A worker process that works on deferrable queues puts itself under `SCHED_IDLE` when it
 starts: its threads run only on a processor that nothing else of normal priority wants.
@@ -22,8 +29,7 @@ unit per process class in one slice, the workers' unit with `CPUSchedulingPolicy
 (and `Nice=5`, `LimitNICE=15` or `AmbientCapabilities=CAP_SYS_NICE` so that the watchdog
 may raise a job back to normal), the web and router units at the default policy.
 
-`FEEDBACK_WORKER_POLICY=normal` turns it off (the workers then run at their nice value
-only, as before). Where the process may not leave the idle policy again (no
+Without `FEEDBACK_WORKER_POLICY=idle` the workers run at their nice value only. Where the process may not leave the idle policy again (no
 CAP_SYS_NICE, RLIMIT_NICE too low), it never enters it and says so.
 """
 
@@ -42,7 +48,7 @@ DEFERRABLE_QUEUES = frozenset({"search", "synthesis", "default"})
 
 
 def wanted(queues) -> bool:
-    return (os.environ.get("FEEDBACK_WORKER_POLICY", "idle") == "idle"
+    return (os.environ.get("FEEDBACK_WORKER_POLICY", "normal") == "idle"
             and bool(queues) and set(queues) <= DEFERRABLE_QUEUES)
 
 
@@ -102,6 +108,11 @@ class Promoter:
 
     def _run(self) -> None:
         _set(0, os.SCHED_OTHER)  # created by an idle thread: leave the idle policy first
+        try:  # named for `ps -L` and top (Python 3.11 leaves the kernel's thread name)
+            with open(f"/proc/self/task/{threading.get_native_id()}/comm", "w") as comm:
+                comm.write("promoter")
+        except OSError:
+            pass
         self._ready.set()
         with self._condition:
             while True:
@@ -135,7 +146,11 @@ def enter_idle(queues) -> Promoter | None:
         log.warning("this worker may not leave SCHED_IDLE again (needs CAP_SYS_NICE or "
                     "RLIMIT_NICE ≥ 20 − nice): it keeps the normal policy")
         return None
-    _set(0, os.SCHED_IDLE)
+    for tid in os.listdir("/proc/self/task"):  # threads the app started already, too
+        try:
+            _set(int(tid), os.SCHED_IDLE)
+        except OSError:  # ended meanwhile
+            pass
     _promoter = Promoter().start()
     return _promoter
 

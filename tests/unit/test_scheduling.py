@@ -17,8 +17,10 @@ def _wait_for(check, seconds: float = 20):
     return check()
 
 
-def test_only_workers_of_deferrable_queues_want_the_idle_policy(monkeypatch):
+def test_only_workers_of_deferrable_queues_want_the_idle_policy_and_only_when_asked(monkeypatch):
     monkeypatch.delenv("FEEDBACK_WORKER_POLICY", raising=False)
+    assert not scheduling.wanted(["search"])  # off by default
+    monkeypatch.setenv("FEEDBACK_WORKER_POLICY", "idle")
     assert scheduling.wanted(["search"])
     assert scheduling.wanted(["default", "synthesis"])
     assert not scheduling.wanted(["search", "urgent"])
