@@ -24,13 +24,16 @@ jobs (re-clustering, retraining) start at normal priority.
 
 Nothing here moves a process out of serve's session or gives it a weight of its own: the
 kernel shares the processor between sessions first (autogroup), and inside serve's share
-the idle policy only orders serve's own processes. In production the same is a systemd
-unit per process class in one slice, the workers' unit with `CPUSchedulingPolicy=idle`
-(and `Nice=5`, `LimitNICE=15` or `AmbientCapabilities=CAP_SYS_NICE` so that the watchdog
-may raise a job back to normal), the web and router units at the default policy.
+the idle policy only orders serve's own processes. In production that is one systemd unit
+running `flask serve` (one cgroup, as one session here), with `LimitNICE=+5` or
+`AmbientCapabilities=CAP_SYS_NICE` so that the watchdog may raise a job back to normal.
+With a unit per process class, a policy inside the workers' unit orders only that unit's
+threads; the intent is then the unit's weight (`CPUWeight=idle`, cgroup `cpu.idle`, which
+has no promotion: better a floor such as `CPUWeight=20`).
 
-Without `FEEDBACK_WORKER_POLICY=idle` the workers run at their nice value only. Where the process may not leave the idle policy again (no
-CAP_SYS_NICE, RLIMIT_NICE too low), it never enters it and says so.
+Without `FEEDBACK_WORKER_POLICY=idle` the workers run at their nice value only. Where
+the process may not leave the idle policy again (no CAP_SYS_NICE, RLIMIT_NICE too low),
+it never enters it and says so.
 """
 
 from __future__ import annotations

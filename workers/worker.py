@@ -21,11 +21,12 @@ SCHEDULE = (
 
 
 # The coalesced batch jobs of a burst run in the worker itself, not in a forked work horse.
-# A burst queues one of each per router pass (two a second): each fork copied the page
-# tables of a process holding jieba and the cluster model, the child then touched (and so
-# copied) much of that memory and opened a database connection of its own; that fixed cost
-# was most of the workers' processor time per opinion. These jobs read and write in
-# bounded batches, keep what they take in Redis's "taken" set until it is done (a worker
+# A burst queues one of each per router pass (about two a second): each fork copied the
+# page tables of a process holding jieba and the cluster model, the child touched (and so
+# copied) some of that memory and opened a database connection of its own (measured with
+# the delivery fix in routing: the workers' processor time per opinion fell by half on
+# SQLite, bench/RESULTS-load.md "Background work's share of a burst"). These jobs read
+# and write in bounded batches, keep what they take in Redis's "taken" set until it is done (a worker
 # killed mid-batch loses nothing: the next job takes it back), and leave nothing behind in
 # the process (the session is removed after each). Everything else (re-clustering and its
 # 1 GB peak, retraining, notifications) still runs in a work horse of its own.
@@ -49,9 +50,8 @@ class FeedbackWorker(Worker):
 
         from feedback.extensions import db
 
-        from .context import job_context
-
         from . import scheduling
+        from .context import job_context
 
         promoter = scheduling.promoter()
         self.prepare_execution(job)
@@ -72,7 +72,9 @@ class FeedbackWorker(Worker):
             return super().get_heartbeat_ttl(job)
         from rq.defaults import DEFAULT_WORKER_TTL
 
-        return DEFAULT_WORKER_TTL if job.timeout == -1 else int(job.timeout or DEFAULT_WORKER_TTL) + 60
+        if job.timeout == -1:
+            return DEFAULT_WORKER_TTL
+        return int(job.timeout or DEFAULT_WORKER_TTL) + 60
 
     def fork_work_horse(self, job, queue):
         from feedback.extensions import db
