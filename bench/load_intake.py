@@ -276,6 +276,91 @@ def run_wrk(port: int, clients: int, seconds: int, run_id: str, workdir: Path) -
     }
 
 
+# ------------------------------------------------------------------ processor time per process
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _stat(pid: int) -> tuple[int, list[str]] | None:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return int(fields[1]), fields  # parent pid, the fields after the name
+
+
+def _children() -> dict[int, list[int]]:
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            stat = _stat(int(entry))
+            if stat is not None:
+                children.setdefault(stat[0], []).append(int(entry))
+    return children
+
+
+def _own_seconds(fields: list[str], *, reaped: bool) -> float:
+    """user + system (utime, stime), with the children it waited for (cutime, cstime)."""
+    ticks = int(fields[11]) + int(fields[12])
+    if reaped:
+        ticks += int(fields[13]) + int(fields[14])
+    return ticks / CLOCK_TICKS
+
+
+def _role(pid: int) -> str:
+    try:
+        argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return "gone"
+    if b"route" in argv:
+        return "router"
+    if b"search" in argv:
+        return "search"
+    return "worker"
+
+
+def serve_cpu(serve_pid: int) -> dict[str, float]:
+    """Processor seconds used so far by `serve` (the web process, without its children)
+    and by each background process it supervises, counting their forked work horses
+    (those reaped through cutime/cstime, those alive now by their own times)."""
+    children = _children()
+    stat = _stat(serve_pid)
+    if stat is None:
+        return {}
+    figures = {"web": _own_seconds(stat[1], reaped=False)}
+    for child in children.get(serve_pid, []):
+        role, total, todo = _role(child), 0.0, [child]
+        first = True
+        while todo:
+            pid = todo.pop()
+            stat = _stat(pid)
+            if stat is not None:
+                total += _own_seconds(stat[1], reaped=True) if first else _own_seconds(stat[1], reaped=False)
+            first = False
+            todo += children.get(pid, [])
+        figures[role] = figures.get(role, 0.0) + total
+    return figures
+
+
+def policies(serve_pid: int) -> dict[str, str]:
+    """Each background process's scheduling policy and nice value, as the kernel has them."""
+    names = {os.SCHED_OTHER: "other", os.SCHED_BATCH: "batch", os.SCHED_IDLE: "idle"}
+    found = {}
+    for child in _children().get(serve_pid, []):
+        try:
+            found[_role(child)] = (f"{names.get(os.sched_getscheduler(child), '?')}"
+                                   f"/nice {os.getpriority(os.PRIO_PROCESS, child)}")
+        except OSError:
+            pass
+    return found
+
+
+def cpu_per_opinion(before: dict, after: dict, opinions: int) -> dict[str, float]:
+    """Milliseconds of processor time per stored opinion, per process, between two samples."""
+    return {role: round((after.get(role, 0.0) - before.get(role, 0.0)) * 1000 / max(opinions, 1), 2)
+            for role in after}
+
+
 # ------------------------------------------------------------------ drain and delay
 
 
@@ -596,7 +681,8 @@ def bench_database(kind: str, args, workdir: Path) -> list[dict]:
             stage_backlog(engine, redis_client, workdir / "index", "warm", 0)  # imports, opens
         time.sleep(args.settle)
         return _interleaved_runs(
-            kind, args, workdir, product_port, baseline_port, engine, redis_client
+            kind, args, workdir, product_port, baseline_port, engine, redis_client, processes[1].pid,
+            processes[2].pid
         )
     finally:
         for process in reversed(processes):
@@ -610,15 +696,19 @@ def bench_database(kind: str, args, workdir: Path) -> list[dict]:
 
 
 def _interleaved_runs(
-    kind, args, workdir, product_port, baseline_port, engine, redis_client
+    kind, args, workdir, product_port, baseline_port, engine, redis_client, serve_pid, baseline_pid
 ) -> list[dict]:
     from sqlalchemy import text
 
     results = []
+    if not args.web_only:
+        print(f"{kind}: background processes {policies(serve_pid)}", flush=True)
     for round_ in range(args.rounds):
         for clients in args.clients:
             run_id = f"{kind}{clients}r{round_}{int(time.time())}"
+            cpu_start = serve_cpu(serve_pid)
             product = run_wrk(product_port, clients, args.seconds, run_id, workdir)
+            cpu_burst = serve_cpu(serve_pid)
             if not args.web_only:  # nothing routes without the router
                 with engine.connect() as c:
                     stored = c.execute(
@@ -627,7 +717,16 @@ def _interleaved_runs(
                 product.update(drain_stages(engine, redis_client, workdir / "index", run_id, stored))
                 product["drain_s"] = wait_for_drain(engine, redis_client)
                 product.update(routing_delays(engine, run_id))
+                time.sleep(1)  # the last work horses are reaped
+            else:
+                stored = product["requests"]
+            # ms of processor time per opinion: during the burst, and with its drain
+            product["cpu_ms_burst"] = cpu_per_opinion(cpu_start, cpu_burst, stored)
+            product["cpu_ms_total"] = cpu_per_opinion(cpu_start, serve_cpu(serve_pid), stored)
+            base_start = serve_cpu(baseline_pid).get("web", 0.0)
             baseline = run_wrk(baseline_port, clients, args.seconds, run_id + "b", workdir)
+            baseline["cpu_ms"] = round(
+                (serve_cpu(baseline_pid).get("web", 0.0) - base_start) * 1000 / max(baseline["requests"], 1), 2)
             row = {
                 "db": kind,
                 "clients": clients,
@@ -654,6 +753,7 @@ def _line(row: dict) -> str:
         f"commit→routed p50 {p.get('routed_p50_s')} "
         f"p95 {p.get('routed_p95_s')} max {p.get('routed_max_s')} s "
         f"({p.get('routed')}/{p.get('stored')} routed) | load {row['load_average'][0]:.1f}"
+        f"\n    cpu ms/opinion burst {p.get('cpu_ms_burst')} with drain {p.get('cpu_ms_total')}; baseline {b.get('cpu_ms')}"
     )
 
 

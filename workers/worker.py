@@ -20,10 +20,61 @@ SCHEDULE = (
 )
 
 
+# The coalesced batch jobs of a burst run in the worker itself, not in a forked work horse.
+# A burst queues one of each per router pass (about two a second): each fork copied the
+# page tables of a process holding jieba and the cluster model, the child touched (and so
+# copied) some of that memory and opened a database connection of its own (measured with
+# the delivery fix in routing: the workers' processor time per opinion fell by half on
+# SQLite, bench/RESULTS-load.md "Background work's share of a burst"). These jobs read
+# and write in bounded batches, keep what they take in Redis's "taken" set until it is done (a worker
+# killed mid-batch loses nothing: the next job takes it back), and leave nothing behind in
+# the process (the session is removed after each). Everything else (re-clustering and its
+# 1 GB peak, retraining, notifications) still runs in a work horse of its own.
+IN_PROCESS_JOBS = frozenset({
+    "workers.search.sync_pending",
+    "workers.synthesis.assign_pending",
+    "workers.routing.route_pending",
+})
+
+
 class FeedbackWorker(Worker):
-    """Forks a child per job. Database connections must never cross the fork: two
-    processes on one PostgreSQL session mix their transactions and prepared statements
-    ("prepared statement _pg3_0 already exists", "current transaction is aborted")."""
+    """Forks a child per job, except for IN_PROCESS_JOBS. Database connections must never
+    cross the fork: two processes on one PostgreSQL session mix their transactions and
+    prepared statements ("prepared statement _pg3_0 already exists", "current transaction
+    is aborted")."""
+
+    def execute_job(self, job, queue):
+        if job.func_name not in IN_PROCESS_JOBS:
+            return super().execute_job(job, queue)
+        from rq.worker import WorkerStatus
+
+        from feedback.extensions import db
+
+        from . import scheduling
+        from .context import job_context
+
+        promoter = scheduling.promoter()
+        self.prepare_execution(job)
+        if promoter is not None:
+            promoter.started()  # idle while young, normal priority after PROMOTE_SECONDS
+        try:
+            self.perform_job(job, queue)  # RQ's own bookkeeping: result, retry, failure
+        finally:
+            if promoter is not None:
+                promoter.ended()
+            with job_context():
+                db.session.remove()  # the next job starts with an empty session
+        self.set_state(WorkerStatus.IDLE)
+
+    def get_heartbeat_ttl(self, job) -> int:
+        """As RQ's SimpleWorker: a job running in this process beats no heart meanwhile."""
+        if job.func_name not in IN_PROCESS_JOBS:
+            return super().get_heartbeat_ttl(job)
+        from rq.defaults import DEFAULT_WORKER_TTL
+
+        if job.timeout == -1:
+            return DEFAULT_WORKER_TTL
+        return int(job.timeout or DEFAULT_WORKER_TTL) + 60
 
     def fork_work_horse(self, job, queue):
         from feedback.extensions import db
@@ -41,8 +92,10 @@ class FeedbackWorker(Worker):
         connections (SQLAlchemy's advice for forked processes)."""
         from feedback.extensions import db
 
+        from . import scheduling
         from .context import job_context
 
+        scheduling.leave_idle()  # long jobs (re-clustering, retraining): normal priority
         with job_context():
             db.engine.dispose(close=False)
         return super().main_work_horse(job, queue)
@@ -74,7 +127,12 @@ def run_worker(*, redis_url: str, queues: list[str], burst: bool = False, with_c
 
     import redis
 
+    from . import scheduling
+
     _quiet_job_logs()
+    if scheduling.enter_idle(queues) is not None:  # before any thread or child exists
+        log.info("deferrable work: SCHED_IDLE, a job at normal priority after %g s",
+                 scheduling.PROMOTE_SECONDS)
     _sweep_at_start()
     connection = redis.Redis.from_url(redis_url, health_check_interval=10)
     if with_cron and not burst:

@@ -203,7 +203,7 @@ def _route_rows(candidates: list, *claim_conditions, now: datetime | None = None
             kind=bindparam("kind"), revision=bindparam("revision")),
         updates, execution_options={"synchronize_session": False})
     db.session.execute(insert(AuditEvent.__table__), steps)
-    _notify_new(routed_to, now)
+    queued = _notify_new(routed_to, now)
     for row in claimed:  # bulk UPDATEs bypass the ORM events that keep search in step
         search.note_changed("opinion", row.id)
     db.session.commit()
@@ -211,7 +211,7 @@ def _route_rows(candidates: list, *claim_conditions, now: datetime | None = None
     from . import synthesis
 
     synthesis.place_routed([row.id for row in claimed])
-    if routed_to:
+    if queued:  # a delivery run only when this batch queued a message
         from . import notifications
 
         notifications.deliver_soon()
@@ -220,11 +220,12 @@ def _route_rows(candidates: list, *claim_conditions, now: datetime | None = None
     return len(claimed)
 
 
-def _notify_new(routed_to: Counter, now: datetime) -> None:
-    """At most one "new opinions" message per department staff member per hour."""
+def _notify_new(routed_to: Counter, now: datetime) -> int:
+    """At most one "new opinions" message per department staff member per hour; how many
+    messages it queued (a burst's later batches queue none: no delivery run for them)."""
     from . import notifications
 
     hour = now.strftime("%Y%m%d%H")
-    for department_id, count in routed_to.items():
-        notifications.notify_department(department_id, kind="new_opinions", count=count,
-                                        dedupe=f"new:{department_id}:{hour}")
+    return sum(notifications.notify_department(department_id, kind="new_opinions", count=count,
+                                               dedupe=f"new:{department_id}:{hour}")
+               for department_id, count in routed_to.items())

@@ -91,6 +91,7 @@ class Served:
 
     def __init__(self, database_url: str, redis_url: str, directory: Path):
         self.port = _free_port()
+        self.directory = directory
         env = dict(
             os.environ,
             FEEDBACK_DATABASE_URL=database_url,
@@ -298,6 +299,105 @@ def test_a_killed_router_is_started_again_by_serve(product):
     assert after, "serve did not start a new router"
     assert after["worker"] == before["worker"]
     print(f"router killed: {len(texts)} sent, all routed {time.monotonic() - killed:.1f} s after")
+
+
+def _policy(tid: int) -> tuple[int, int]:
+    return os.sched_getscheduler(tid), os.getpriority(os.PRIO_PROCESS, tid)
+
+
+def test_background_processes_keep_serves_session_and_their_nice_values(product):
+    """Routing at normal priority (promised within seconds), the workers niced; all in
+    serve's session, so that together they get one session's share of the processor.
+    The idle policy is opt-in (FEEDBACK_WORKER_POLICY=idle): by default no thread has it."""
+    served, _, _ = product
+    children = served.children()
+    assert set(children) == {"router", "worker", "search"}
+    session = os.getsid(served.process.pid)
+    for name, pid in children.items():
+        assert os.getsid(pid) == session, f"{name} left serve's session"
+        for tid in (int(t) for t in os.listdir(f"/proc/{pid}/task")):
+            assert _policy(tid) == (os.SCHED_OTHER, 0 if name == "router" else 5), (name, tid)
+
+
+def test_with_the_idle_policy_the_workers_threads_are_idle_and_the_router_is_not(
+        database_url, _migrated_app):
+    directory = Path(tempfile.mkdtemp(prefix="faults-idle-"))
+    redis = PrivateRedis(directory)
+    redis.start()
+    os.environ["FEEDBACK_WORKER_POLICY"] = "idle"
+    try:
+        served = Served(database_url, redis.url, directory)
+    finally:
+        del os.environ["FEEDBACK_WORKER_POLICY"]
+    try:
+        children = _wait_until(lambda: len(served.children()) == 3 and served.children(), 30)
+        assert children, "serve did not start its background processes"
+        assert _policy(children["router"]) == (os.SCHED_OTHER, 0)
+        for name in ("worker", "search"):
+            pid = children[name]
+            assert _wait_until(lambda: any(_comm(pid, t) == "promoter" for t in os.listdir(f"/proc/{pid}/task")), 60)
+            for tid in (int(t) for t in os.listdir(f"/proc/{pid}/task")):
+                policy, nice = _policy(tid)
+                assert nice == 5, (name, _comm(pid, tid))
+                if _comm(pid, tid) == "promoter":
+                    assert policy == os.SCHED_OTHER  # it must wake whatever the load
+                else:
+                    assert policy == os.SCHED_IDLE, (name, _comm(pid, tid), policy)
+    finally:
+        served.stop()
+        redis.kill()
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+def _comm(pid: int, tid) -> str:
+    try:
+        return Path(f"/proc/{pid}/task/{tid}/comm").read_text().strip()
+    except OSError:
+        return ""
+
+
+def test_a_search_worker_killed_mid_batch_loses_nothing(product):
+    """The search worker indexes a burst's batches in its own process now (no work horse
+    per job): SIGKILL it while it holds a batch (the batch sits in Redis's taken set), and
+    every opinion of the burst is still found by search once serve has started a new one."""
+    import redis as redis_client
+    import search_index
+
+    served, redis, engine = product
+    before = served.children()
+    connection = redis_client.Redis.from_url(redis.url)
+    texts = [f"KILLSEARCH-{n} 小区东门路灯不亮，晚上回家很不安全。" for n in range(240)]
+    seen_taken = []
+
+    def kill_mid_batch():
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if connection.scard("feedback:pending-taken:search"):
+                os.kill(before["search"], signal.SIGKILL)
+                seen_taken.append(True)
+                return
+            time.sleep(0.002)
+
+    with ThreadPoolExecutor(8) as pool:
+        killer = pool.submit(kill_mid_batch)
+        answers = list(pool.map(served.submit, texts[:160]))
+        killer.result()
+        answers += list(pool.map(served.submit, texts[160:]))  # later batches: a new job
+    assert seen_taken, "no batch was ever in hand"
+    assert {status for status, _, _ in answers} == {201}
+    assert _wait_until(lambda: _all_routed(engine, texts), RECOVERY_SECONDS), _counts(engine, texts)
+    after = _wait_until(lambda: (now := served.children()).get("search") not in (None, before["search"]) and now, 30)
+    assert after, "serve did not start a new search worker"
+
+    def found() -> int:
+        try:
+            return search_index.query(str(served.directory / "index"), "KILLSEARCH",
+                                      audiences=["opinions:all"], per_page=1, facets=False).total
+        except search_index.SearchIndexError:
+            return 0
+
+    assert _wait_until(lambda: found() == len(texts), RECOVERY_SECONDS), (found(), len(texts))
+    assert not connection.scard("feedback:pending-taken:search")
 
 
 def test_sigterm_stops_serve_and_every_background_process(database_url, _migrated_app):

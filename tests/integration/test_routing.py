@@ -240,3 +240,45 @@ def db_run_sources(make) -> list[str]:
     from sqlalchemy import select
 
     return list(make.db.session.scalars(select(RouterRun.source)))
+
+
+def test_a_bursts_later_batches_queue_no_delivery_run(app, make, db, run_jobs, redis):
+    """The department hears of new opinions once an hour: the first batch queues its
+    message and one delivery run; later batches of the hour queue neither (a delivery
+    run per router pass was a forked job every half second of a burst)."""
+    from rq import Queue
+
+    from feedback.models import OutboxMessage
+    from feedback.services import batching
+
+    item = make.item()
+    make.user(role="department_staff", department_id=item.department_id)
+    run_jobs()  # the item's own jobs
+    redis.flushdb()
+
+    def burst(label: str) -> None:
+        with app.test_request_context():
+            from feedback.services.opinions import submit_opinion
+
+            for i in range(5):
+                submit_opinion(text=f"{label}：支持加装电梯，第{i}位居民的意见。", stance="support",
+                               disclosure_id=item.id, channel="api")
+
+    burst("第一批")
+    from feedback.models.base import utcnow
+    from feedback.services.routing import route_received
+
+    now = utcnow()  # both batches in the same hour, whenever the test runs
+    assert route_received(now=now) == 5
+    assert db.session.query(OutboxMessage).filter_by(kind="new_opinions").count() == 1
+    assert redis.exists(batching.flag_key("deliver-outbox"))
+    assert [j.func_name for j in Queue("default", connection=redis).jobs] == [
+        "workers.reminders.deliver_outbox"]
+    run_jobs(queues=("default", "search", "synthesis"))  # delivered; the flag is cleared
+    assert not redis.exists(batching.flag_key("deliver-outbox"))
+
+    burst("第二批")
+    assert route_received(now=now) == 5
+    assert db.session.query(OutboxMessage).filter_by(kind="new_opinions").count() == 1
+    assert not redis.exists(batching.flag_key("deliver-outbox"))
+    assert Queue("default", connection=redis).count == 0
