@@ -35,6 +35,9 @@ def test_staff_work_pages_never_scroll_sideways_on_a_phone(app, browser, live_se
     department = make.department(name_zh="区住房和建设管理委员会", name_en="Housing and Construction Commission")
     make.user(role="admin", department_id=department.id, username="chief", password="chief-pass-1")
     item = make.item(department=department, focus="三重一大", title="锦绣华庭小区停车位挖潜及充电桩安装方案公示")
+    make.heading(organisation_id=item.organisation_id, parent_id=item.heading_id, code="A0101",
+                 name_zh="领导班子成员及分工（含各位常委分管的工作领域和联系的街道）",
+                 name_en="Members of the leadership and their responsibilities, with the streets each one keeps in touch with")
     concern = Cluster(label="停车位 / 充电桩 / 消防通道", size=2, department_id=department.id)
     db.session.add(concern)
     db.session.commit()
@@ -47,7 +50,7 @@ def test_staff_work_pages_never_scroll_sideways_on_a_phone(app, browser, live_se
     _log_in(page, live_server, "chief", "chief-pass-1")
     wide = {}
     for path in ("/department/queue", "/dispatch/", "/moderation/", "/committee/", "/supervision/coverage",
-                 "/figures/", "/admin/accounts/", "/dispatch/outbox"):
+                 "/figures/", "/admin/accounts/", "/dispatch/outbox", f"/editor/catalogue/{item.organisation_id}"):
         for lang in ("zh", "en"):
             page.goto(f"{live_server}{path}?lang={lang}")
             if _sideways(page) > 0:
@@ -76,3 +79,17 @@ def test_a_receipt_on_a_phone_keeps_the_tracking_code_on_one_line(app, browser, 
     context.close()
     assert height < 1.5 * line  # one line, not broken at a hyphen
     assert right <= PHONE["width"]
+
+
+def test_a_tracking_page_title_with_a_wide_code_fits_a_phone(app, browser, live_server, make, db):
+    """"意见（查询码：FB-4M8H-Q56M-MDN2）" was 17 px wider than a 375 px screen."""
+    opinion = make.opinion()
+    opinion.tracking_code = "FB-WMWM-MWMW-WMWM"  # the widest letters of the alphabet
+    db.session.commit()
+    context, page = _page(browser)
+    wide = {}
+    for lang in ("zh", "en"):
+        page.goto(f"{live_server}/track/{opinion.tracking_code}?lang={lang}")
+        wide[lang] = _sideways(page)
+    context.close()
+    assert wide == {"zh": 0, "en": 0}
