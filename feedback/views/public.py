@@ -246,6 +246,16 @@ def _answered_late(opinion: Opinion, answer) -> bool:
                 and local_date(answer.published_at) > opinion.due_on)
 
 
+def _overdue(opinion: Opinion, answer) -> bool:
+    """Still waiting for its answer after its time limit (the receipt's promise broken):
+    the resident is told so, as the department's figures count it."""
+    from ..models.opinions import OPEN_STATUSES
+    from ..services import queue
+
+    return bool(answer is None and opinion.due_on and opinion.status in OPEN_STATUSES
+                and opinion.due_on < queue.today())
+
+
 def _submitter_key(opinion: Opinion) -> str | None:
     """The rating key the request carries (link or form), when it is this opinion's."""
     key = request.values.get("key")
@@ -260,6 +270,7 @@ def _render_track(opinion: Opinion, rating_form: RatingForm, status: int = 200):
     return render_template(
         "public/track.html", opinion=opinion, steps=opinions.public_steps(opinion),
         expected_by=_expected_by(opinion), answered_late=_answered_late(opinion, answer),
+        overdue=not withheld and _overdue(opinion, answer),
         answer=answer, answer_reach=responses.answered_count(answer.id) if answer else 0,
         rating=opinions.rating_for(opinion), withheld=withheld,
         earlier_answer=earlier, earlier_public=responses.is_public_answer(earlier),

@@ -93,3 +93,14 @@ def test_a_tracking_page_title_with_a_wide_code_fits_a_phone(app, browser, live_
         wide[lang] = _sideways(page)
     context.close()
     assert wide == {"zh": 0, "en": 0}
+
+
+def test_a_tracking_page_s_facts_leave_the_values_most_of_a_phone_s_width(app, browser, live_server, make):
+    department = make.department(name_en="General Office of the District Committee")
+    opinion = make.opinion(status="routed", department_id=department.id)
+    context, page = _page(browser)
+    page.goto(f"{live_server}/track/{opinion.tracking_code}?lang=en")
+    label_width = page.locator(".facts dt").first.evaluate("e => e.getBoundingClientRect().width")
+    value_width = page.locator(".facts dd").first.evaluate("e => e.getBoundingClientRect().width")
+    context.close()
+    assert label_width < value_width  # "Responsible department" took half the screen

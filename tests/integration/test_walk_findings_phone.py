@@ -61,3 +61,20 @@ def test_an_item_s_focus_is_named_in_the_reader_s_language(app, client, make):
     english = client.get("/committee/?lang=en").get_data(as_text=True)
     assert "Major decisions, appointments, projects and sums" in english and "三重一大" not in english
     assert "三重一大" in client.get("/committee/?lang=zh").get_data(as_text=True)
+
+
+def test_the_tracking_page_says_when_an_answer_is_overdue(app, client, make):
+    """It showed "Answer due by 16 March" in December, and nothing else."""
+    from datetime import timedelta
+
+    from feedback.services import queue
+
+    department = make.department()
+    late = make.opinion(status="routed", department_id=department.id,
+                       due_on=queue.today() - timedelta(days=3))
+    in_time = make.opinion(status="routed", department_id=department.id,
+                           due_on=queue.today() + timedelta(days=3))
+    english = client.get(f"/track/{late.tracking_code}?lang=en").get_data(as_text=True)
+    assert 'data-testid="overdue"' in english and ">overdue<" in english
+    assert "已超期" in client.get(f"/track/{late.tracking_code}?lang=zh").get_data(as_text=True)
+    assert 'data-testid="overdue"' not in client.get(f"/track/{in_time.tracking_code}").get_data(as_text=True)
