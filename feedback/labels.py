@@ -117,6 +117,11 @@ LABELS = {
         "basically_satisfied": _l("Basically satisfied"),
         "not_satisfied": _l("Not satisfied"),
     },
+    # An item's focus is stored in the words of the report ("三重一大", "人财物").
+    "focus": {
+        "三重一大": _l("Major decisions, appointments, projects and sums"),
+        "人财物": _l("People, money and things"),
+    },
 }
 
 

@@ -86,3 +86,12 @@ class Factories:
         opinion = Opinion(tracking_code=new_tracking_code(), analysis_text=normalise(kw["text"]),
                           disclosure_id=disclosure.id if disclosure else None, **kw)
         return self._save(opinion)
+
+    def published_answer(self, *, department, status: str = "published", **kw):
+        """An answer as a row (no opinion needed): published now unless `status` says not."""
+        from feedback.models import Response
+
+        department_id = department if isinstance(department, int) else department.id
+        kw.setdefault("text", "您好！已安排专人处理，本月底前完成。")
+        kw.setdefault("published_at", utcnow() if status == "published" else None)
+        return self._save(Response(department_id=department_id, status=status, **kw))

@@ -364,3 +364,77 @@ def answered_counts(response_ids: list[int]) -> dict[int, int]:
 
 def answered_count(response_id: int) -> int:
     return db.session.scalar(select(func.count()).select_from(Opinion).where(Opinion.response_id == response_id))
+
+
+# ---------------------------------------------------------------- the public answer page
+
+def _answers_out_of_public_view():
+    """Answers that reach an opinion on an item the public may not read (members-only,
+    internal, withdrawn): the same rule as search's public audience for answers."""
+    from ..models import Disclosure
+    from .disclosures import public_items_query
+
+    public_ids = public_items_query().order_by(None).with_only_columns(Disclosure.id)
+    return select(Opinion.response_id).where(
+        Opinion.response_id.is_not(None), Opinion.disclosure_id.is_not(None),
+        Opinion.disclosure_id.not_in(public_ids))
+
+
+def is_public_answer(response: Response | None) -> bool:
+    """Published, and its own item (if any) and every item of the opinions it answers
+    are public: the rule of search's public audience for answers."""
+    if response is None or response.status != "published" or response.published_at is None:
+        return False
+    if response.disclosure is not None and not response.disclosure.is_public:
+        return False
+    return db.session.scalar(_answers_out_of_public_view().where(
+        Opinion.response_id == response.id).limit(1)) is None
+
+
+def public_answer(response_id: int) -> Response:
+    """A published answer the public may read (`is_public_answer`). Anything else is
+    "no such answer" (404), never "forbidden", for every role: an unpublished or internal
+    answer does not show that it exists, and staff read theirs in their own pages."""
+    response = db.session.get(Response, response_id)
+    if not is_public_answer(response):
+        raise NotFound(_l("There is no such answer."))
+    return response
+
+
+def items_answered(response: Response) -> list:
+    """The public items whose opinions this answer answers (its own first), for links."""
+    from ..models import Disclosure
+
+    ids = set(db.session.scalars(select(Opinion.disclosure_id).where(
+        Opinion.response_id == response.id, Opinion.disclosure_id.is_not(None)).distinct()))
+    if response.disclosure_id is not None:
+        ids.add(response.disclosure_id)
+    if not ids:
+        return []
+    items = db.session.scalars(select(Disclosure).where(Disclosure.id.in_(ids))).all()
+    return sorted((i for i in items if i.is_public),
+                  key=lambda i: (i.id != response.disclosure_id, i.id))
+
+
+def answered_here_count(response_id: int) -> int:
+    """How many opinions the answer stands as the answer of (a reopened one, "not
+    satisfied", no longer counts: as on the item's page)."""
+    return db.session.scalar(select(func.count()).select_from(Opinion).where(
+        Opinion.response_id == response_id, Opinion.status.in_(ANSWERED_STATUSES))) or 0
+
+
+def public_general_answers(*, page: int = 1, size: int = 20):
+    """Published answers written to opinions given without an item (general opinions)
+    that the public may read, newest first: one page."""
+    from sqlalchemy.orm import selectinload
+
+    from . import paging
+
+    query = (select(Response)
+             .where(Response.status == "published", Response.published_at.is_not(None),
+                    Response.disclosure_id.is_(None),
+                    ~_answers_out_of_public_view().where(Opinion.response_id == Response.id)
+                    .exists())
+             .order_by(Response.published_at.desc(), Response.id.desc()))
+    return paging.paginate(query, page=page, size=size,
+                           options=(selectinload(Response.department), selectinload(Response.cluster)))

@@ -78,6 +78,8 @@ def _render(opinion, status: int = 200, error: str | None = None, **given):
         steps=queue.timeline(opinion, for_staff=True, locale=current_locale()),
         notes=queue.notes(opinion.id), templates=queue.templates_for(current_user), **_forms(opinion, **given),
         cluster_reach=responses.cluster_answer_reach(opinion) if opinion.cluster_id else [],
+        needs_approval=bool(opinion.department_id) and responses.needs_approval(current_user,
+                                                                                opinion.department_id),
     ), status
 
 

@@ -246,6 +246,16 @@ def _answered_late(opinion: Opinion, answer) -> bool:
                 and local_date(answer.published_at) > opinion.due_on)
 
 
+def _overdue(opinion: Opinion, answer) -> bool:
+    """Still waiting for its answer after its time limit (the receipt's promise broken):
+    the resident is told so, as the department's figures count it."""
+    from ..models.opinions import OPEN_STATUSES
+    from ..services import queue
+
+    return bool(answer is None and opinion.due_on and opinion.status in OPEN_STATUSES
+                and opinion.due_on < queue.today())
+
+
 def _submitter_key(opinion: Opinion) -> str | None:
     """The rating key the request carries (link or form), when it is this opinion's."""
     key = request.values.get("key")
@@ -256,12 +266,15 @@ def _render_track(opinion: Opinion, rating_form: RatingForm, status: int = 200):
     key = _submitter_key(opinion)
     withheld = opinions.item_withheld(opinion, current_user, submitter=key is not None)
     answer = None if withheld else opinions.published_answer(opinion)
+    earlier = None if withheld else opinions.answer_on_the_same_concern(opinion)
     return render_template(
         "public/track.html", opinion=opinion, steps=opinions.public_steps(opinion),
         expected_by=_expected_by(opinion), answered_late=_answered_late(opinion, answer),
+        overdue=not withheld and _overdue(opinion, answer),
         answer=answer, answer_reach=responses.answered_count(answer.id) if answer else 0,
         rating=opinions.rating_for(opinion), withheld=withheld,
-        earlier_answer=None if withheld else opinions.answer_on_the_same_concern(opinion),
+        earlier_answer=earlier, earlier_public=responses.is_public_answer(earlier),
+        answer_public=responses.is_public_answer(answer),
         can_rate=key is not None and answer is not None and opinions.can_rate(opinion),
         rating_key=key, rating_form=rating_form, rating_labels=dict(rating_choices()),
         just_submitted=request.args.get("new") == "1", qr_svg=_qr_svg(opinion, key),
@@ -301,3 +314,21 @@ def rate(code: str):
             flash(_("Thank you for rating the answer."), "success")
             return redirect(url_for("public.track", **opinions.submitter_link_args(opinion)))
     return _render_track(opinion, form, 422)
+
+
+@bp.get("/answers")
+def general_answers():
+    """Answers to opinions given without an item ("other matters"), which have no item
+    page to stand beside."""
+    found = responses.public_general_answers(page=paging.page_number(request.args.get("page")))
+    return render_template("public/answers.html", answers=found)
+
+
+@bp.get("/answers/<int:answer_id>")
+def answer(answer_id: int):
+    """One published answer on its own page: its text, department, date and the concern
+    it covers, with the public items whose opinions it answers."""
+    response = responses.public_answer(answer_id)
+    return render_template("public/answer.html", answer=response,
+                           items=responses.items_answered(response),
+                           reach=responses.answered_here_count(response.id))

@@ -10,7 +10,9 @@ from flask_login import current_user
 from ..extensions import db
 from ..i18n import localised_name
 from ..models import Disclosure
+from ..services import responses
 from ..services import search as search_service
+from ..synthesis.masking import mask_personal_data
 
 bp = Blueprint("search", __name__)
 KINDS = ("item", "opinion", "answer", "decision")
@@ -77,6 +79,8 @@ def link_for(kind: str, row) -> str | None:
         return url_for("department.opinion", opinion_id=row.id)
     item = _readable_item(row)
     if item is None:
+        if kind == "answer" and responses.is_public_answer(row):
+            return url_for("public.answer", answer_id=row.id)  # an answer to general opinions
         return None
     return url_for("public.item", item_id=item.id, _anchor="answers" if kind == "answer" else None)
 
@@ -90,8 +94,18 @@ def link_text(kind: str, row) -> str:
         return row.tracking_code
     item = _readable_item(row)
     if item is None:
+        if kind == "answer" and responses.is_public_answer(row):
+            return _answer_title(row)
         return ""
     return item.current_version.title if item.current_version is not None else item.title
+
+
+def _answer_title(response) -> str:
+    """A general answer's link: the concern it answers (masked, as every public label),
+    else the department that wrote it."""
+    if response.cluster is not None:
+        return mask_personal_data(response.cluster.label)
+    return _("Answer from %(department)s", department=localised_name(response.department))
 
 
 @bp.get("/search")

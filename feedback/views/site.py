@@ -55,6 +55,7 @@ def sitemap():
         url_for("public.home", _external=True),
         url_for("open_data.index", _external=True),
         url_for("open_data.public_figures", _external=True),
+        url_for("public.general_answers", _external=True),
     ]
     for page in pages:
         _url(root, page, None)

@@ -30,7 +30,10 @@ def test_clerk_answers_a_cluster_and_the_resident_sees_the_answer(app, live_serv
     page.get_by_role("link", name=opinions[0].tracking_code).click()
     page.locator("textarea[name=text]").fill("站台将于下月向小区方向迁移150米。")
     page.locator("input[name=whole_cluster]").check()
-    page.get_by_role("button", name="Publish the answer").click()
+    # The department has a head: the button says the answer goes for approval, not out.
+    assert page.get_by_test_id("answer-needs-approval").is_visible()
+    assert page.get_by_role("button", name="Publish the answer").count() == 0
+    page.get_by_role("button", name="Send the answer for approval").click()
     assert "3" in page.locator(".flash").inner_text()
 
     page.locator("form.inline button.link").click()  # log out

@@ -28,6 +28,7 @@ MARKERS = (ITEM, SAID, ANSWER, DECIDED)
 PUBLIC_GET = {
     "public.home": "walk", "public.heading": "walk", "public.item": "walk",
     "public.general_opinion": "walk", "public.track_lookup": "walk + codes",
+    "public.answer": "walk", "public.general_answers": "walk",
     "public.track": "walk + codes, with and without the key",
     "feeds.heading_feed": "walk", "feeds.organisation_feed": "walk", "feeds.archive": "walk",
     "feeds.version": "walk", "feeds.compare": "walk", "feeds.attachment": "walk",

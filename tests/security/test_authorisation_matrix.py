@@ -37,7 +37,7 @@ AUDIENCE: dict[str, object] = {
     "public.home": ANYONE, "public.item": ANYONE, "public.heading": ANYONE,
     "public.general_opinion": ANYONE, "public.submit_general_opinion": ANYONE,
     "public.submit_item_opinion": ANYONE, "public.track": ANYONE, "public.track_lookup": ANYONE,
-    "public.rate": ANYONE,
+    "public.rate": ANYONE, "public.answer": ANYONE, "public.general_answers": ANYONE,
     "auth.login": ANYONE, "auth.logout": LOGGED_IN,
     "api.create_opinion": ANYONE, "api.get_disclosure": ANYONE, "api.get_opinion": ANYONE,
     "api.list_disclosures": ANYONE, "api.openapi": ANYONE,
@@ -115,8 +115,10 @@ def world(make):
     users = {role: make.user(role=role, username=f"matrix-{role}",
                              department_id=department.id if role in STAFF + ("admin",) else None)
              for role in ROLES}
+    answer = make.published_answer(department=department)  # a general answer: its public page
     ids = {"item_id": item.id, "opinion_id": opinion.id, "heading_id": item.heading_id,
-           "organisation_id": department.organisation_id, "code": opinion.tracking_code}
+           "organisation_id": department.organisation_id, "code": opinion.tracking_code,
+           "answer_id": answer.id}
     return users, ids
 
 
@@ -152,6 +154,23 @@ def test_every_route_has_an_expected_audience(app):
     assert not missing, f"add the expected audience of {missing} to AUDIENCE"
     stale = sorted(AUDIENCE.keys() - {rule.endpoint for rule in app.url_map.iter_rules()})
     assert not stale, f"AUDIENCE names routes that no longer exist: {stale}"
+
+
+def test_the_public_page_of_an_answer_is_the_same_for_every_identity(matrix_app, world, make):
+    """A published public answer is read by everybody; an unpublished one is "not found"
+    for everybody, its own department and administrators included (they read drafts in
+    the department's pages)."""
+    users, ids = world
+    department_id = users["department_staff"].department_id
+    draft = make.published_answer(department=department_id, status="pending_approval")
+    for identity in IDENTITIES:
+        client = matrix_app.test_client()
+        if identity != "anonymous":
+            with client.session_transaction() as session:
+                session["_user_id"] = users[identity].get_id()
+        assert client.get(f"/answers/{ids['answer_id']}").status_code == 200, identity
+        assert client.get(f"/answers/{draft.id}").status_code == 404, identity
+        assert client.get("/answers").status_code == 200, identity
 
 
 def test_every_route_answers_each_identity_as_expected(matrix_app, world):
