@@ -81,7 +81,10 @@ class LeaderFollower:
         self.rows = 0
 
     def _run(self, rows: list) -> list:
-        raise NotImplementedError
+        """One outcome per row, in order: each subclass does its own work here
+        (GroupCommit: the rows' INSERTs and one COMMIT; rate_limits.GroupedIncrements: one
+        Redis pipeline)."""
+        raise NotImplementedError("a LeaderFollower subclass says what a batch does")
 
     def submit(self, row):
         me = _Waiting(row)

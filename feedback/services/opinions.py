@@ -390,8 +390,8 @@ def _store_alone(values: dict, channel: str, repeat: dict,
             opinion = None
             if not held_for:  # stored unless it repeats: the repeat check is in the INSERT
                 opinion = _store_received(values, channel, repeat)
-                if opinion is None:
-                    held_for = moderation.with_repeat(moderation.text_rules(values["analysis_text"]), True)
+                if opinion is None:  # no rule on the text tripped (else held_for): a repeat only
+                    held_for = moderation.with_repeat([], True)
             if opinion is None:
                 opinion = Opinion(**values)
                 _store_held(opinion, channel, held_for)
